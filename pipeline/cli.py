@@ -1,0 +1,241 @@
+"""The `brief` command line: thin click commands over the library.
+
+Heavy modules (readers, extraction, python-docx, reportlab) are imported inside the commands
+that need them, so `brief --help` stays fast. Every failure a user can cause is printed as one
+line, ``brief: <what>: <why>; <what to do>``; tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import BriefError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+FORMAT_NAMES = ("docx", "pdf", "md", "html", "json")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("BRIEF_DEBUG", "") not in ("", "0")
+
+
+def error(message: str) -> None:
+    click.echo(f"brief: {message}", err=True)
+
+
+def warn(subject: str, message: str) -> None:
+    click.echo(f"brief: warning: {subject}: {message}" if subject else f"brief: warning: {message}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(args)
+    try:
+        code = cli.main(args=args, prog_name="brief", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        error("interrupted")
+        code = EXIT_INTERRUPTED
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "brief"
+        error(f"{exc.format_message()}; see '{command} --help'")
+        code = EXIT_USAGE
+    except click.ClickException as exc:
+        error(exc.format_message())
+        code = exc.exit_code
+    except BriefError as exc:
+        if debug:
+            raise
+        error(str(exc))
+        code = EXIT_FAILED
+    except KeyboardInterrupt:
+        error("interrupted")
+        code = EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: say so in one line, unless asked for the traceback
+        if debug:
+            raise
+        error(f"internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
+        code = EXIT_FAILED
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
+                            help="Show a traceback when something fails.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="brief", message="%(prog)s %(version)s")
+@debug_option
+def cli() -> None:
+    """Turn news articles into structured briefs: DOCX, PDF, HTML, Markdown and JSON."""
+
+
+def _default_sources() -> list[str]:
+    local = Path("seeds")
+    return [str(local if local.is_dir() else PROJECT_ROOT / "seeds")]
+
+
+def _load_theme(path: Path | None):
+    from pipeline.theme import load_theme
+
+    return load_theme(path)
+
+
+def _read(spec: str, encoding: str | None, warnings: list[str]):
+    from pipeline.readers import read_source
+
+    return read_source(spec, encoding=encoding, warnings=warnings)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+              help="Output format; repeat for several. Default: docx and pdf.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the output files.")
+@click.option("--encoding", metavar="CODEC", help="Read the inputs in this encoding (default: UTF-8, or by BOM).")
+@click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), help="Theme file (TOML).")
+@debug_option
+def generate(sources: tuple[str, ...], formats: tuple[str, ...], output: Path, encoding: str | None,
+             theme: Path | None) -> int:
+    """Write a brief of each SOURCE article.
+
+    SOURCE is a file, a folder (every .txt and .md in it), a glob, or - for standard input.
+    With no SOURCE, every article in seeds/ is used. Each brief is written as
+    OUTPUT/<title>.<format>, and each path is printed on its own line.
+    """
+    from pipeline.build import side_renderer_for
+
+    chosen = list(dict.fromkeys(formats)) or ["docx", "pdf"]
+    style = _load_theme(theme)
+    side = side_renderer_for(chosen, style)
+    try:
+        return _generate(sources, chosen, output, encoding, style, side)
+    finally:
+        if side is not None:
+            side.close()
+
+
+def _generate(sources, chosen, output, encoding, style, side) -> int:
+    from pipeline.build import render_brief, write_outputs
+    from pipeline.extract import extract
+    from pipeline.files import slugify
+    from pipeline.readers import expand_sources
+
+    specs = expand_sources(list(sources) or _default_sources())
+    stems: dict[str, str] = {}
+    failed = 0
+    for spec in specs:
+        name = str(spec)
+        warnings: list[str] = []
+        try:
+            article = _read(name, encoding, warnings)
+            brief = extract(article)
+            rendered = render_brief(brief, chosen, style, side=side)
+            warnings.extend(rendered.warnings)
+            stem = slugify(brief.title, brief.source.sha256)
+            if stems.setdefault(stem, brief.source.sha256) != brief.source.sha256:
+                stem = f"{stem[:69]}-{brief.source.sha256[:10]}"  # two articles, one title
+            paths = write_outputs(output, stem, rendered.outputs)
+        except BriefError as exc:
+            _report_warnings(name, warnings)
+            error(str(exc) if exc.subject else f"{name}: {exc}")
+            failed += 1
+            continue
+        except Exception as exc:
+            if _debug_requested(sys.argv):
+                raise
+            _report_warnings(name, warnings)
+            error(f"{name}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
+            failed += 1
+            continue
+        _report_warnings(name, warnings)
+        for path in paths:
+            click.echo(str(path))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _report_warnings(subject: str, warnings: list[str]) -> None:
+    for message in warnings:
+        warn(subject, message)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--encoding", metavar="CODEC", help="Read the input in this encoding (default: UTF-8, or by BOM).")
+@click.option("--explain", is_flag=True, help="Print each extracted item with the rule that produced it.")
+@debug_option
+def extract(source: str, encoding: str | None, explain: bool) -> int:
+    """Print the brief of SOURCE as JSON (or, with --explain, why each item is there)."""
+    from pipeline.extract import extract_with_trace
+
+    warnings: list[str] = []
+    article = _read(source, encoding, warnings)
+    _report_warnings(source, warnings)
+    result = extract_with_trace(article)
+    if explain:
+        for item in result.trace:
+            click.echo(f"{item.field:13} {item.item}\n{'':13} rule: {item.rule}\n{'':13} from: {item.evidence}\n")
+    else:
+        click.echo(result.brief.to_json(), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("brief_file", metavar="BRIEF.json", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+              help="Output format; repeat for several. Default: docx and pdf.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder for the output files.")
+@click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), help="Theme file (TOML).")
+@debug_option
+def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path | None) -> int:
+    """Render a brief from its JSON (as `brief extract` prints it, possibly edited by hand)."""
+    from pipeline.build import render_brief, sanitise_brief, write_outputs
+    from pipeline.files import slugify
+    from pipeline.model import Brief, ModelError
+
+    try:
+        text = brief_file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BriefError(str(brief_file), "no such file", "check the path") from None
+    except UnicodeDecodeError as exc:
+        raise BriefError(str(brief_file), f"not valid UTF-8 at byte {exc.start}", "save the file as UTF-8") from None
+    except OSError as exc:
+        raise BriefError(str(brief_file), f"cannot read ({exc.strerror})", "check the path and permissions") from None
+    try:
+        brief = Brief.from_json(text)
+    except ModelError as exc:
+        raise BriefError(str(brief_file), f"{exc.where}: {exc.problem}",
+                         "fix the file (`brief schema` prints the expected shape)") from None
+    brief, replaced = sanitise_brief(brief)
+    if replaced:
+        warn(str(brief_file), f"replaced {replaced} characters that documents cannot hold with U+FFFD")
+    rendered = render_brief(brief, list(dict.fromkeys(formats)) or ["docx", "pdf"], _load_theme(theme))
+    _report_warnings(str(brief_file), rendered.warnings)
+    for path in write_outputs(output, slugify(brief.title, brief.source.sha256), rendered.outputs):
+        click.echo(str(path))
+    return EXIT_OK
+
+
+@cli.command()
+@debug_option
+def schema() -> int:
+    """Print the JSON Schema of a brief."""
+    import json
+
+    from pipeline.model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    main()

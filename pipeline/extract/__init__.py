@@ -1,0 +1,205 @@
+"""Article to brief: pure functions, no I/O, no network, no model download.
+
+Each field has its own module; this one runs them in order (people first, because quotes and
+commitments refer to people) and records, for every item, the rule that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline.extract import commitments as commitments_rules
+from pipeline.extract import context as context_rules
+from pipeline.extract import dates as date_rules
+from pipeline.extract import organisations as organisation_rules
+from pipeline.extract import places as place_rules
+from pipeline.extract.people import attended, cluster, find_mentions
+from pipeline.extract.quotes import QuoteSpan, drop_nested, find_quotes
+from pipeline.extract.sentences import Sentence, article_sentences, block_text
+from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_quote
+from pipeline.model import Article, Brief, Commitment, Organisation, Person, Quote
+
+
+@dataclass(frozen=True)
+class TraceItem:
+    """Why an item is in the brief: the field, the item, the rule, the sentence."""
+
+    field: str
+    item: str
+    rule: str
+    evidence: str
+
+
+@dataclass
+class Extraction:
+    brief: Brief
+    trace: list[TraceItem] = field(default_factory=list)
+
+
+def extract(article: Article) -> Brief:
+    return extract_with_trace(article).brief
+
+
+def extract_with_trace(article: Article) -> Extraction:
+    trace: list[TraceItem] = []
+    sentences = article_sentences(article)
+    texts = {i: block.text for i, block in enumerate(article.blocks)}
+    texts[-1] = article.title
+    texts[-2] = article.standfirst or ""
+
+    people = cluster(find_mentions(sentences, texts))
+    quotes, quoted_sentences = _quotes(article, sentences, people, trace)
+    organisations = _organisations(sentences, trace)
+    main_actor = _main_actor(sentences, organisations)
+    found_commitments = _commitments(article, sentences, main_actor, trace)
+    published = _published(article)
+    found_dates = date_rules.find_dates(sentences, published)
+    event = date_rules.event_date(found_dates)
+    if event is not None:
+        trace.append(TraceItem("event_date", event.date.isoformat(), event.rule, event.sentence.text))
+    places = place_rules.find_places(sentences)
+    locations = place_rules.ordered_locations(places)
+    for name in locations:
+        first = next(p for p in places if p.name == name)
+        trace.append(TraceItem("locations", name, first.rule + (" (event)" if first.event else ""),
+                               first.sentence.text))
+    chosen = context_rules.choose_context(sentences, quoted_sentences, article.title)
+    for s in chosen:
+        trace.append(TraceItem("context", s.text, "lead-and-central-sentences", s.text))
+
+    brief_people = []
+    for person in people:
+        was_there = attended(person)
+        first = person.mentions[0]
+        brief_people.append(Person(name=person.display, role=person.role, affiliation=person.affiliation,
+                                   aliases=person.aliases(), attended=was_there,
+                                   evidence=first.sentence.text))
+        trace.append(TraceItem("people", person.display, person.rule + (", attended" if was_there else ""),
+                               first.sentence.text))
+
+    brief = Brief(
+        title=article.title,
+        standfirst=article.standfirst,
+        event_date=event.date.isoformat() if event else None,
+        locations=locations,
+        context=[s.text for s in chosen],
+        commitments=[Commitment(_resolve_actor(c.actor, organisations), c.action, c.evidence)
+                     for c in found_commitments],
+        people=brief_people,
+        organisations=[Organisation(o.name, o.sentence.text) for o in organisations],
+        quotes=quotes,
+        source=article.source,
+    )
+    return Extraction(brief, trace)
+
+
+def _published(article: Article) -> dt.date | None:
+    if not article.source.published:
+        return None
+    try:
+        return dt.date.fromisoformat(article.source.published[:10])
+    except ValueError:
+        return None
+
+
+def _sentence_at(sentences: list[Sentence], block: int, offset: int) -> Sentence | None:
+    best = None
+    for s in sentences:
+        if s.block == block and s.start <= offset:
+            best = s
+        elif s.block == block and s.start > offset:
+            break
+    return best
+
+
+def _quotes(article: Article, sentences: list[Sentence], people, trace: list[TraceItem]
+            ) -> tuple[list[Quote], set[int]]:
+    resolver = SpeakerResolver(people, sentences)
+    out: list[Quote] = []
+    quoted_sentences: set[int] = set()
+    previous: tuple[QuoteSpan, Attribution] | None = None
+    blocks = [(-2, article.standfirst)] if article.standfirst else []
+    blocks += [(i, b.text) for i, b in enumerate(article.blocks) if b.kind != "heading"]
+    for block, text in blocks:
+        spans = drop_nested(find_quotes(text, block))
+        block_sentences = [s for s in sentences if s.block == block]
+        for k, span in enumerate(spans):
+            first = _sentence_at(block_sentences, block, span.open_at)
+            last = _sentence_at(block_sentences, block, max(span.open_at, span.outer_end - 1)) or first
+            if first is None:
+                continue
+            region_start = max(first.start, spans[k - 1].outer_end if k else 0)
+            region_end = min(last.end, spans[k + 1].open_at if k + 1 < len(spans) else len(text))
+            prev_sentence = next((s for s in reversed(sentences) if s.index < first.index), None)
+            attribution = attribute_quote(resolver, span, text, first, region_start, region_end, previous,
+                                          prev_sentence)
+            previous = (span, attribution)
+            evidence = text[first.start:max(last.end, first.end)]
+            quote_text = text[span.start:span.end]
+            speaker = attribution.person.display if attribution.person else None
+            out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence))
+            quoted_sentences.update(s.index for s in block_sentences if first.index <= s.index <= last.index)
+            rule = attribution.rule + ("" if span.terminated else ", unterminated")
+            trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}", evidence))
+    return out, quoted_sentences
+
+
+def _organisations(sentences: list[Sentence], trace: list[TraceItem]):
+    found = organisation_rules.unique(organisation_rules.find_organisations(sentences))
+    for org in found:
+        trace.append(TraceItem("organisations", org.name, org.rule, org.sentence.text))
+    return found
+
+
+def _resolve_actor(actor: str | None, organisations) -> str | None:
+    """"coalition" -> "Coalition of the Willing" when the article names exactly one such body."""
+    if not actor or " " in actor or not actor.islower():
+        return actor
+    matches = [o.name for o in organisations if o.name.split()[0].casefold() == actor.casefold()]
+    return matches[0] if len(matches) == 1 else actor
+
+
+def _main_actor(sentences: list[Sentence], organisations) -> str | None:
+    """The actor of the first commitment that names one: who a document ("the declaration")
+    or a bare list of measures speaks for."""
+    for s in sentences:
+        found = commitments_rules.sentence_commitment(s, None)
+        if found is not None and found.actor:
+            return found.actor
+    return None
+
+
+def _commitments(article: Article, sentences: list[Sentence], main_actor: str | None,
+                 trace: list[TraceItem]) -> list[commitments_rules.FoundCommitment]:
+    found: list[commitments_rules.FoundCommitment] = []
+    by_block: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_block.setdefault(s.block, []).append(s)
+    for s in sentences:
+        if s.kind == "item":
+            continue
+        c = commitments_rules.sentence_commitment(s, main_actor)
+        if c is not None:
+            found.append(c)
+    # Lists under a lead-in: the items of one list follow the paragraph that ends with ":".
+    blocks = article.blocks
+    i = 0
+    while i < len(blocks):
+        if blocks[i].kind == "item" and i > 0 and blocks[i - 1].kind == "paragraph" and by_block.get(i - 1):
+            j = i
+            while j < len(blocks) and blocks[j].kind == "item":
+                j += 1
+            items = [s for b in range(i, j) for s in by_block.get(b, [])[:1]]
+            lead_in = by_block[i - 1][-1]
+            found.extend(commitments_rules.list_commitments(lead_in, items, main_actor))
+            i = j
+        else:
+            i += 1
+    found.sort(key=lambda c: c.sentence.index)
+    for c in found:
+        trace.append(TraceItem("commitments", f"{c.actor or '?'}: {c.action}", c.rule, c.evidence))
+    return found
+
+
+__all__ = ["extract", "extract_with_trace", "Extraction", "TraceItem", "block_text"]

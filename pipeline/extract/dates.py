@@ -1,0 +1,127 @@
+"""The event date: absolute dates in the usual forms; a weekday ("on Tuesday") only when the
+article gives a publication date to count from, never guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.lexicon import EVENT_CUES, MONTHS, WEEKDAYS
+from pipeline.extract.sentences import Sentence
+
+_MONTH = r"(?P<month>" + "|".join(sorted((re.escape(m.title()) for m in MONTHS), key=len, reverse=True)) + r")"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAY = r"(?:(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+
+_PATTERNS = [
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("day-month-year", re.compile(r"\b" + _WEEKDAY + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"\b")),
+    ("month-day-year", re.compile(r"\b" + _WEEKDAY + _MONTH + r"\s+" + _DAY + r",\s+" + _YEAR + r"\b")),
+    ("day-month", re.compile(r"\b" + _WEEKDAY + _DAY + r"\s+" + _MONTH + r"\b(?!,?\s+(?:19|20)\d\d)")),
+    ("month-day", re.compile(r"\b" + _WEEKDAY + _MONTH + r"\s+" + _DAY + r"\b(?!,?\s+(?:19|20)\d\d)(?!\d)")),
+]
+_RELATIVE = re.compile(r"\b(?P<lead>on|last|this|next|since|from|until|by)\s+(?P<weekday>Monday|Tuesday|"
+                       r"Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_FUTURE = re.compile(r"\b(?:will|would|shall|is to|are to|is due|are due|plans? to|expected to|next)\b")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    date: dt.date
+    sentence: Sentence
+    rule: str
+    start: int
+
+
+def _month_number(text: str) -> int:
+    return int(text) if text.isdigit() else MONTHS[text.lower()]
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(sentences: list[Sentence], published: dt.date | None) -> list[FoundDate]:
+    found: list[FoundDate] = []
+    years = _years_mentioned(sentences)
+    for sentence in sentences:
+        if sentence.kind == "title":
+            continue
+        taken: list[tuple[int, int]] = []
+        for rule, pattern in _PATTERNS:
+            for m in pattern.finditer(sentence.text):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                date = _absolute(m, published, years)
+                if date is None:
+                    continue
+                taken.append((m.start(), m.end()))
+                found.append(FoundDate(date, sentence, rule, m.start()))
+        if published is not None:
+            for m in _RELATIVE.finditer(sentence.text):
+                if any(a <= m.start("weekday") < b for a, b in taken):
+                    continue
+                date = _relative(m, sentence.text, published)
+                found.append(FoundDate(date, sentence, "weekday-from-publication", m.start()))
+    found.sort(key=lambda f: (f.sentence.index, f.start))
+    return found
+
+
+def _absolute(m: re.Match[str], published: dt.date | None, years: list[int]) -> dt.date | None:
+    groups = m.groupdict()
+    month = _month_number(groups["month"])
+    day = int(groups["day"])
+    if groups.get("year"):
+        date = _make(int(groups["year"]), month, day)
+    elif published is not None:
+        date = _nearest_year(published, month, day)
+    elif len(set(years)) == 1:
+        date = _make(years[0], month, day)
+    else:
+        return None
+    if date is None:
+        return None
+    weekday = groups.get("weekday")
+    if weekday and WEEKDAYS[weekday.lower()] != date.weekday():
+        return None  # "Tuesday 7 January 2026" contradicts itself: trust neither part
+    return date
+
+
+def _nearest_year(published: dt.date, month: int, day: int) -> dt.date | None:
+    options = [d for d in (_make(published.year + k, month, day) for k in (-1, 0, 1)) if d]
+    return min(options, key=lambda d: abs((d - published).days)) if options else None
+
+
+def _relative(m: re.Match[str], text: str, published: dt.date) -> dt.date:
+    target = WEEKDAYS[m.group("weekday").lower()]
+    lead = m.group("lead").lower()
+    future = lead == "next" or (lead in ("on", "this", "by", "until") and _FUTURE.search(text) is not None)
+    if future:
+        delta = (target - published.weekday()) % 7 or 7
+        return published + dt.timedelta(days=delta)
+    delta = (published.weekday() - target) % 7
+    if lead == "last" and delta == 0:
+        delta = 7
+    return published - dt.timedelta(days=delta)
+
+
+def _years_mentioned(sentences: list[Sentence]) -> list[int]:
+    years: list[int] = []
+    for s in sentences:
+        years.extend(int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", s.text))
+    return years
+
+
+def event_date(found: list[FoundDate]) -> FoundDate | None:
+    """The date of the event the article reports: the first date in a sentence about a
+    meeting, signing or similar; otherwise the first date given."""
+    for f in found:
+        words = {w.lower() for w in re.findall(r"[\w-]+", f.sentence.text)}
+        if words & EVENT_CUES:
+            return f
+    return found[0] if found else None

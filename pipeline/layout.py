@@ -1,0 +1,240 @@
+"""From a brief to the document every renderer walks.
+
+A brief is rendered to Markdown by a Jinja2 template (`templates/brief.md.j2`); markdown-it-py
+parses that Markdown, with raw HTML off, into `pipeline.blocks`. Changing the template changes
+every output format at once.
+
+Article text is data: every value a template prints with ``{{ }}`` is escaped for Markdown
+unless it is `MarkdownSafe`, so `*`, `#`, `[`, `<` or `&` in an article print literally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta,
+                             Paragraph, Rule, Span, Table, is_safe_link)
+from pipeline.errors import BriefError
+from pipeline.model import Brief
+from pipeline.text import clean_line
+from pipeline.theme import TEMPLATES_DIR
+
+BRIEF_TEMPLATE = "brief.md.j2"
+
+
+class MarkdownSafe(str):
+    """Markdown a template helper built on purpose; printed without escaping."""
+
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start
+# or end inline markup anywhere in a line.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&~])")
+# These only mean something at the start of a line (headings, lists, quotes, rules, setext).
+_LINE_START_SPECIAL = re.compile(r"^(\s*)([#>+=-])")
+_ORDERED_MARKER = re.compile(r"^(\s*\d{1,9})([.)])")
+
+
+def escape_markdown(value: Any) -> str:
+    """Escape text so markdown-it reads it back as exactly these characters, on one line."""
+    text = " ".join(str(value).split())
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _LINE_START_SPECIAL.sub(r"\1\\\2", text)
+    return _ORDERED_MARKER.sub(r"\1\\\2", text)
+
+
+def _finalize(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, MarkdownSafe):
+        return value
+    return escape_markdown(value)
+
+
+def _long_date(value: str | None) -> str:
+    """'2026-01-06' -> 'Tuesday 6 January 2026' (English, whatever the locale)."""
+    if not value:
+        return ""
+    day = dt.date.fromisoformat(value)
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def _link(url: str | None, label: str | None = None) -> MarkdownSafe:
+    """A Markdown link when the address is http(s) or mailto; plain escaped text otherwise."""
+    if not url:
+        return MarkdownSafe("")
+    text = escape_markdown(label or url)
+    if not is_safe_link(url) or any(c in url for c in " \n<>"):
+        return MarkdownSafe(text)
+    return MarkdownSafe(f"[{text}](<{url}>)")
+
+
+def template_environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = _long_date
+    env.filters["link"] = _link
+    return env
+
+
+def render_markdown(brief: Brief, template: str = BRIEF_TEMPLATE, folder: Path = TEMPLATES_DIR) -> str:
+    env = template_environment(folder)
+    try:
+        text = env.get_template(template).render(brief=brief)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BriefError(f"template {exc.name or template} line {exc.lineno}", exc.message or "syntax error",
+                         "fix the template") from None
+    except jinja2.TemplateNotFound as exc:
+        raise BriefError(f"template {exc.name}", "not found", f"templates are read from {folder}") from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as exc:
+        raise BriefError(f"template {template}", str(exc), "fix the template") from None
+    # Blank lines left by template control flow carry no meaning in Markdown; keep one.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def brief_meta(brief: Brief, language: str) -> Meta:
+    keywords = [p.name for p in brief.people] + list(brief.locations) + [o.name for o in brief.organisations]
+    return Meta(title=clean_line(brief.title), subject=clean_line(brief.standfirst or "Briefing note"),
+                keywords=list(dict.fromkeys(clean_line(k) for k in keywords if k))[:12], language=language)
+
+
+def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TEMPLATE,
+                 folder: Path = TEMPLATES_DIR) -> tuple[str, Document]:
+    """The brief's Markdown and the document parsed from it."""
+    markdown = render_markdown(brief, template, folder)
+    return markdown, parse_markdown(markdown, brief_meta(brief, language))
+
+
+# --------------------------------------------------------------------------- Markdown to blocks
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def parse_markdown(text: str, meta: Meta) -> Document:
+    tokens = _parser().parse(text)
+    root = SyntaxTreeNode(tokens)
+    return Document(meta=meta, blocks=_blocks(root.children))
+
+
+def _blocks(nodes: list[SyntaxTreeNode]) -> list[Block]:
+    out: list[Block] = []
+    for node in nodes:
+        block = _block(node)
+        if block is not None:
+            out.append(block)
+    return out
+
+
+def _block(node: SyntaxTreeNode) -> Block | None:
+    kind = node.type
+    if kind == "heading":
+        return Heading(int(node.tag[1:]), _inline_of(node))
+    if kind == "paragraph":
+        return Paragraph(_inline_of(node))
+    if kind in ("bullet_list", "ordered_list"):
+        items = [_blocks(item.children) for item in node.children]
+        start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
+        return ListBlock(ordered=kind == "ordered_list", items=items, start=start)
+    if kind == "blockquote":
+        return BlockQuote(_blocks(node.children))
+    if kind in ("fence", "code_block"):
+        return CodeBlock(node.content.rstrip("\n"))
+    if kind == "hr":
+        return Rule()
+    if kind == "table":
+        return _table(node)
+    if kind == "html_block":  # unreachable with html=False; kept as text should that change
+        return Paragraph([Span(node.content)])
+    return None
+
+
+def _table(node: SyntaxTreeNode) -> Table:
+    header: list[list[Span]] = []
+    rows: list[list[list[Span]]] = []
+    align: list[str | None] = []
+    for section in node.children:
+        for row in section.children:
+            cells = [_inline_of(cell) for cell in row.children]
+            if section.type == "thead":
+                header = cells
+                align = [_cell_align(cell) for cell in row.children]
+            else:
+                rows.append(cells)
+    return Table(header=header, rows=rows, align=align)
+
+
+def _cell_align(cell: SyntaxTreeNode) -> str | None:
+    style = str(cell.attrs.get("style", ""))
+    match = re.search(r"text-align:(\w+)", style)
+    return match.group(1) if match else None
+
+
+def _inline_of(node: SyntaxTreeNode) -> list[Span]:
+    spans: list[Span] = []
+    for child in node.children:
+        if child.type == "inline":
+            _inline(child.children, spans, strong=False, emphasis=False, href=None)
+    return _merge(spans)
+
+
+def _inline(nodes: list[SyntaxTreeNode], out: list[Span], strong: bool, emphasis: bool,
+            href: str | None) -> None:
+    for node in nodes:
+        kind = node.type
+        if kind == "text":
+            out.append(Span(node.content, strong, emphasis, False, href))
+        elif kind == "code_inline":
+            out.append(Span(node.content, strong, emphasis, True, href))
+        elif kind == "softbreak":
+            out.append(Span(" ", strong, emphasis, False, href))
+        elif kind == "hardbreak":
+            out.append(Span("\n"))
+        elif kind == "strong":
+            _inline(node.children, out, True, emphasis, href)
+        elif kind == "em":
+            _inline(node.children, out, strong, True, href)
+        elif kind == "link":
+            target = str(node.attrs.get("href", ""))
+            _inline(node.children, out, strong, emphasis, target if is_safe_link(target) else None)
+        elif kind == "image":
+            out.append(Span(node.content or str(node.attrs.get("alt", "")), strong, emphasis, False, href))
+        else:
+            _inline(node.children, out, strong, emphasis, href)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Join neighbouring spans with the same formatting (markdown-it splits text at escapes)."""
+    merged: list[Span] = []
+    for span in spans:
+        if not span.text:
+            continue
+        if merged and span.text != "\n" and merged[-1].text != "\n" and _same_format(merged[-1], span):
+            last = merged.pop()
+            span = Span(last.text + span.text, last.strong, last.emphasis, last.code, last.href)
+        merged.append(span)
+    return merged
+
+
+def _same_format(a: Span, b: Span) -> bool:
+    return (a.strong, a.emphasis, a.code, a.href) == (b.strong, b.emphasis, b.code, b.href)

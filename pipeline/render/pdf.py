@@ -1,0 +1,763 @@
+"""PDF writer: walks the block model into reportlab platypus flowables.
+
+This is the only module in the project that imports reportlab. Everything it draws comes from
+the document (text) and the theme (fonts, sizes, colours, page); nothing else.
+
+Text is data, never markup: every piece of document text is escaped before it reaches a
+reportlab Paragraph, and the only tags in a paragraph are the ones built here (<font face>,
+<b>, <i>, <br/>, and <a href> for links `is_safe_link` accepts). Theme colours reach markup
+only after the theme loader has checked them as #RRGGBB.
+
+Fonts: the first font of the theme's fonts.body that is found sets the text; the others supply,
+one character at a time, what it lacks. Fallback fonts are loaded only when a character needs
+them, because parsing a TrueType file costs about 20 ms.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+# html.escape, not xml.sax.saxutils.escape: the same three replacements (&, <, >; quotes on
+# request), but importing xml.sax.saxutils pulls in urllib.request and ssl, 50 ms per run.
+from html import escape
+from itertools import groupby
+from pathlib import Path
+from typing import Callable, Iterable
+
+from reportlab.lib import colors
+from reportlab.lib import fonts as rl_fonts
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether,
+                                ListFlowable, ListItem, PageTemplate, Paragraph, Spacer, Table,
+                                TableStyle, XPreformatted)
+
+from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock,
+                             Paragraph as ParagraphBlock, Rule, Span, Table as TableBlock,
+                             is_safe_link, plain_text)
+from pipeline.render import RenderJob
+from pipeline.render.fonts import FontFace, find_font_face, looks_like_path, unusable_reason
+from pipeline.theme import Theme
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+TAB_WIDTH = 4
+
+# Paragraphs longer than this are cut into several flowables of about CHUNK_CHARS, at sentence
+# ends where possible: reportlab re-wraps a paragraph's whole remainder at every page break,
+# which makes one 200 KB paragraph take seconds.
+CHUNK_THRESHOLD = 3000
+CHUNK_CHARS = 2000
+CODE_CHUNK_LINES = 200
+MISSING_LISTED = 20
+
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+|[\u3002\uff01\uff1f]")
+_WHITESPACE = re.compile(r"\s+")
+_CJK_RANGES = ("\u1100-\u11ff\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+               "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff")
+_FIRST_CJK = "\u1100"
+_LINE_END = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_HEX_COLOUR = re.compile(r"^[0-9A-F]{6}$")
+
+
+def render(job: RenderJob) -> bytes:
+    theme = job.theme
+    fonts = _FontBook(theme, job.warn)
+    styles = _Styles(theme, fonts)
+    page_size = PAGE_SIZES[theme.page_size]
+    frame_width = page_size[0] - (theme.margin_left_mm + theme.margin_right_mm) * mm
+    story = _StoryBuilder(fonts, styles, theme).flowables(job.document.blocks, frame_width)
+    pdf = _build_pdf(job.document, theme, story, styles)
+    fonts.report_missing_glyphs()
+    return pdf
+
+
+# --------------------------------------------------------------------------------------------
+# Document template
+
+
+def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: "_Styles") -> bytes:
+    buffer = io.BytesIO()
+    meta = document.meta
+    template = BaseDocTemplate(
+        buffer, pagesize=PAGE_SIZES[theme.page_size],
+        leftMargin=theme.margin_left_mm * mm, rightMargin=theme.margin_right_mm * mm,
+        topMargin=theme.margin_top_mm * mm, bottomMargin=theme.margin_bottom_mm * mm,
+        title=meta.title, author=meta.author or "brief", subject=meta.subject,
+        keywords=", ".join(meta.keywords), creator="brief", lang=meta.language or theme.language,
+        invariant=1, initialFontName=styles.body.fontName, initialFontSize=styles.body.fontSize)
+    # No frame padding: the theme's margins alone decide where text goes.
+    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    footer = _footer_drawer(theme, styles)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=footer)])
+    template.build(story or [Spacer(0, 0)])
+    return buffer.getvalue()
+
+
+def _footer_drawer(theme: Theme, styles: "_Styles") -> Callable:
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(styles.footer.fontName, styles.footer.fontSize)
+        canvas.setFillColor(styles.footer.textColor)
+        x = doc.pagesize[0] - theme.margin_right_mm * mm
+        canvas.drawRightString(x, theme.margin_bottom_mm * mm / 2, f"Page {doc.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+# --------------------------------------------------------------------------------------------
+# Fonts
+
+
+@dataclass
+class _Face:
+    """One loaded style of a font: its reportlab name and which characters it has."""
+
+    name: str
+    covers: Callable[[str], bool]
+
+
+# The built-in PDF fonts, used only when the theme names no font that is installed. They draw
+# WinAnsi (cp1252) characters and nothing else.
+def _covered_by_builtin(char: str) -> bool:
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_BUILTIN_STYLES = {
+    "Helvetica": {(False, False): "Helvetica", (True, False): "Helvetica-Bold",
+                  (False, True): "Helvetica-Oblique", (True, True): "Helvetica-BoldOblique"},
+    "Courier": {(False, False): "Courier", (True, False): "Courier-Bold",
+                (False, True): "Courier-Oblique", (True, True): "Courier-BoldOblique"},
+}
+
+# reportlab's font registry is process-wide, so a face keeps one name for the whole process
+# and is parsed once however many documents use it.
+_REGISTERED: dict[FontFace, _Face] = {}
+
+
+def _load_face(face: FontFace) -> _Face:
+    if face not in _REGISTERED:
+        name = _unused_font_name(face)
+        font = TTFont(name, str(face.path), subfontIndex=face.index)
+        pdfmetrics.registerFont(font)
+        cmap = font.face.charToGlyph
+        _REGISTERED[face] = _Face(name, lambda char, cmap=cmap: ord(char) in cmap)
+    return _REGISTERED[face]
+
+
+def _unused_font_name(face: FontFace) -> str:
+    base = re.sub(r"[^A-Za-z0-9_-]", "", face.path.stem) or "Font"
+    if face.index:
+        base += f"-{face.index}"
+    taken = {name.lower() for name in pdfmetrics.getRegisteredFontNames()}
+    taken |= {name.lower() for name in pdfmetrics.standardFonts}
+    name, counter = base, 1
+    while name.lower() in taken:
+        counter += 1
+        name = f"{base}-{counter}"
+    return name
+
+
+_UNLOADED = object()
+
+
+def _builtin_family(name: str) -> "_Family":
+    family = _Family(name, builtin=name)
+    family.load()
+    return family
+
+
+class _Family:
+    """One entry of a theme's font list. Its styles load on first use; a missing style is
+    drawn with the regular face, and then without <b>/<i> so reportlab asks for nothing
+    that is not there."""
+
+    def __init__(self, label: str, builtin: str | None = None) -> None:
+        self.label = label
+        self.builtin = builtin
+        self.name = ""  # the name <font face="..."> uses; set by load()
+        self._files: dict[tuple[bool, bool], FontFace | None] = {}
+        self._faces: dict[tuple[bool, bool], _Face] = {}
+        self._problem: object = _UNLOADED
+
+    def load(self) -> str | None:
+        """Find and load the regular face; None when it worked, else why not. Loads once."""
+        if self._problem is _UNLOADED:
+            self._problem = self._load()
+        return self._problem
+
+    def _load(self) -> str | None:
+        if self.builtin:
+            self.name = self.builtin
+            return None
+        regular = find_font_face(self.label)
+        if regular is None:
+            return self._why_missing()
+        try:
+            self._faces[(False, False)] = _load_face(regular)
+        except (TTFError, OSError, ValueError) as exc:
+            return f"cannot be loaded ({exc})"
+        self.name = self._faces[(False, False)].name
+        self._files = {style: find_font_face(self.label, *style)
+                       for style in ((True, False), (False, True), (True, True))}
+        self._register_family()
+        return None
+
+    def _why_missing(self) -> str:
+        if not looks_like_path(self.label):
+            return "is not installed"
+        path = Path(self.label).expanduser()
+        if not path.is_file():
+            return "does not exist"
+        return unusable_reason(path) or "is not a .ttf, .otf or .ttc font"
+
+    def _register_family(self) -> None:
+        names = {style: self._style_name(style) for style in self._files}
+        pdfmetrics.registerFontFamily(self.name, normal=self.name, bold=names[(True, False)],
+                                      italic=names[(False, True)], boldItalic=names[(True, True)])
+        # registerFontFamily maps the regular name back to the *last* style that reused it;
+        # <font face="..."> must mean the upright regular face.
+        rl_fonts.addMapping(self.name, 0, 0, self.name)
+
+    def _style_name(self, style: tuple[bool, bool]) -> str:
+        face = self._files.get(style)
+        if face is None:
+            return self.name
+        return _REGISTERED[face].name if face in _REGISTERED else _unused_font_name(face)
+
+    def face(self, bold: bool, italic: bool) -> tuple[_Face, bool, bool]:
+        """The face for a style, with the bold and italic flags that select it."""
+        if self.builtin:
+            return _Face(_BUILTIN_STYLES[self.builtin][(bold, italic)], _covered_by_builtin), bold, italic
+        style = (bold, italic)
+        if style == (False, False):
+            return self._faces[style], False, False
+        if style not in self._faces:
+            self._faces[style] = self._load_style(style)
+        face = self._faces[style]
+        if face is self._faces[(False, False)]:
+            return face, False, False
+        return face, bold, italic
+
+    def _load_style(self, style: tuple[bool, bool]) -> _Face:
+        file = self._files.get(style)
+        if file is None:
+            return self._faces[(False, False)]
+        try:
+            face = _load_face(file)
+        except (TTFError, OSError, ValueError):
+            return self._faces[(False, False)]
+        if face.name != self._style_name(style):
+            self._register_family()  # the name chosen in advance was taken meanwhile
+        return face
+
+    def covers(self, char: str) -> bool:
+        if self.builtin:
+            return _covered_by_builtin(char)
+        return self._faces[(False, False)].covers(char)
+
+
+# Keys a character can have when text is cut into runs: a (face name, bold, italic) triple, or
+# one of these.
+_NEUTRAL = "neutral"  # whitespace: joins the run before it
+_AS_SPACE = "as-space"  # whitespace the main font lacks (e.g. U+3000): drawn as a plain space
+_DROP = "drop"  # an invisible control no font has: nothing to draw
+
+
+class _Chain:
+    """An ordered list of fonts to take characters from; entries load lazily."""
+
+    def __init__(self, families: list[_Family], on_unusable: Callable[[_Family, str], None]) -> None:
+        self._pending = list(families)
+        self._loaded: list[_Family] = []
+        self._on_unusable = on_unusable
+
+    def loaded(self) -> Iterable[_Family]:
+        """The usable fonts in order, loading the next one only when the caller asks for it."""
+        yield from list(self._loaded)
+        while self._pending:
+            family = self._pending.pop(0)
+            problem = family.load()
+            if problem is None:
+                self._loaded.append(family)
+                yield family
+            else:
+                self._on_unusable(family, problem)
+
+    def primary(self) -> _Family | None:
+        return next(iter(self.loaded()), None)
+
+    def families(self) -> list[_Family]:
+        """Every family, loading none: for building another chain from this one."""
+        return [*self._loaded, *self._pending]
+
+
+class _FontBook:
+    """The theme's fonts, and how any text is cut into runs each font can draw."""
+
+    def __init__(self, theme: Theme, warn: Callable[[str], None]) -> None:
+        self._warn = warn
+        families: dict[str, _Family] = {}
+        body = [families.setdefault(label, _Family(label)) for label in theme.body_fonts]
+        self._mono_families = [families.setdefault(label, _Family(label)) for label in theme.mono_fonts]
+        self.body = _Chain(body, self._unusable)
+        if self.body.primary() is None:
+            warn(f"none of the theme's fonts.body ({', '.join(theme.body_fonts)}) is installed; the PDF "
+                 "uses Helvetica, which has Latin characters only; install fonts-dejavu-core")
+            self.body = _Chain([_builtin_family("Helvetica")], self._unusable)
+        self._mono: _Chain | None = None
+        self._keys: dict[tuple[bool, bool, bool], dict[str, object]] = {}
+        self._missing: dict[str, None] = {}
+
+    @property
+    def body_name(self) -> str:
+        return self.body.primary().name
+
+    @property
+    def mono(self) -> _Chain:
+        """Loaded on first use: most briefs have no code."""
+        if self._mono is None:
+            primary = _Chain(self._mono_families, self._unusable).primary() or _builtin_family("Courier")
+            # Code takes the characters its font lacks from the body fonts.
+            self._mono = _Chain([primary, *self.body.families()], self._unusable)
+        return self._mono
+
+    @property
+    def mono_name(self) -> str:
+        return self.mono.primary().name
+
+    def _unusable(self, family: _Family, problem: str) -> None:
+        # Family names a machine lacks are normal (the default theme lists many scripts);
+        # a path the user wrote that does not work is worth saying.
+        if looks_like_path(family.label):
+            self._warn(f"theme font {family.label} {problem}; it is not used in the PDF")
+
+    def runs(self, text: str, code: bool, bold: bool, italic: bool) -> list[tuple[tuple, str]]:
+        """`text` cut into runs of ((face name, bold, italic), text), each drawable by one font."""
+        chain = self.mono if code else self.body
+        keys = self._keys.setdefault((code, bold, italic), {})
+        # In order of appearance, so fallback fonts load, and missing characters are listed,
+        # the same way every time (set order changes from one process to the next).
+        distinct = dict.fromkeys(text)
+        for char in distinct:
+            if char not in keys:
+                keys[char] = self._key_for(char, chain, bold, italic)
+        text = text.translate({ord(c): " " for c in distinct if keys[c] is _AS_SPACE})
+        return _merge_runs(text, keys, self._default_key(chain, bold, italic))
+
+    def _default_key(self, chain: _Chain, bold: bool, italic: bool) -> tuple:
+        family = chain.primary()
+        _, b, i = family.face(bold, italic)
+        return (family.name, b, i)
+
+    def _key_for(self, char: str, chain: _Chain, bold: bool, italic: bool) -> object:
+        if char.isspace():
+            return _NEUTRAL if chain.primary().covers(char) else _AS_SPACE
+        family = next((f for f in chain.loaded() if f.covers(char)), None)
+        if family is None:
+            if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+                return _DROP
+            self._missing.setdefault(char)
+            return self._default_key(chain, bold, italic)
+        face, b, i = family.face(bold, italic)
+        if not face.covers(char):
+            b = i = False  # e.g. a symbol only the regular face has: upright beats a box
+        return (family.name, b, i)
+
+    def report_missing_glyphs(self) -> None:
+        if self._missing:
+            self._warn(_missing_glyph_warning(list(self._missing)))
+
+
+def _merge_runs(text: str, keys: dict[str, object], default_key: tuple) -> list[tuple[tuple, str]]:
+    runs: list[list] = []
+    leading = ""
+    for key, group in groupby(text, keys.__getitem__):
+        piece = "".join(group)
+        if key is _DROP:
+            continue
+        if key is _NEUTRAL or key is _AS_SPACE:
+            if runs:
+                runs[-1][1] += piece
+            else:
+                leading += piece
+        elif runs and runs[-1][0] == key:
+            runs[-1][1] += piece
+        else:
+            runs.append([key, leading + piece])
+            leading = ""
+    if leading:
+        runs.append([default_key, leading])
+    return [(key, piece) for key, piece in runs]
+
+
+def _missing_glyph_warning(chars: list[str]) -> str:
+    listed = ", ".join(_describe_char(c) for c in chars[:MISSING_LISTED])
+    if len(chars) > MISSING_LISTED:
+        listed += f" and {len(chars) - MISSING_LISTED} more"
+    if any(_has_cjk(c) for c in chars):
+        example = 'fonts-wqy-zenhei, family "WenQuanYi Zen Hei"; reportlab cannot use fonts-noto-cjk'
+    else:
+        example = "fonts-noto-core"
+    return (f"no font has a glyph for {listed}; install a TrueType font that covers them "
+            f"(e.g. {example}) and make sure the theme's fonts.body lists it")
+
+
+def _has_cjk(text: str) -> bool:
+    if not text or text.isascii() or max(text) < _FIRST_CJK:
+        return False
+    return _cjk_pattern().search(text) is not None
+
+
+@functools.cache
+def _cjk_pattern() -> re.Pattern[str]:
+    # Compiled on first need: the character class costs 5 ms, most documents never need it.
+    return re.compile(f"[{_CJK_RANGES}]")
+
+
+def _describe_char(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if not name and unicodedata.category(char) == "Co":
+        name = "PRIVATE USE CHARACTER"
+    return f"U+{ord(char):04X} {name}".rstrip()
+
+
+# --------------------------------------------------------------------------------------------
+# Styles
+
+
+class _Styles:
+    """Paragraph styles, all from the theme."""
+
+    def __init__(self, theme: Theme, fonts: _FontBook) -> None:
+        body_size = theme.body_size_pt
+        self.theme = theme
+        self._fonts = fonts
+        self.body = ParagraphStyle(
+            "body", fontName=fonts.body_name, fontSize=body_size,
+            leading=body_size * theme.line_spacing, textColor=self.colour("text"),
+            spaceAfter=body_size * 0.6)
+        self.title = self._heading("title", theme.title_size_pt, "title", space_before=0)
+        self.heading = self._heading("heading", theme.heading1_size_pt, "heading", space_before=body_size)
+        self.subheading = self._heading("subheading", theme.heading2_size_pt, "heading",
+                                        space_before=body_size * 0.8)
+        self.list_body = ParagraphStyle("list_body", parent=self.body, spaceAfter=body_size * 0.25)
+        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=body_size * 0.95,
+                                   leading=body_size * 0.95 * theme.line_spacing, spaceAfter=0)
+        self.attribution = ParagraphStyle("attribution", parent=self.body, textColor=self.colour("muted"))
+        self.footer = ParagraphStyle("footer", parent=self.body, fontSize=max(body_size * 0.75, 6),
+                                     textColor=self.colour("muted"))
+        self._derived: dict[tuple, ParagraphStyle] = {}
+
+    def colour(self, name: str) -> colors.Color:
+        return colors.HexColor("#" + _safe_hex(self.theme.colour(name)))
+
+    @functools.cached_property
+    def code(self) -> ParagraphStyle:
+        # Built on first use, because it loads the mono font.
+        size = self.theme.body_size_pt * 0.9
+        return ParagraphStyle("code", parent=self.body, fontName=self._fonts.mono_name, fontSize=size,
+                              leading=size * 1.3, leftIndent=self.theme.body_size_pt,
+                              spaceBefore=size * 0.3, spaceAfter=self.theme.body_size_pt * 0.6)
+
+    def _heading(self, name: str, size: float, colour: str, space_before: float) -> ParagraphStyle:
+        # keepWithNext: a heading never ends a page without the text it introduces.
+        return ParagraphStyle(name, parent=self.body, fontSize=size, leading=size * 1.25,
+                              textColor=self.colour(colour), spaceBefore=space_before,
+                              spaceAfter=size * 0.4, keepWithNext=1)
+
+    def derived(self, style: ParagraphStyle, **changes) -> ParagraphStyle:
+        key = (style.name, tuple(sorted(changes.items())))
+        if key not in self._derived:
+            suffix = "-".join(f"{k}={v}" for k, v in sorted(changes.items()))
+            self._derived[key] = ParagraphStyle(f"{style.name}-{suffix}", parent=style, **changes)
+        return self._derived[key]
+
+
+def _safe_hex(value: str) -> str:
+    return value if _HEX_COLOUR.match(value) else "000000"
+
+
+# --------------------------------------------------------------------------------------------
+# Text to markup
+
+
+def _clean_text(text: str) -> str:
+    """Text ready to cut into runs: tabs expanded (reportlab draws a box for TAB), line ends as
+    spaces (a line break is a "\\n" span of its own), other controls and lone surrogates gone."""
+    text = _LONE_SURROGATE.sub("\ufffd", text.expandtabs(TAB_WIDTH))
+    text = _LINE_END.sub(" ", text)
+    return _CONTROL.sub("", text)
+
+
+class _Markup:
+    """Spans to reportlab paragraph markup, every character of text escaped."""
+
+    def __init__(self, fonts: _FontBook, styles: _Styles) -> None:
+        self.fonts = fonts
+        self.link_colour = "#" + _safe_hex(styles.theme.colour("link"))
+
+    def spans(self, spans: list[Span], bold: bool = False) -> str:
+        return "".join(self.span(span, bold) for span in spans)
+
+    def span(self, span: Span, bold: bool = False) -> str:
+        if span.text == "\n":
+            return "<br/>"
+        inner = self.text(_clean_text(span.text), code=span.code,
+                          bold=bold or span.strong, italic=span.emphasis)
+        if span.href and is_safe_link(span.href):
+            href = escape(span.href, {'"': "&quot;"})
+            return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
+        return inner
+
+    def text(self, text: str, code: bool = False, bold: bool = False, italic: bool = False) -> str:
+        # <font face> must be outermost: reportlab resets bold and italic when the face changes.
+        parts = []
+        for (face, run_bold, run_italic), piece in self.fonts.runs(text, code, bold, italic):
+            body = escape(piece)
+            if run_italic:
+                body = f"<i>{body}</i>"
+            if run_bold:
+                body = f"<b>{body}</b>"
+            parts.append(f'<font face="{face}">{body}</font>')
+        return "".join(parts)
+
+
+def _chunk_spans(spans: list[Span], limit: int = CHUNK_CHARS) -> list[list[Span]]:
+    """A long run of spans cut into pieces of about `limit` characters, at sentence ends or
+    spaces where there are any."""
+    chunks: list[list[Span]] = []
+    current: list[Span] = []
+    size = 0
+    for span in spans:
+        rest = span.text
+        while size + len(rest) > limit:
+            cut = _cut_point(rest, max(limit - size, 1), limit)
+            if cut is None:
+                break
+            current.append(replace(span, text=rest[:cut]))
+            chunks.append(current)
+            current, size, rest = [], 0, rest[cut:]
+        if rest:
+            current.append(replace(span, text=rest))
+            size += len(rest)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _cut_point(text: str, start: int, limit: int) -> int | None:
+    if start >= len(text):
+        return None
+    end = start + limit
+    for pattern in (_SENTENCE_END, _WHITESPACE):
+        match = pattern.search(text, start, end)
+        if match:
+            return match.end()
+    # One word longer than a chunk (a 5,000-character URL): cut it; it wraps anyway.
+    return end if len(text) > end else None
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks to flowables
+
+
+class _StoryBuilder:
+    """Blocks to platypus flowables, each fitted to the width it will have."""
+
+    def __init__(self, fonts: _FontBook, styles: _Styles, theme: Theme) -> None:
+        self.fonts = fonts
+        self.styles = styles
+        self.theme = theme
+        self.markup = _Markup(fonts, styles)
+
+    def flowables(self, blocks: list[Block], width: float, body_style: ParagraphStyle | None = None,
+                  nested: bool = False) -> list[Flowable]:
+        """Flowables for blocks; `nested` inside a list item or a quotation."""
+        story: list[Flowable] = []
+        for block in blocks:
+            story.extend(self.block(block, width, body_style or self.styles.body, nested))
+        return story
+
+    def block(self, block: Block, width: float, body_style: ParagraphStyle,
+              nested: bool = False) -> list[Flowable]:
+        if isinstance(block, Heading):
+            return self.paragraphs(block.spans, self._heading_style(block.level), bold=True)
+        if isinstance(block, ParagraphBlock):
+            return self.paragraphs(block.spans, body_style)
+        if isinstance(block, ListBlock):
+            return self.bullet_list(block, width)
+        if isinstance(block, BlockQuote):
+            return self.quote(block, width, nested)
+        if isinstance(block, TableBlock):
+            return self.table(block, width)
+        if isinstance(block, CodeBlock):
+            return self.code(block, width)
+        if isinstance(block, Rule):
+            return [HRFlowable(width="100%", thickness=0.75, color=self.styles.colour("rule"),
+                               spaceBefore=self.theme.body_size_pt * 0.5,
+                               spaceAfter=self.theme.body_size_pt * 0.8)]
+        raise TypeError(f"unknown block {type(block).__name__}")
+
+    def _heading_style(self, level: int) -> ParagraphStyle:
+        if level <= 1:
+            return self.styles.title
+        return self.styles.heading if level == 2 else self.styles.subheading
+
+    def paragraphs(self, spans: list[Span], style: ParagraphStyle, bold: bool = False) -> list[Flowable]:
+        """One Paragraph, or several for a very long one; none for an empty one."""
+        if not any(span.text.strip() or span.text == "\n" for span in spans):
+            return []
+        if any(_has_cjk(span.text) for span in spans):
+            # Lines of CJK text have no spaces to break at.
+            style = self.styles.derived(style, wordWrap="CJK")
+        total = sum(len(span.text) for span in spans)
+        chunks = _chunk_spans(spans) if total > CHUNK_THRESHOLD else [spans]
+        flowables = []
+        for number, chunk in enumerate(chunks, start=1):
+            chunk_style = style if number == len(chunks) else self.styles.derived(style, spaceAfter=0)
+            flowables.append(Paragraph(self.markup.spans(chunk, bold), chunk_style))
+        return flowables
+
+    def bullet_list(self, block: ListBlock, width: float) -> list[Flowable]:
+        size = self.theme.body_size_pt
+        indent = size * (2.2 if block.ordered else 1.4)
+        items = [ListItem(self.flowables(item, width - indent, self.styles.list_body, nested=True)
+                          or [Spacer(0, size)]) for item in block.items]
+        if not items:
+            return []
+        numbering = (dict(bulletType="1", start=str(block.start), bulletFormat="%s.") if block.ordered
+                     else dict(bulletType="bullet", start="\u2022"))
+        return [ListFlowable(items, leftIndent=indent, bulletFontName=self.fonts.body_name,
+                             bulletFontSize=size, bulletColor=self.styles.colour("text"),
+                             spaceAfter=size * 0.4, **numbering)]
+
+    def quote(self, block: BlockQuote, width: float, nested: bool = False) -> list[Flowable]:
+        bar, padding = 2, self.theme.body_size_pt
+        inner_width = width - padding - bar
+        rows = []
+        for position, child in enumerate(block.blocks, start=1):
+            is_attribution = (position == len(block.blocks) and isinstance(child, ParagraphBlock)
+                              and plain_text(child.spans).lstrip().startswith("\u2014"))
+            style = self.styles.attribution if is_attribution else self.styles.body
+            # A row per flowable, so that a long quotation breaks between rows: reportlab's
+            # splitting inside a row of several flowables can fail with a LayoutError.
+            rows.extend([flowable] for flowable in self.block(child, inner_width, style, nested=True))
+        if not rows:
+            return []
+        table = Table(rows, colWidths=[width], hAlign="LEFT", splitInRow=self._split_in_row(),
+                      style=TableStyle([
+                          ("LINEBEFORE", (0, 0), (0, -1), bar, self.styles.colour("quote_bar")),
+                          ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                          ("TOPPADDING", (0, 0), (-1, -1), 0),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        spacer = Spacer(0, self.theme.body_size_pt * 0.6)
+        if nested:
+            return [table, spacer]  # KeepTogether cannot be drawn inside a table cell or list
+        # KeepTogether: a quotation and its attribution start on the same page.
+        return [KeepTogether([table, spacer])]
+
+    def _split_in_row(self) -> float:
+        # Lets reportlab split one row taller than a page (a huge cell), leaving at least two
+        # lines on each side.
+        return self.styles.cell.leading * 2
+
+    def table(self, block: TableBlock, width: float) -> list[Flowable]:
+        columns = max([len(block.header), *(len(row) for row in block.rows)], default=0)
+        if columns == 0:
+            return []
+        rows = ([block.header] if block.header else []) + block.rows
+        widths = _column_widths(rows, columns, width)
+        padding = 4 if columns <= 6 else 2
+        has_header = bool(block.header)
+        data = [[self._cell(row, index, block.align, header=has_header and number == 0)
+                 for index in range(columns)] for number, row in enumerate(rows)]
+        commands = [("GRID", (0, 0), (-1, -1), 0.5, self.styles.colour("table_border")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), padding)]
+        if block.header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), self.styles.colour("table_header_fill")))
+        table = Table(data, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="LEFT",
+                      splitInRow=self._split_in_row(), style=TableStyle(commands))
+        return [table, Spacer(0, self.theme.body_size_pt * 0.8)]
+
+    def _cell(self, row: list[list[Span]], index: int, align: list[str | None],
+              header: bool) -> list[Flowable]:
+        spans = row[index] if index < len(row) else []
+        alignment = {"center": TA_CENTER, "right": TA_RIGHT}.get(
+            align[index] if index < len(align) else None, TA_LEFT)
+        style = self.styles.derived(self.styles.cell, alignment=alignment)
+        return self.paragraphs(spans, style, bold=header) or [Spacer(0, 0)]
+
+    def code(self, block: CodeBlock, width: float) -> list[Flowable]:
+        style = self.styles.code
+        lines = _wrap_code(block.text.expandtabs(TAB_WIDTH).rstrip("\n"), self._code_columns(width, style))
+        if not any(line.strip() for line in lines):
+            return []
+        flowables = []
+        for start in range(0, len(lines), CODE_CHUNK_LINES):
+            piece = lines[start:start + CODE_CHUNK_LINES]
+            last = start + CODE_CHUNK_LINES >= len(lines)
+            markup = "\n".join(self.markup.text(_clean_text(line), code=True) for line in piece)
+            chunk_style = style if last else self.styles.derived(style, spaceAfter=0)
+            flowables.append(XPreformatted(markup, chunk_style))
+        return flowables
+
+    def _code_columns(self, width: float, style: ParagraphStyle) -> int:
+        char_width = pdfmetrics.stringWidth("M", style.fontName, style.fontSize) or style.fontSize * 0.6
+        return max(int((width - style.leftIndent) / char_width), 8)
+
+
+def _column_widths(rows: list[list[list[Span]]], columns: int, width: float) -> list[float]:
+    """Widths in proportion to each column's longest text, within bounds so that no column is
+    starved or takes everything."""
+    weights = []
+    for index in range(columns):
+        longest = max((len(plain_text(row[index])) for row in rows if index < len(row)), default=0)
+        weights.append(min(max(longest, 4), 50) + 3)
+    total = sum(weights)
+    return [width * weight / total for weight in weights]
+
+
+def _wrap_code(text: str, columns: int) -> list[str]:
+    """Code lines cut to fit: XPreformatted keeps every space and never wraps, so a long line
+    would run off the page. East Asian wide characters count as two columns."""
+    wrapped = []
+    for line in text.split("\n"):
+        while _display_width(line) > columns:
+            cut = _fitting_prefix(line, columns)
+            wrapped.append(line[:cut])
+            line = line[cut:]
+        wrapped.append(line)
+    return wrapped
+
+
+def _display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fitting_prefix(line: str, columns: int) -> int:
+    used = 0
+    for position, char in enumerate(line):
+        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used > columns:
+            return max(position, 1)
+    return len(line)

@@ -1,0 +1,85 @@
+"""Shared fixtures. Tools from Debian packages (qpdf, pdftotext, soffice) are needed by some
+tests: on a developer's machine those tests skip when a tool is missing; under CI=true they fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
+                             Rule, Span, Table)
+from pipeline.theme import load_theme
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SAMPLE = SEEDS / "uk-france-ukraine-pact.txt"
+SHARED_INPUTS = ROOT.parent / "shared" / "inputs"
+
+HOSTILE = '<b>&amp; <img src="/etc/passwd"/> S&P **bold** # not a heading'
+CYRILLIC = "Володимир Зеленський"
+
+
+def require_tool(name: str) -> str:
+    """The path of a command-line tool, or skip (fail under CI) when it is not installed."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (Debian package needed; see .ci/run)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def run_brief(*args: str, cwd: Path | None = None, input: bytes | None = None,
+              env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the CLI as a user would: a separate process, bytes in, text out."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("BRIEF_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd or ROOT, input=input,
+                          capture_output=True, timeout=timeout, env=full_env)
+
+
+@pytest.fixture(scope="session")
+def theme():
+    return load_theme()
+
+
+@pytest.fixture()
+def sample_document() -> Document:
+    """A document with every block kind, hostile text and non-Latin scripts."""
+    return Document(
+        meta=Meta(title="Sample & <Title>", subject="A subject", keywords=["one", "two"], language="en-GB"),
+        blocks=[
+            Heading(1, [Span("Sample & <Title>")]),
+            Paragraph([Span("A standfirst in italics", emphasis=True)]),
+            Heading(2, [Span("Key facts")]),
+            Table(header=[[Span("Item")], [Span("Detail")]],
+                  rows=[[[Span("Date")], [Span("6 January 2026")]],
+                        [[Span("Source")], [Span("https://example.org/a", href="https://example.org/a")]]]),
+            Heading(2, [Span("Context")]),
+            Paragraph([Span("Plain "), Span("bold", strong=True), Span(" and "), Span("italic", emphasis=True),
+                       Span(" and "), Span("code", code=True), Span("\n"), Span(HOSTILE)]),
+            Paragraph([Span(CYRILLIC + " and Ελληνικά")]),
+            Heading(3, [Span("A third-level heading")]),
+            ListBlock(ordered=False, items=[[Paragraph([Span("First bullet")])],
+                                            [Paragraph([Span("Second bullet "), Span("bold", strong=True)])]]),
+            ListBlock(ordered=True, items=[[Paragraph([Span("First number")])],
+                                           [Paragraph([Span("Second number")])]]),
+            Heading(2, [Span("People")]),
+            Table(header=[[Span("Name")], [Span("Role")]],
+                  rows=[[[Span("Keir Starmer")], [Span("Prime Minister")]],
+                        [[Span(CYRILLIC)], [Span("President")]]]),
+            Heading(2, [Span("Quotes")]),
+            BlockQuote([Paragraph([Span("\u201cA quotation that is verbatim.\u201d")]),
+                        Paragraph([Span("\u2014 Keir Starmer")])]),
+            CodeBlock('<font color="red">literal</font>\n  indented'),
+            Rule(),
+            Paragraph([Span("Unsafe link", href="javascript:alert(1)"), Span(" stays text.")]),
+        ],
+    )
+

@@ -1,0 +1,115 @@
+"""Rendering to bytes and writing files: the side renderer, atomic writes, safe names."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.build import SideRenderer, render_brief, write_outputs
+from pipeline.errors import BriefError
+from pipeline.extract import extract
+from pipeline.files import TEMP_PREFIX, atomic_write, output_path, slugify, sweep_temp_files
+from pipeline.readers import read_path
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def brief():
+    return extract(read_path(SAMPLE))
+
+
+def test_side_renderer_gives_the_same_bytes_as_rendering_in_process(brief, theme):
+    alone = render_brief(brief, ["docx", "pdf"], theme)
+    with SideRenderer("pdf", theme) as side:
+        shared = render_brief(brief, ["docx", "pdf"], theme, side=side)
+        again = render_brief(brief, ["pdf", "docx"], theme, side=side)
+    assert shared.outputs == alone.outputs
+    assert list(again.outputs) == ["pdf", "docx"] and again.outputs["pdf"] == alone.outputs["pdf"]
+
+
+def test_side_renderer_failure_reaches_the_caller(brief, theme):
+    with SideRenderer("no-such-format", theme) as side:
+        side.format = "pdf"  # route pdf jobs to a renderer that failed to start
+        with pytest.raises(KeyError):
+            render_brief(brief, ["md", "pdf"], theme, side=side)
+        with pytest.raises(KeyError):
+            render_brief(brief, ["md", "pdf"], theme, side=side)
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "brief.pdf"
+    target.write_bytes(b"old")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(BriefError, match="No space left"):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_write_replaces_a_symlink_instead_of_following_it(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    link = tmp_path / "brief.md"
+    link.symlink_to(victim)
+    atomic_write(link, b"brief")
+    assert victim.read_bytes() == b"keep me"
+    assert not link.is_symlink() and link.read_bytes() == b"brief"
+
+
+def test_write_outputs_writes_every_format(tmp_path):
+    paths = write_outputs(tmp_path / "new", "a-brief", {"md": b"# x\n", "json": b"{}"})
+    assert [p.name for p in paths] == ["a-brief.md", "a-brief.json"]
+    assert paths[0].read_bytes() == b"# x\n"
+
+
+def test_old_temporary_files_are_swept(tmp_path):
+    old = tmp_path / f"{TEMP_PREFIX}old"
+    young = tmp_path / f"{TEMP_PREFIX}young"
+    old.write_bytes(b"x")
+    young.write_bytes(b"x")
+    an_hour_ago = time.time() - 7200
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    sweep_temp_files(tmp_path)
+    assert not old.exists() and young.exists()
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("UK and France Sign Pact", "uk-and-france-sign-pact"),
+    ("../../etc/passwd", "etc-passwd"),
+    ("CON", "brief-con"),
+    ("AC/DC: Live \\ 2024 | \"Best\" <of> ? * \u2215\u29f8\uff0f", "ac-dc-live-2024-best-of"),
+    ("Report. ", "report"),
+    ("R\u00e9sum\u00e9 \u2014 caf\u00e9", "resume-cafe"),
+])
+def test_slugs(title, slug):
+    assert slugify(title) == slug
+
+
+def test_slug_of_punctuation_only_falls_back_to_a_hash():
+    assert re.fullmatch(r"brief-[0-9a-f]{10}", slugify("\u2026 \u2014 !!! ???"))
+    assert slugify("\u2026", "a") != slugify("\u2026", "b")
+
+
+@given(st.text(st.characters(codec=None)))
+def test_any_title_gives_a_safe_name(tmp_path_factory, title):
+    slug = slugify(title)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug)
+    assert slug not in {"con", "nul", "aux", "prn"}
+    folder = tmp_path_factory.getbasetemp()
+    assert output_path(folder, slug, "pdf").parent == folder
+
+
+def test_output_path_refuses_unsafe_names(tmp_path):
+    for stem in ("../x", "a/b", ".hidden", ""):
+        with pytest.raises(ValueError):
+            output_path(tmp_path, stem, "pdf")

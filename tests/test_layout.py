@@ -1,0 +1,121 @@
+"""Template to Markdown to blocks: escaping, structure, and the shared template."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.blocks import BlockQuote, Heading, ListBlock, Meta, Paragraph, Table, plain_text
+from pipeline.layout import escape_markdown, layout_brief, parse_markdown, render_markdown
+from pipeline.model import Brief, Commitment, Person, Quote, Source
+from pipeline.text import replace_illegal
+
+from tests.conftest import CYRILLIC, HOSTILE
+
+META = Meta(title="t")
+
+
+def paragraph_text(markdown: str) -> str:
+    doc = parse_markdown(markdown, META)
+    assert len(doc.blocks) == 1 and isinstance(doc.blocks[0], Paragraph), doc.blocks
+    return plain_text(doc.blocks[0].spans)
+
+
+@pytest.mark.parametrize("text", [
+    HOSTILE, "# not a heading", "- not a list", "1. not a list", "2026) not a list", "> not a quote",
+    "*not emphasis*", "_nor this_", "`not code`", "[not](a link)", "![not](an image)", "<https://x.org>",
+    "&amp; &copy; &#65;", "a | b", "back\\slash", "~~not struck~~", "=== ", "--- ", "+ plus",
+    "<script>alert(1)</script>", "trailing backslash \\", "    indented", CYRILLIC,
+])
+def test_escaped_text_reads_back_literally(text):
+    assert paragraph_text(escape_markdown(text)) == " ".join(text.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec=None), min_size=1).map(lambda t: replace_illegal(t)[0])
+       .filter(lambda t: t.split()))
+def test_any_text_reads_back_literally(text):
+    assert paragraph_text(escape_markdown(text)) == " ".join(text.split())
+
+
+def test_table_cells_keep_pipes_and_markup_literal():
+    md = "| A | B |\n|---|---|\n| " + escape_markdown("x | y *z*") + " | " + escape_markdown(HOSTILE) + " |\n"
+    table = parse_markdown(md, META).blocks[0]
+    assert isinstance(table, Table)
+    assert [plain_text(c) for c in table.rows[0]] == ["x | y *z*", HOSTILE]
+
+
+def brief(**changes) -> Brief:
+    base = dict(
+        title=HOSTILE, standfirst="A *standfirst*", event_date="2026-01-06", locations=["Paris"],
+        context=["First sentence.", "Second sentence."],
+        commitments=[Commitment("UK", "send [troops]", "e")],
+        people=[Person("Keir Starmer", "Prime Minister", "United Kingdom", attended=True),
+                Person(CYRILLIC, None, None)],
+        quotes=[Quote("very constructive.", "Keir Starmer", "e"), Quote("# loud", None, "e")],
+        source=Source(path="seeds/x.txt", sha256="0" * 64),
+    )
+    base.update(changes)
+    return Brief(**base)
+
+
+def test_template_gives_every_section_in_order():
+    _, doc = layout_brief(brief())
+    headings = [(b.level, plain_text(b.spans)) for b in doc.blocks if isinstance(b, Heading)]
+    assert headings == [(1, HOSTILE), (2, "Key facts"), (2, "Context"), (2, "Commitments"), (2, "People"),
+                        (2, "Quotes")]
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    facts, people = tables
+    assert ["Date", "Tuesday 6 January 2026"] in [[plain_text(c) for c in row] for row in facts.rows]
+    assert [[plain_text(c) for c in row] for row in people.rows] == [
+        ["Keir Starmer", "Prime Minister", "United Kingdom", "Yes"], [CYRILLIC, "—", "—", "No"]]
+    quotes = [b for b in doc.blocks if isinstance(b, BlockQuote)]
+    assert [plain_text(q.blocks[0].spans) for q in quotes] == ["“very constructive.”", "“# loud”"]
+    assert [plain_text(q.blocks[1].spans) for q in quotes] == ["— Keir Starmer", "— Speaker not named"]
+    commitments = next(b for b in doc.blocks if isinstance(b, ListBlock))
+    item = commitments.items[0][0]
+    assert [(s.text, s.strong) for s in item.spans] == [("UK:", True), (" send [troops]", False)]
+
+
+def test_empty_brief_renders_with_none_found_lines():
+    _, doc = layout_brief(Brief(title="Only a title"))
+    text = [plain_text(b.spans) for b in doc.blocks if isinstance(b, Paragraph)]
+    assert "No commitments found." in text
+    assert "No people named." in text
+    assert "No direct quotations." in text
+
+
+def test_meta_carries_title_and_keywords():
+    _, doc = layout_brief(brief(title="Title\u202e with bidi"), language="en-GB")
+    assert doc.meta.title == "Title with bidi"
+    assert doc.meta.keywords[:2] == ["Keir Starmer", CYRILLIC]
+    assert doc.meta.language == "en-GB"
+
+
+def test_only_safe_links_become_links():
+    md = "[a](https://example.org) [b](javascript:alert(1)) [c](file:///etc/passwd)"
+    spans = parse_markdown(md, META).blocks[0].spans
+    assert [s.href for s in spans if s.href] == ["https://example.org"]
+
+
+def test_template_change_shows_in_the_document(tmp_path):
+    (tmp_path / "brief.md.j2").write_text("# {{ brief.title }}\n\nCustom line for {{ brief.people | length }}.\n")
+    markdown = render_markdown(brief(), folder=tmp_path)
+    assert "Custom line for 2." in markdown
+
+
+def test_undefined_template_value_is_an_error(tmp_path):
+    from pipeline.errors import BriefError
+
+    (tmp_path / "brief.md.j2").write_text("{{ brief.titel }}\n")
+    with pytest.raises(BriefError, match="titel"):
+        render_markdown(brief(), folder=tmp_path)
+
+
+def test_template_sandbox_refuses_attribute_escapes(tmp_path):
+    from pipeline.errors import BriefError
+
+    (tmp_path / "brief.md.j2").write_text("{{ ''.__class__.__mro__ }}\n")
+    with pytest.raises(BriefError, match="unsafe|__class__"):
+        render_markdown(brief(), folder=tmp_path)
