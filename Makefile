@@ -18,6 +18,7 @@ test: $(BIN)/brief
 
 bench: $(BIN)/brief
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/extract_speed.py
 
 clean:
 	rm -rf $(VENV) output/*.docx output/*.pdf output/*.md output/*.html output/*.json

@@ -21,6 +21,10 @@ from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_qu
 from pipeline.model import Article, Brief, Commitment, Organisation, Person, Quote
 
 
+# A quoted phrase this short with no speaker is a term ("a "multinational force""), not speech.
+SHORT_PHRASE_WORDS = 3
+
+
 @dataclass(frozen=True)
 class TraceItem:
     """Why an item is in the brief: the field, the item, the rule, the sentence."""
@@ -49,22 +53,24 @@ def extract_with_trace(article: Article) -> Extraction:
     texts[-2] = article.standfirst or ""
 
     people = cluster(find_mentions(sentences, texts))
-    quotes, quoted_sentences = _quotes(article, sentences, people, trace)
+    resolver = SpeakerResolver(people)
+    quotes, quoted_spans, speech_spans = _quotes(article, sentences, texts, resolver, trace)
     organisations = _organisations(sentences, trace)
-    main_actor = _main_actor(sentences, organisations)
-    found_commitments = _commitments(article, sentences, main_actor, trace)
+    main_actor = _main_actor(sentences)
+    found_commitments = _commitments(article, sentences, main_actor, _pronoun_resolver(resolver), quoted_spans,
+                                     trace)
     published = _published(article)
     found_dates = date_rules.find_dates(sentences, published)
     event = date_rules.event_date(found_dates)
     if event is not None:
         trace.append(TraceItem("event_date", event.date.isoformat(), event.rule, event.sentence.text))
-    places = place_rules.find_places(sentences)
+    places = place_rules.find_places(sentences, texts)
     locations = place_rules.ordered_locations(places)
     for name in locations:
         first = next(p for p in places if p.name == name)
         trace.append(TraceItem("locations", name, first.rule + (" (event)" if first.event else ""),
                                first.sentence.text))
-    chosen = context_rules.choose_context(sentences, quoted_sentences, article.title)
+    chosen = context_rules.choose_context(sentences, speech_spans, article.title)
     for s in chosen:
         trace.append(TraceItem("context", s.text, "lead-and-central-sentences", s.text))
 
@@ -113,16 +119,32 @@ def _sentence_at(sentences: list[Sentence], block: int, offset: int) -> Sentence
     return best
 
 
-def _quotes(article: Article, sentences: list[Sentence], people, trace: list[TraceItem]
-            ) -> tuple[list[Quote], set[int]]:
-    resolver = SpeakerResolver(people, sentences)
+def _pronoun_resolver(resolver: SpeakerResolver):
+    """"he" or "she" at a place in the article, as the name of the person meant."""
+    def resolve(sentence: Sentence, offset: int, pronoun: str) -> str | None:
+        gender = {"he": "m", "she": "f"}.get(pronoun.lower())
+        if gender is None:
+            return None
+        person = resolver.recent_person(sentence.block, offset, gender)
+        return person.display if person else None
+    return resolve
+
+
+def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], resolver: SpeakerResolver,
+            trace: list[TraceItem]) -> tuple[list[Quote], dict[int, list[tuple[int, int]]],
+                                             dict[int, list[tuple[int, int]]]]:
+    """The quotes, and per block the offsets of every quotation and of those that are speech
+    (attributed, or longer than a short phrase)."""
     out: list[Quote] = []
-    quoted_sentences: set[int] = set()
+    spans_by_block: dict[int, list[tuple[int, int]]] = {}
+    quoted_speech: dict[int, list[tuple[int, int]]] = {}
     previous: tuple[QuoteSpan, Attribution] | None = None
     blocks = [(-2, article.standfirst)] if article.standfirst else []
     blocks += [(i, b.text) for i, b in enumerate(article.blocks) if b.kind != "heading"]
     for block, text in blocks:
         spans = drop_nested(find_quotes(text, block))
+        spans_by_block[block] = [(q.start, q.end) for q in spans]
+        quoted_speech.setdefault(block, [])
         block_sentences = [s for s in sentences if s.block == block]
         for k, span in enumerate(spans):
             first = _sentence_at(block_sentences, block, span.open_at)
@@ -132,17 +154,18 @@ def _quotes(article: Article, sentences: list[Sentence], people, trace: list[Tra
             region_start = max(first.start, spans[k - 1].outer_end if k else 0)
             region_end = min(last.end, spans[k + 1].open_at if k + 1 < len(spans) else len(text))
             prev_sentence = next((s for s in reversed(sentences) if s.index < first.index), None)
-            attribution = attribute_quote(resolver, span, text, first, region_start, region_end, previous,
+            attribution = attribute_quote(resolver, span, texts, region_start, region_end, previous,
                                           prev_sentence)
             previous = (span, attribution)
             evidence = text[first.start:max(last.end, first.end)]
             quote_text = text[span.start:span.end]
             speaker = attribution.person.display if attribution.person else None
+            if speaker or len(quote_text.split()) > SHORT_PHRASE_WORDS:
+                quoted_speech[block].append((span.start, span.end))
             out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence))
-            quoted_sentences.update(s.index for s in block_sentences if first.index <= s.index <= last.index)
             rule = attribution.rule + ("" if span.terminated else ", unterminated")
             trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}", evidence))
-    return out, quoted_sentences
+    return out, spans_by_block, quoted_speech
 
 
 def _organisations(sentences: list[Sentence], trace: list[TraceItem]):
@@ -160,7 +183,7 @@ def _resolve_actor(actor: str | None, organisations) -> str | None:
     return matches[0] if len(matches) == 1 else actor
 
 
-def _main_actor(sentences: list[Sentence], organisations) -> str | None:
+def _main_actor(sentences: list[Sentence]) -> str | None:
     """The actor of the first commitment that names one: who a document ("the declaration")
     or a bare list of measures speaks for."""
     for s in sentences:
@@ -170,8 +193,9 @@ def _main_actor(sentences: list[Sentence], organisations) -> str | None:
     return None
 
 
-def _commitments(article: Article, sentences: list[Sentence], main_actor: str | None,
-                 trace: list[TraceItem]) -> list[commitments_rules.FoundCommitment]:
+def _commitments(article: Article, sentences: list[Sentence], main_actor: str | None, resolve,
+                 quoted: dict[int, list[tuple[int, int]]], trace: list[TraceItem]
+                 ) -> list[commitments_rules.FoundCommitment]:
     found: list[commitments_rules.FoundCommitment] = []
     by_block: dict[int, list[Sentence]] = {}
     for s in sentences:
@@ -179,7 +203,7 @@ def _commitments(article: Article, sentences: list[Sentence], main_actor: str | 
     for s in sentences:
         if s.kind == "item":
             continue
-        c = commitments_rules.sentence_commitment(s, main_actor)
+        c = commitments_rules.sentence_commitment(s, main_actor, resolve, quoted.get(s.block, []))
         if c is not None:
             found.append(c)
     # Lists under a lead-in: the items of one list follow the paragraph that ends with ":".

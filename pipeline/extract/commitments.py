@@ -1,52 +1,84 @@
-"""Commitments: who agreed, pledged, signed or announced what, with the sentence it is from.
+"""Commitments: who agreed, pledged, signed, decided or announced what, with the sentence it
+is from.
 
-A sentence is a commitment when a commitment phrase follows its subject ("the United Kingdom
-and France have formally agreed to send ..."); list items under a lead-in ending with a colon
-are commitments of the lead-in's actor. Opinions, predictions and reported criticism are not.
+A sentence is a commitment when it holds a commitment phrase: a commitment verb ("agreed to",
+"has promised", "appointed"), a plan ("is to restate", "intends to adjust"), or a future action
+by someone who can act ("the party would cut", "authorities will decide"), including a plan in
+the passive ("Chalone would be integrated"). List items under a lead-in ending with a colon are
+commitments of the lead-in's actor. Not commitments: words inside a direct quotation (the
+quote is shown as a quote), predictions about things ("council tax is set to rise"),
+conditionals, questions, and what someone is accused of or warned about.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
+from pipeline.extract.lexicon import ORG_HEADS, ROLE_HEADS
 from pipeline.extract.sentences import Sentence
 
-# Phrases that make a sentence a commitment, with the kind of verb they are.
-_CUE = re.compile(
-    r"\b(?P<cue>"
-    r"(?:formally |jointly |unanimously |also |now |today |finally )?"
-    r"(?:agreed|agree|agrees|pledged|pledges|promised|promises|vowed|vows|undertook|undertakes|"
-    r"committed|commits|resolved|decided|decides|intends|intend|plans|plan|aims|aim|"
-    r"is set|are set|is going|are going|is due|are due)\s+(?:to|that)"
-    r"|(?:has|have|had)\s+(?:formally\s+|jointly\s+|now\s+|also\s+)?(?:agreed|pledged|promised|vowed|committed|"
-    r"signed|approved|announced|unveiled|launched|endorsed|adopted|decided)"
-    r"|(?:signed|approved|endorsed|adopted|ratified|unveiled|launched|announced|allocated|earmarked)"
-    r"|will\s+(?!not\b|be\s+(?:difficult|hard|impossible|unlikely|likely|interesting)\b)\w+"
-    r"|(?:is|are)\s+to\s+\w+"
-    r"|(?:commitment|pledge|promise|purpose|aim|goal|objective|mission)\s+(?:is|was|will be)"
-    r")\b", re.I)
+_ADVERB = r"(?:(?:formally|jointly|unanimously|also|now|today|finally|already|definitely|still|later|then|" \
+          r"quickly|again|further|only|firmly|publicly|officially|\w+ly)\s+)?"
 
-_PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|will be)\s+(?P<verb>signed|agreed|approved|"
-                      r"adopted|endorsed|ratified|announced|unveiled|launched)\b", re.I)
+# Commitment verbs: whoever the subject, the sentence reports a decision or a promise. Auxiliaries
+# and adverbs before the verb ("has formally agreed") are left to the subject, which drops them.
+_DECISION = re.compile(
+    r"\b(?P<verb>agreed|agrees|agree|pledged|pledges|pledge|promised|promises|promise|vowed|vows|vow|"
+    r"undertook|undertakes|committed|commits|resolved|decided|decides|offered|offers|intends|intend|"
+    r"plans|aims|hopes|wants|(?:is|are|was|were) willing)\s+(?:to|that)\b"
+    r"|\b(?P<act>signed|approved|endorsed|adopted|ratified|unveiled|launched|announced|appointed|allocated|"
+    r"earmarked|confirmed|set out|outlined|taken steps|guaranteed|promised|pledged|vowed|assured)\b", re.I)
+# A plan: "TimeWarner is to restate", "Maternity pay is to rise".
+_PLAN = re.compile(r"\b(?:is|are|was|were)\s+(?:due\s+|set\s+|going\s+)?to\s+(?!be\b)(?P<verb>[a-z]+)\b", re.I)
+# The future: "will decide", "would cut", "will not be abolished", "'ll".
+_FUTURE = re.compile(r"\b(?P<modal>will|would|shall|'ll|’ll)\s+" + _ADVERB +
+                     r"(?P<neg>not\s+|never\s+)?" + _ADVERB + r"(?P<verb>[a-z]+)\b", re.I)
+_NOUN_CUE = re.compile(r"\b(?P<noun>commitment|pledge|promise|purpose|aim|goal|objective|mission)\s+"
+                       r"(?:is|was|will be)\b", re.I)
+_PASSIVE_PAST = re.compile(r"\b(?:was|were|has been|have been|had been)\s+(?P<verb>signed|agreed|approved|"
+                           r"adopted|endorsed|ratified|announced|unveiled|launched)\b", re.I)
 
-# Sentences that report opinion, prediction, doubt or criticism rather than a commitment.
-_NOT_COMMITMENT = re.compile(
-    r"\b(?:if|whether|unless|could|might|may|should|would(?! (?:allow|give|provide|extend|increase|boost|"
-    r"create|cut|raise|keep|make|ensure|introduce|scrap|abolish|replace|fund|pay|offer)\b)|criticised|criticized|"
-    r"attacked|accused|dismissed|condemned|denied|rejected|warned|feared|doubted|questioned|claimed|"
-    r"suggested|speculated|predicted|expected|likely|unlikely|hope|hopes|hoped|believes|believed|"
-    r"thinks|thought|argued|argues)\b", re.I)
-_LEADIN_CUE = re.compile(r"\b(?:specif\w*|includ\w*|set\w* out|outlin\w*|measures|areas|steps|plans?|pledges?|"
-                         r"commit\w*|promis\w*|proposals?|priorit\w*|key|following|will|agreed|terms|"
-                         r"provisions?|points?)\b", re.I)
+_CHANGES = frozenset("rise fall grow increase decrease drop climb double halve".split())
+_BY_SOMEONE = re.compile(r"\b(?:announced|proposed|unveiled|planned|set out|outlined|promised)\s+by\b", re.I)
+
+# Participles that make "will be X" a plan in the passive rather than a state.
+_IRREGULAR_PARTICIPLES = frozenset("paid made held set built cut put kept given taken sold spent brought sent "
+                                   "won met run told shown done seen begun bought chosen drawn driven found "
+                                   "known laid led left lent lost meant read shut sought split spread struck "
+                                   "sworn torn thrown understood withdrawn written".split())
+_NOT_ACTIONS = frozenset("be have seem appear look feel remain become mean cost need want like know think "
+                         "believe expect suffer struggle face fall rise grow happen continue last take".split())
+# Words before a commitment phrase that make the sentence opinion, prediction or criticism.
+_HEDGES = frozenset("if unless whether could might may should accused accuses criticised criticized attacked "
+                    "condemned denied warned warns feared fears doubted doubts questioned claimed claims "
+                    "claiming argued argues suggested suggests speculated predicted predicts expected expects "
+                    "likely unlikely believes believed thinks thought hope feel feels felt projected "
+                    "forecast forecasts expect believe think predict fear doubt warn claim argue suggest "
+                    "speculate reckon reckons reckoned".split())
+_WORDS = re.compile(r"[\w'’]+")
+_CLAUSE_BREAK = re.compile(r"[,;:–—]|\s-\s|\b(?:that|said|says|say|told|tells|after|before|when|because|while|"
+                           r"if|as|since|but|so|which|who|where|although|though|once|until)\b", re.I)
+_AGENT_NOUNS = frozenset(
+    "government governments ministers minister party parties council councils authority authorities company "
+    "companies firm firms group groups club clubs board boards executive executives police coalition union "
+    "unions department office bank banks committee commission administration cabinet state states country "
+    "countries leaders leader officials chancellor president secretary premier people allies team management "
+    "shareholders investors owners owner members member we i he she they it who tories conservatives labour "
+    "democrats dems republicans liberals".split()) | {h.lower() for h in ORG_HEADS} | ROLE_HEADS
+_PRONOUNS = frozenset("he she they it we i".split())
 _DOCUMENT_NOUNS = re.compile(r"^(?:the |this |that |a |an )?(?:\w+ ){0,2}(?:declaration|agreement|pact|deal|"
                              r"treaty|accord|plan|plans|framework|statement|communiqu[eé]|package|proposals?|"
                              r"bill|strategy|manifesto|document|memorandum|arrangement|programme|policy|"
                              r"commitment|initiative|settlement|resolution)\b", re.I)
-_NOUN_CUE = re.compile(r"(?:commitment|pledge|promise|purpose|aim|goal|objective|mission)\s", re.I)
-_PRONOUN_SUBJECT = re.compile(r"^(?:he|she|they|it|we|i|this|that|these|those|there)$", re.I)
-_LEADING_CLAUSE = re.compile(r"^.*?,\s+(?=(?:the\s+)?[A-Z])")
+_LEADIN_CUE = re.compile(r"\b(?:specif\w*|includ\w*|set\w* out|outlin\w*|measures|areas|steps|plans?|pledges?|"
+                         r"commit\w*|promis\w*|proposals?|priorit\w*|key|following|will|agreed|terms|"
+                         r"provisions?|points?)\b", re.I)
+_QUOTE_MARKS = "\"“”„«»"
+
+# Who a pronoun or role refers to at a place in the article: (sentence, offset, word) -> name.
+Resolver = Callable[[Sentence, int, str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -62,91 +94,185 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:")
 
 
+def _inside_quote(text: str, pos: int) -> bool:
+    """Is `pos` between quotation marks? Counted on straight and curly double marks."""
+    before = text[:pos]
+    opens = sum(before.count(c) for c in "“„«")
+    closes = sum(before.count(c) for c in "”»")
+    return (opens > closes) or before.count('"') % 2 == 1
+
+
 def _subject(before: str) -> str:
-    """The subject of a clause: what precedes the verb, after any leading adverbial clause."""
+    """The noun phrase right before a verb: after the last clause break, without the auxiliary
+    verbs and adverbs that end it."""
     text = before.strip()
-    # "In a landmark move to secure Ukraine's future, the United Kingdom and France"
-    if "," in text:
-        parts = [p.strip() for p in text.split(",")]
-        # Skip a parenthetical relative clause: "The declaration, which creates a framework,"
-        parts = [p for p in parts if p and not re.match(r"(?:which|who|whose|that)\b", p)]
-        text = parts[-1] if parts else ""
-        if len(parts) >= 2 and re.match(r"(?:the|a|an)?\s*\w+", parts[0]) and len(parts[-1].split()) <= 1:
-            text = parts[0]
-    text = re.sub(r"\s+(?:has|have|had|is|are|was|were|will|would|also|now|formally|jointly|today|"
-                  r"finally|both|all)$", "", text, flags=re.I)
-    text = re.sub(r"\s+(?:has|have|had|is|are|was|were)$", "", text, flags=re.I)
-    return _clean(text)
+    parts = [p for p in re.split(r",\s*", text) if p.strip()]
+    # "The declaration, which creates a framework, was signed": skip the relative clause.
+    if len(parts) >= 2 and re.match(r"(?:which|who|whose|that)\b", parts[-1].strip(), re.I):
+        text = parts[0]
+    else:
+        pieces = _CLAUSE_BREAK.split(text)
+        text = pieces[-1] if pieces else text
+    words = text.split()
+    while words and re.fullmatch(r"(?:has|have|had|is|are|was|were|will|would|also|now|formally|jointly|today|"
+                                 r"finally|both|all|already|still|only|not|\w+ly)", words[-1], re.I):
+        words.pop()
+    return _clean(" ".join(words))
 
 
 def _strip_article(actor: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", actor, flags=re.I)
 
 
-def sentence_commitment(sentence: Sentence, main_actor: str | None) -> FoundCommitment | None:
+def _head(phrase: str) -> str:
+    """The head word of a noun phrase: the last word before any prepositional phrase."""
+    core = re.split(r"\s+(?:in|of|for|from|at|on|with|across)\s+", phrase, maxsplit=1)[0]
+    words = core.split()
+    return words[-1].strip("'’").lower() if words else ""
+
+
+def _is_agent(subject: str) -> bool:
+    if not subject:
+        return False
+    head = _head(subject)
+    if head in _AGENT_NOUNS or head.rstrip("s") in _AGENT_NOUNS:
+        return True
+    # A name: capitalised words after the first ("Diageo", "the Lib Dems", "Mr McCabe").
+    words = re.split(r"\s+(?:in|of|for|from|at|on|with)\s+", subject, maxsplit=1)[0].split()
+    names = [w for w in words[1:] if w[:1].isupper()] + ([words[0]] if words and words[0][:1].isupper()
+                                                          and len(words) == 1 else [])
+    return bool(names)
+
+
+def _is_participle(word: str) -> bool:
+    low = word.lower()
+    return low in _IRREGULAR_PARTICIPLES or (low.endswith(("ed", "en")) and len(low) > 4)
+
+
+@dataclass
+class _Cue:
+    start: int
+    end: int
+    kind: str      # decision, plan, future, passive-future, noun, passive-past
+    verb: str
+
+
+# The words each cue needs: a sentence without them skips that cue's expression.
+_DECISION_WORDS = frozenset("agreed agrees agree pledged pledges pledge promised promises promise vowed vows vow "
+                            "undertook undertakes committed commits resolved decided decides offered offers "
+                            "intends intend plans aims hopes wants willing signed approved endorsed adopted "
+                            "ratified unveiled launched announced appointed allocated earmarked confirmed set "
+                            "outlined taken guaranteed assured".split())
+_FUTURE_WORDS = frozenset("will would shall 'll ’ll".split())
+_BE_WORDS = frozenset("is are was were been".split())
+_NOUN_WORDS = frozenset("commitment pledge promise purpose aim goal objective mission".split())
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+
+
+def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
+    words = set(_WORDS.findall(text.lower()))
+    cues: list[_Cue] = []
+    if words & _DECISION_WORDS:
+        for m in _DECISION.finditer(text):
+            cues.append(_Cue(m.start(), m.end(), "decision", (m.group("verb") or m.group("act")).lower()))
+    if words & _BE_WORDS:
+        for m in _PLAN.finditer(text):
+            cues.append(_Cue(m.start(), m.end(), "plan", m.group("verb").lower()))
+        for m in _PASSIVE_PAST.finditer(text):
+            cues.append(_Cue(m.start(), m.end(), "passive-past", m.group("verb").lower()))
+    if words & _NOUN_WORDS:
+        for m in _NOUN_CUE.finditer(text):
+            cues.append(_Cue(m.start(), m.end(), "noun", m.group("noun").lower()))
+    for m in _FUTURE.finditer(text) if words & _FUTURE_WORDS or "'ll" in text or "’ll" in text else ():
+        verb = m.group("verb").lower()
+        if verb == "be":
+            nxt = _NEXT_WORD.match(text, m.end())
+            if nxt and _is_participle(nxt.group(1)):
+                cues.append(_Cue(m.start(), nxt.end(), "passive-future", nxt.group(1).lower()))
+            continue
+        if verb not in _NOT_ACTIONS:
+            cues.append(_Cue(m.start(), m.end(), "future", verb))
+    usable = [c for c in cues if not any(a <= c.start < b for a, b in quoted) and not _inside_quote(text, c.start)]
+    return min(usable, key=lambda c: (c.start, c.kind != "decision")) if usable else None
+
+
+def sentence_commitment(sentence: Sentence, main_actor: str | None, resolve: Resolver | None = None,
+                        quoted: list[tuple[int, int]] = ()) -> FoundCommitment | None:
+    """The commitment `sentence` states, if any. `quoted` holds the (start, end) offsets of the
+    direct quotations in the sentence's block: words inside them are a quote, not a report."""
     text = sentence.text
     if sentence.kind in ("title", "heading", "item") or text.rstrip().endswith("?"):
         return None
-    cue = _CUE.search(text)
-    passive = _PASSIVE.search(text)
-    if cue is None and passive is None:
+    cue = _find_cue(text, [(a - sentence.start, b - sentence.start) for a, b in quoted])
+    if cue is None:
         return None
-    first = min((m for m in (cue, passive) if m is not None), key=lambda m: m.start())
-    before = text[:first.start()]
-    if _NOT_COMMITMENT.search(before + " " + first.group(0)):
+    before = text[:cue.start]
+    if any(w in _HEDGES for w in _WORDS.findall(before.lower())):
         return None
-    if re.search(r"[\"“”]", before) and not re.search(r"[\"“”]", text[first.start():]):
-        return None  # the commitment phrase is inside someone's quoted words
-    action = _action(text, first)
+    if re.search(r"\b(?:what|whatever|how)\s+\w+\s*$", before, re.I):
+        return None  # "what it promised": a clause about promises, not one
+    subject = _subject(before)
+    if cue.kind == "future" and not _is_agent(subject):
+        return None  # "services will suffer": a prediction about things, not a commitment
+    if cue.kind == "plan" and not _is_agent(subject) and (
+            " set to " in text[cue.start:cue.end] or (cue.verb in _CHANGES and not _BY_SOMEONE.search(text[cue.end:]))):
+        return None  # "council tax is set to rise": a forecast, unless someone's plan says so
+    if cue.kind != "noun" and re.fullmatch(r"\s*(?:that\s+)?[\"“„«][^\"“”„«»]*[\"”»]?[\s.!?\"”»]*", text[cue.end:]):
+        return None  # "confirmed that "...": all that follows is a quotation, shown as one
+    action = _action(text, cue, subject)
     if not action or len(action.split()) < 2:
         return None
-    if first is passive:
-        subject = _subject(before)
-        action = f"{passive.group('verb').lower()} {_lower_first(subject)}".strip()
-        return FoundCommitment(main_actor, _shorten(action), text, sentence, "passive-commitment")
-    subject = _subject(before)
-    if _NOUN_CUE.match(first.group(0)):
-        # "the coalition's purpose was ...": the possessor commits; "The core commitment is
-        # ...": the article's main actor does.
-        owner = re.search(r"(?:\bthe\s+)?([\w -]+?)['’]s\s+(?:\w+\s+)?$", before)
-        actor = _strip_article(owner.group(1).split()[-1] if owner and len(owner.group(1).split()) > 3
-                               else owner.group(1)) if owner else main_actor
-    elif not subject or _PRONOUN_SUBJECT.match(subject):
-        actor = main_actor
-    elif _DOCUMENT_NOUNS.match(subject) or re.search(r"(?:commitment|pledge|purpose|aim|goal)$", subject, re.I):
-        actor = _possessor(subject) or main_actor
-    else:
-        actor = _strip_article(subject)
+    actor = _actor(subject, cue, before, main_actor, sentence, resolve)
     if actor and len(actor.split()) > 8:
         return None  # not a noun phrase we understood
-    return FoundCommitment(actor, _shorten(action), text, sentence, "commitment-verb")
+    return FoundCommitment(actor, _shorten(action), text, sentence, f"commitment-{cue.kind}")
 
 
-def _possessor(subject: str) -> str | None:
-    m = re.search(r"(?:the\s+)?([\w ]+?)['’]s\b", subject)
-    return _strip_article(m.group(1)) if m else None
+def _actor(subject: str, cue: _Cue, before: str, main_actor: str | None, sentence: Sentence,
+           resolve: Resolver | None) -> str | None:
+    if cue.kind == "noun":
+        # "the coalition's purpose was ...": the owner commits; "The core commitment is ...": the
+        # article's main actor does.
+        owner = re.search(r"(?:\bthe\s+)?([\w -]+?)['’]s\s+(?:\w+\s+)?$", before)
+        if owner:
+            return _strip_article(owner.group(1).split()[-1] if len(owner.group(1).split()) > 3 else owner.group(1))
+        return main_actor
+    if cue.kind in ("passive-future", "passive-past") or not subject:
+        agent = re.search(r"\bby\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", sentence.text[cue.end:])
+        return _strip_article(agent.group(1)) if agent else main_actor
+    first = subject.split()[0].lower()
+    if first in _PRONOUNS or subject.lower().startswith(("his ", "her ", "their ", "its ")):
+        pronoun = first if first in _PRONOUNS else {"his": "he", "her": "she", "their": "they", "its": "it"}[first]
+        resolved = resolve(sentence, sentence.start + len(before), pronoun) if resolve else None
+        if resolved and first in _PRONOUNS:
+            return resolved
+        return main_actor if pronoun in ("it", "they") or resolved is None else f"{resolved} ({subject})"
+    if _DOCUMENT_NOUNS.match(subject):
+        return main_actor
+    return _strip_article(subject)
+
+
+def _action(text: str, cue: _Cue, subject: str) -> str:
+    rest = _clean(text[cue.end:]).rstrip(".")
+    if cue.kind == "noun":
+        return rest
+    if cue.kind in ("passive-future", "passive-past"):
+        return _clean(f"{cue.verb} {_lower_first(subject)}") if subject else ""
+    if cue.kind in ("decision",) and text[cue.start:cue.end].lower().endswith((" to", " that")):
+        return _clean(f"{cue.verb} to {rest}" if text[cue.start:cue.end].lower().endswith(" to")
+                      else f"{cue.verb} that {rest}")
+    if cue.kind == "decision":
+        return _clean(f"{cue.verb} {rest}")
+    return _clean(f"{cue.verb} {rest}") if not text[cue.start:cue.end].lower().endswith(cue.verb) else \
+        _clean(f"{text[cue.start:cue.end].split()[-1]} {rest}")
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def _action(text: str, cue: re.Match[str]) -> str:
-    rest = text[cue.end():]
-    phrase = cue.group(0).lower()
-    if re.search(r"\b(?:is|are|was|will be)$", phrase) and re.search(r"(?:commitment|pledge|promise|purpose|"
-                                                                      r"aim|goal|objective|mission)", phrase):
-        return _clean(rest).rstrip(".")
-    if phrase.endswith((" to", " that")) or re.match(r"(?:is|are)\s+to\s", phrase):
-        verb = "" if phrase.endswith((" to", " that")) else phrase.split()[-1]
-        return _clean(f"{verb} {rest}").rstrip(".")
-    words = phrase.split()
-    verb = words[-1]
-    return _clean(f"{verb} {rest}").rstrip(".")
-
-
 def _shorten(action: str, limit: int = 30) -> str:
-    action = action.strip().strip("\"“”").rstrip(".").strip()
+    action = action.strip().strip(_QUOTE_MARKS).rstrip(".").strip()
     words = action.split()
     if len(words) <= limit:
         return action
@@ -164,7 +290,7 @@ def list_commitments(lead_in: Sentence, items: list[Sentence], main_actor: str |
         return []
     subject = _subject(re.split(r"\s+(?:specif|includ|set|outlin|will|has|have|are|is|were|was|agreed|"
                                 r"pledged|promised|commit)\w*\b", text, maxsplit=1)[0])
-    if not subject or _DOCUMENT_NOUNS.match(subject) or _PRONOUN_SUBJECT.match(subject):
+    if not subject or _DOCUMENT_NOUNS.match(subject) or subject.split()[0].lower() in _PRONOUNS:
         actor = main_actor
     else:
         actor = _strip_article(subject)

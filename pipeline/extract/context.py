@@ -1,10 +1,10 @@
 """Context: two to four sentences that tell a reader who has not seen the article what
-happened. Extractive: the lead plus the sentences most central to the article, in article
-order, none of them repeating a quotation shown in the quotes section."""
+happened. Extractive: the sentences most central to the article (sharing the words most
+sentences share), with a preference for the lead, in article order. A sentence holding quoted
+speech is left to the quotes section; a quoted term of a few words does not count."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
@@ -18,35 +18,38 @@ _STOP = frozenset(
     "what when where why how all any each more most other some such only own same too very just also into "
     "over after before about against between during through under again further once said says say told "
     "mr mrs ms dr sir".split())
+MIN_WORDS = 6
 
 
-def _content_words(text: str) -> list[str]:
-    return [w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2]
+def _content_words(text: str) -> set[str]:
+    return {w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
 
 
-def choose_context(sentences: list[Sentence], quoted_sentences: set[int], title: str,
+def _holds_speech(sentence: Sentence, speech: list[tuple[int, int]]) -> bool:
+    return any(a < sentence.end and sentence.start < b for a, b in speech)
+
+
+def choose_context(sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str,
                    minimum: int = 2, maximum: int = 4) -> list[Sentence]:
-    body = [s for s in sentences if s.kind == "paragraph" and len(s.text.split()) >= 6]
-    if not body:
+    body = [s for s in sentences if s.kind == "paragraph" and len(s.text.split()) >= MIN_WORDS]
+    if len(body) < minimum:
         body = [s for s in sentences if s.kind in ("paragraph", "item", "standfirst")]
-    candidates = [s for s in body if s.index not in quoted_sentences] or body
+    candidates = [s for s in body if not _holds_speech(s, speech.get(s.block, []))]
     if not candidates:
-        return []
-    freq = Counter(w for s in body for w in set(_content_words(s.text)))
-    title_words = set(_content_words(title))
-    first_index = body[0].index
-    scores = {s.index: _score(s, freq, title_words, first_index) for s in candidates}
-    count = max(minimum, min(maximum, 2 + len(body) // 12))
-    chosen = sorted(candidates, key=lambda s: (-scores[s.index], s.index))[:count]
+        # An article that is all quotation: its standfirst, if it has one, says what it is about.
+        return [s for s in sentences if s.kind == "standfirst"][:maximum]
+    spread = Counter(w for s in body for w in _content_words(s.text))
+    title_words = _content_words(title)
+    first = body[0].index
+
+    def score(s: Sentence) -> float:
+        words = _content_words(s.text)
+        if not words:
+            return 0.0
+        centrality = sum(spread[w] for w in words) / len(words) ** 0.5
+        title_overlap = len(words & title_words) / (len(title_words) or 1)
+        position = 1.0 / (1 + s.index - first)
+        return centrality + 2.0 * title_overlap + 2.0 * position + (1.5 if s.index == first else 0.0)
+
+    chosen = sorted(candidates, key=lambda s: (-score(s), s.index))[:maximum]
     return sorted(chosen, key=lambda s: s.index)
-
-
-def _score(sentence: Sentence, freq: Counter, title_words: set[str], first_index: int) -> float:
-    words = _content_words(sentence.text)
-    if not words:
-        return 0.0
-    centrality = sum(math.log1p(freq[w]) for w in set(words)) / math.sqrt(len(words))
-    title_overlap = len(set(words) & title_words) / (len(title_words) or 1)
-    position = 1.0 / (1 + sentence.index - first_index)
-    lead = 1.5 if sentence.index == first_index else 0.0
-    return centrality + 2.0 * title_overlap + 2.0 * position + lead

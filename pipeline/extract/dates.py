@@ -50,7 +50,7 @@ def find_dates(sentences: list[Sentence], published: dt.date | None) -> list[Fou
     found: list[FoundDate] = []
     years = _years_mentioned(sentences)
     for sentence in sentences:
-        if sentence.kind == "title":
+        if sentence.kind == "title" or not _may_hold_date(sentence.text):
             continue
         taken: list[tuple[int, int]] = []
         for rule, pattern in _PATTERNS:
@@ -67,9 +67,17 @@ def find_dates(sentences: list[Sentence], published: dt.date | None) -> list[Fou
                 if any(a <= m.start("weekday") < b for a, b in taken):
                     continue
                 date = _relative(m, sentence.text, published)
-                found.append(FoundDate(date, sentence, "weekday-from-publication", m.start()))
+                found.append(FoundDate(date, sentence, "weekday-from-publication", m.start("weekday")))
     found.sort(key=lambda f: (f.sentence.index, f.start))
     return found
+
+
+_DATE_HINT = re.compile(r"\d|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
+
+
+def _may_hold_date(text: str) -> bool:
+    """Every date form has a digit or a weekday: most sentences need no closer look."""
+    return _DATE_HINT.search(text) is not None
 
 
 def _absolute(m: re.Match[str], published: dt.date | None, years: list[int]) -> dt.date | None:
@@ -117,11 +125,21 @@ def _years_mentioned(sentences: list[Sentence]) -> list[int]:
     return years
 
 
+_PERIOD = re.compile(r"\b(?:ending|ended|ends|end|since|until|till|by|from|before|after|to|through|between|"
+                     r"deadline|due|expires?|expiring)\s+(?:the\s+)?$", re.I)
+_ON = re.compile(r"\bon\s+(?:the\s+)?$", re.I)
+
+
 def event_date(found: list[FoundDate]) -> FoundDate | None:
-    """The date of the event the article reports: the first date in a sentence about a
-    meeting, signing or similar; otherwise the first date given."""
+    """The date of the event the article reports: the first date that happened "on" that day,
+    or that stands in a sentence about a meeting, signing or similar. Dates that bound a
+    period ("the year ending 31 December") or a deadline are not events; with no event date
+    the answer is none, not a guess."""
     for f in found:
+        before = f.sentence.text[max(0, f.start - 30):f.start]
+        if _PERIOD.search(before):
+            continue
         words = {w.lower() for w in re.findall(r"[\w-]+", f.sentence.text)}
-        if words & EVENT_CUES:
+        if _ON.search(before) or words & EVENT_CUES:
             return f
-    return found[0] if found else None
+    return None

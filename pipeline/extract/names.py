@@ -2,49 +2,59 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from pipeline.extract.lexicon import COUNTRY_FORMS, ORG_ACRONYMS, ORG_HEADS, ROLE_HEADS, ROLE_MODIFIERS
+from pipeline.extract.lexicon import (COUNTRY_FORMS, HONORIFICS, ORG_ACRONYMS, ORG_HEADS, ROLE_HEADS, ROLE_MODIFIERS,
+                                      TITLE_ABBREVIATIONS)
 
 _TOKEN = re.compile(r"[^\W_](?:[\w'’.\-]*[\w])?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$")
-PARTICLES = frozenset("de del della der di da das dos du la le van von ten ter bin ibn al el y".split())
+PARTICLES = frozenset("de del della dei degli der des di da das dos du la le van von ten ter bin ibn al el y".split())
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
-
-    @property
-    def bare(self) -> str:
-        """The word without a possessive ending: "Ukraine's" -> "Ukraine"."""
-        if self.text.endswith(("'s", "’s")):
-            return self.text[:-2]
-        if self.text.endswith(("s'", "s’")):
-            return self.text[:-1]
-        return self.text
+    bare: str            # without a possessive ending: "Ukraine's" -> "Ukraine"
+    capitalised: bool
 
     @property
     def possessive(self) -> bool:
         return self.bare != self.text
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
+
+def _bare(word: str) -> str:
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    if word.endswith(("s'", "s’")):
+        return word[:-1]
+    return word
 
 
-def tokens(text: str, offset: int = 0) -> list[Token]:
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+
+
+@functools.lru_cache(maxsize=2048)
+def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
+    """The words of `text`, with offsets shifted by `offset`. Cached: every field's rules walk
+    the same sentences."""
     out = []
     for match in _TOKEN.finditer(text):
         word = match.group(0)
+        start = offset + match.start()
         # Trailing full stops belong to the sentence, except in initials and abbreviations like "U.S."
-        if word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", word):
+        if word[-1] == "." and not _INITIALS.fullmatch(word):
             word = word.rstrip(".")
-        out.append(Token(word, offset + match.start(), offset + match.start() + len(word)))
-    return out
+        # A plural possessive keeps its apostrophe: "the Dock Workers' Union".
+        end = match.start() + len(word)
+        if (word[-1] in "sS" and end < len(text) and text[end] in "'’"
+                and (end + 1 == len(text) or not text[end + 1].isalnum())):
+            word += text[end]
+        out.append(Token(word, start, start + len(word), _bare(word), word[0].isupper()))
+    return tuple(out)
 
 
 def capitalised_runs(text: str, toks: list[Token]) -> list[list[Token]]:
@@ -73,7 +83,9 @@ def capitalised_runs(text: str, toks: list[Token]) -> list[list[Token]]:
 
 def _joined(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end:right.start]
-    return gap == " " or (gap == ". " and len(left.text) == 1)
+    # "George W. Bush", "Sen. Maria Delgado": an initial or a short title and its full stop.
+    return gap == " " or (gap == ". " and (len(left.text) == 1 or left.text in TITLE_ABBREVIATIONS
+                                           or left.text in HONORIFICS))
 
 
 def _next_capitalised(toks: list[Token], i: int, text: str) -> bool:
@@ -92,7 +104,11 @@ def is_role_word(word: str) -> bool:
 
 
 def is_role_head(word: str) -> bool:
-    return word.lower() in ROLE_HEADS
+    if word in TITLE_ABBREVIATIONS:
+        return True  # "Sen.", "Gov."
+    low = word.lower()
+    # "co-chairman", "vice-president", "ex-minister": the last part decides.
+    return low in ROLE_HEADS or ("-" in low and low.rsplit("-", 1)[1] in ROLE_HEADS)
 
 
 def is_org_word(word: str) -> bool:

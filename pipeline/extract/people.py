@@ -12,9 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.extract.lexicon import (CITIES, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS, HONORIFICS,
-                                      MALE_HONORIFICS, NOT_NAME_WORDS, PEERAGES, ROLE_HEADS, ROLE_MODIFIERS,
-                                      SPEECH_VERBS)
+from pipeline.extract.lexicon import (CITIES, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
+                                      FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
+                                      NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
+                                      ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
 from pipeline.extract.names import (PARTICLES, Token, capitalised_runs, country_of, is_acronym,
                                     is_org_word, is_role_head, is_role_word, tokens)
 from pipeline.extract.sentences import Sentence
@@ -28,6 +29,8 @@ PLACE_WORDS = frozenset(
     "Gate Cross Market Place Way Row Close Drive Circus Arena Garden Gardens Common Heath Moor Forest Wood "
     "Woods Beach Harbour Port Dock Docks Canal Pass Desert Plain Plains Delta Basin Reef Cape Point".split())
 
+PLACE_PREFIXES = frozenset("River Lake Mount Mt Port Fort Cape Isle Loch Glen Lough Bay Gulf Strait Point "
+                           "Camp Lac Rio Monte".split())
 CONNECTORS = frozenset({"and", "of", "for", "the", "to", "on", "at", "in", "&"})
 _APPOSITIVE_STOP = re.compile(r",|;|:|\s[-–—]\s|\s(?:who|which|said|says|told|has|have|had|is|was|were|are|will|would)\b")
 
@@ -43,7 +46,9 @@ class Mention:
     affiliation: str | None = None
     rule: str = ""
     surface: str = ""
-    extent_end: int = -1            # end of an appositive after the name, if any
+    extent_end: int = -1            # end of the name's letters or appositive after it, if any
+    role_start: int = -1            # start of a role phrase in front of the name, if any
+    weak: bool = False              # a lone capitalised word: a person only if it names one found elsewhere
 
     @property
     def role_only(self) -> bool:
@@ -84,21 +89,32 @@ class Person:
 
 def find_mentions(sentences: list[Sentence], texts: dict[int, str]) -> list[Mention]:
     mentions: list[Mention] = []
+    organisations: set[tuple[str, ...]] = set()
     for sentence in sentences:
         if sentence.kind in ("heading", "title"):
             continue
         text = texts[sentence.block]
         toks = tokens(sentence.text, sentence.start)
-        mentions.extend(_sentence_mentions(sentence, text, toks))
+        mentions.extend(_sentence_mentions(sentence, text, toks, organisations))
         mentions.extend(_role_only_mentions(sentence, text, mentions))
-    return mentions
+    # A name the article uses for a company anywhere ("Pemberton Hale's chief executive") is not a
+    # person anywhere else in it.
+    return [m for m in mentions if not (m.name and m.honorific is None and m.role is None
+                                        and tuple(_key(w) for w in m.name) in organisations)]
 
 
-def _sentence_mentions(sentence: Sentence, text: str, toks: list[Token]) -> list[Mention]:
+def _sentence_mentions(sentence: Sentence, text: str, toks: tuple[Token, ...],
+                       organisations: set[tuple[str, ...]]) -> list[Mention]:
     out: list[Mention] = []
     index_of = {id(t): i for i, t in enumerate(toks)}
     for run in capitalised_runs(text, toks):
-        mention = _mention_from_run(sentence, text, toks, index_of[id(run[0])], run)
+        first = index_of[id(run[0])]
+        role_toks, honorifics, name_toks = _split_run(run)
+        if not honorifics and (_after_descriptor(toks, first) or (
+                not role_toks and _company_context(text, toks, first, run))):
+            organisations.add(tuple(_key(t.bare) for t in name_toks or run))
+            continue
+        mention = _mention_from_run(sentence, text, toks, first, run, (role_toks, honorifics, name_toks))
         if mention is not None:
             out.append(mention)
     return out
@@ -107,9 +123,12 @@ def _sentence_mentions(sentence: Sentence, text: str, toks: list[Token]) -> list
 def _split_run(run: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
     """(role words, honorifics, name words) of a capitalised run, choosing the last role head
     after which a plausible name follows ("Metropolitan Police Commissioner Sir John Stevens")."""
+    while len(run) > 1 and run[-1].bare in POST_NOMINALS:
+        run = run[:-1]  # "Tom McCabe MSP"
     words = [t.bare for t in run]
-    for h in range(len(run) - 1, -1, -1):
-        if not is_role_head(words[h]) or h == len(run) - 1:
+    for h in range(len(run) - 2, -1, -1):
+        # "Professor Aisha Rahman": an honorific, not a role.
+        if not is_role_head(words[h]) or (words[h] in HONORIFICS and words[h] not in TITLE_ABBREVIATIONS):
             continue
         rest = run[h + 1:]
         honorifics = _leading_honorifics(rest)
@@ -119,8 +138,12 @@ def _split_run(run: list[Token]) -> tuple[list[Token], list[Token], list[Token]]
     start = 0
     while start < len(run) and words[start] in NOT_NAME_WORDS and words[start] not in HONORIFICS:
         start += 1
+    # "Health Carys Llewelyn" after "Cabinet Secretary for": role words lead into the name.
+    role_start = start
+    while start < len(run) - 1 and is_role_word(words[start]) and words[start] not in HONORIFICS:
+        start += 1
     honorifics = _leading_honorifics(run[start:])
-    return [], honorifics, run[start + len(honorifics):]
+    return run[role_start:start], honorifics, run[start + len(honorifics):]
 
 
 def _leading_honorifics(run: list[Token]) -> list[Token]:
@@ -133,25 +156,36 @@ def _leading_honorifics(run: list[Token]) -> list[Token]:
     return out
 
 
+# Words that cannot stand inside a name even after its first word.
+_INNER_STOP = frozenset("The A An And Of In On At For To By From Or But With As".split())
+
+
 def _plausible_name(words: list[str]) -> bool:
+    """Could these capitalised words be a person's name? Not a country, city, organisation,
+    institution or event, and no word that only starts sentences."""
     if not 1 <= len(words) <= 4:
         return False
-    for w in words:
+    for i, w in enumerate(words):
         if w.lower() in PARTICLES:
             continue
         if any(part in COUNTRY_FORMS or is_acronym(part) for part in w.split("-")):
             return False
-        if (w in NOT_NAME_WORDS or w in COUNTRY_FORMS or w in CITIES or is_org_word(w) or is_acronym(w)
-                or w in PLACE_WORDS or not w[0].isupper() or any(ch.isdigit() for ch in w)):
+        if (w in COUNTRY_FORMS or w in CITIES or is_org_word(w) or is_acronym(w)
+                or (w in PLACE_WORDS and i == len(words) - 1 and len(words) > 1)
+                or not w[0].isupper() or any(ch.isdigit() for ch in w)):
             return False
+        if w in (NOT_NAME_WORDS if i == 0 else _INNER_STOP) or (i > 0 and w in NOT_NAME_WORDS - FUNCTION_WORDS):
+            return False
+        if i == 0 and len(words) > 1 and w in PLACE_PREFIXES:
+            return False  # "River Calder", "Lake Geneva", "Mount Kenya"
         if w.lower() in ROLE_HEADS or w.lower() in ROLE_MODIFIERS:
             return False
     return " ".join(words) not in CITIES and " ".join(words) not in COUNTRY_FORMS
 
 
-def _mention_from_run(sentence: Sentence, text: str, toks: list[Token], first: int,
-                      run: list[Token]) -> Mention | None:
-    role_toks, honorifics, name_toks = _split_run(run)
+def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], first: int, run: list[Token],
+                      split: tuple[list[Token], list[Token], list[Token]]) -> Mention | None:
+    role_toks, honorifics, name_toks = split
     if not name_toks:
         return None
     name = tuple(t.bare for t in name_toks)
@@ -161,33 +195,94 @@ def _mention_from_run(sentence: Sentence, text: str, toks: list[Token], first: i
         honorific = name[0]
     elif not _plausible_name(list(name)) and not (honorific and _plausible_name(list(name[:1]))):
         return None
-    name_start = name_toks[0].start
-    role_words = _role_before(text, toks, first, role_toks)
+    role_tokens = _role_before(text, toks, first, role_toks)
+    if role_toks and not role_tokens:
+        return None  # words in front of the name that do not make a role: not a name after all
+    role_words = [t.text for t in role_tokens]
     rule = "role-prefix" if role_words else ("honorific" if honorifics else "capitalised-run")
     role, affiliation = _role_and_affiliation(role_words)
-    extent_end = name_toks[-1].end
-    if role is None:
-        appositive = _appositive_after(text, name_toks[-1].end, sentence.end)
-        if appositive is not None:
-            role, affiliation, extent_end = appositive
+    extent_end = _after_post_nominals(text, name_toks[-1].end)
+    appositive = _appositive_after(text, extent_end, sentence.end)
+    if appositive is not None and (role is None or _is_kinship(role) or len(role.split()) == 1):
+        # "Councillor Priya Chandrasekar, executive member for transport": both say who she is.
+        title = role if role and not _is_kinship(role) else None
+        role, affiliation, extent_end = appositive
+        role = f"{title}, {role}" if title else role
+        affiliation = affiliation or (appositive[1] if appositive else None)
+        rule = "appositive"
+    elif role is None:
+        before = _appositive_before(text, sentence.start, (honorifics or name_toks)[0].start,
+                                    _after_post_nominals(text, name_toks[-1].end))
+        if before is not None:
+            role, affiliation = before
             rule = "appositive"
-        else:
-            before = _appositive_before(text, sentence.start, (honorifics or name_toks)[0].start,
-                                        name_toks[-1].end)
-            if before is not None:
-                role, affiliation = before
-                rule = "appositive"
-    if honorific is None and role is None and len(name) < 2:
+    weak = honorific is None and role is None and len(name) < 2
+    if weak and not _plausible_name(list(name)):
         return None
-    start = (honorifics[0].start if honorifics else name_start)
-    surface = text[start:name_toks[-1].end]
-    if name_toks[-1].possessive:
-        surface = surface[:len(surface) - (len(name_toks[-1].text) - len(name_toks[-1].bare))]
-    return Mention(sentence, start, name_toks[-1].end, name, honorific, role, affiliation, rule, surface,
-                   extent_end)
+    start = (honorifics[0].start if honorifics else name_toks[0].start)
+    surface = text[start:name_toks[-1].start] + name_toks[-1].bare
+    role_start = role_tokens[0].start if role_tokens else -1
+    return Mention(sentence, start, name_toks[-1].end, name, honorific, role, affiliation,
+                   "surname-only" if weak else rule, surface, extent_end, role_start, weak)
 
 
-def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token]) -> list[str]:
+_POST_NOMINALS = re.compile(r"(?:\s+(?:" + "|".join(re.escape(p) for p in sorted(POST_NOMINALS, key=len, reverse=True))
+                            + r"))+\b")
+
+
+def _after_post_nominals(text: str, end: int) -> int:
+    """The end of a name with its letters: "Tom McCabe MSP" ends after "MSP"."""
+    match = _POST_NOMINALS.match(text, end)
+    return match.end() if match else end
+
+
+def _after_descriptor(toks: tuple[Token, ...], first: int) -> bool:
+    """"the newspaper Le Monde", "environmental group Hutan Kita": a publication or an
+    organisation, not a person."""
+    if first == 0:
+        return False
+    before = toks[first - 1]
+    if before.capitalised or before.end + 1 != toks[first].start:
+        return False  # "the Commonwealth Club, Mr Kennedy": a name ends there, no descriptor
+    return before.text in MEDIA_NOUNS or before.text in ORG_DESCRIPTORS
+
+
+_BUSINESS_NOUNS = frozenset("shares share profits profit sales revenue revenues results stake business unit "
+                            "division board bid offer deal takeover merger subsidiary brand brands stores "
+                            "customers subscribers earnings losses turnover products factory plant".split())
+
+
+def _company_context(text: str, toks: list[Token], first: int, run: list[Token]) -> bool:
+    """Contexts that fit a company, not a person: "at Warner Bros", "Diageo Chateau & Estate
+    Wines", "Time Warner's fourth quarter profits"."""
+    before = toks[first - 1].text.lower() if first > 0 else ""
+    if before == "at" and not run[-1].possessive:
+        return True
+    if text[run[-1].end:run[-1].end + 3] == " & " or text[max(0, run[0].start - 3):run[0].start] == " & ":
+        return True
+    following = [t.text.lower() for t in toks[first + len(run):first + len(run) + 6]]
+    if run[-1].possessive:
+        # "Time Warner's profits", "Pemberton Hale's chief executive", "Dock Workers' Union"
+        return (any(word in _BUSINESS_NOUNS or is_role_head(word) for word in following[:3])
+                or (len(toks) > first + len(run) and is_org_word(toks[first + len(run)].text)))
+    if following[:2] in (["was", "founded"], ["is", "listed"], ["was", "listed"]):
+        return True
+    # "Time Warner said on Friday that it now owns": what speaks of itself as "it" is not a person.
+    if following and following[0] in SPEECH_VERBS:
+        for k in range(1, len(following) - 1):
+            if following[k] == "it" and (following[k - 1] == "that" or following[k + 1] in _FINITE_AFTER_IT):
+                return True
+    return False
+
+
+_FINITE_AFTER_IT = frozenset("now expects plans intends owns employs reported posted".split())
+
+
+def _is_kinship(role: str) -> bool:
+    return role.split()[-1].lower() in KINSHIP_ROLES
+
+
+def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token]) -> list[Token]:
     """The role phrase in front of a name: role words inside its capitalised run plus role-ish
     words before the run ("the Trade and Industry Secretary", "Shadow home secretary")."""
     words: list[Token] = list(role_toks)
@@ -198,8 +293,9 @@ def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token
         if text[tok.end:anchor.start] != " ":
             break
         low = tok.text.lower()
-        role_ish = (is_role_word(tok.text) or low in CONNECTORS
-                    or (tok.capitalised and tok.text not in NOT_NAME_WORDS and not tok.possessive))
+        role_ish = (is_role_word(tok.text) or is_role_head(tok.text) or low in CONNECTORS
+                    or (tok.capitalised and tok.text not in FUNCTION_WORDS and not tok.possessive)
+                    or _noun_modifier(tok, words))
         if not role_ish or tok.text in HONORIFICS:
             break
         # "Trade and Industry Secretary" continues over "and"; "Sir Keir Starmer and French
@@ -209,30 +305,51 @@ def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token
         words.insert(0, tok)
         anchor = tok
         i -= 1
-    while words and (words[0].text.lower() in CONNECTORS or words[0].text in NOT_NAME_WORDS):
+    while words and (words[0].text.lower() in CONNECTORS or words[0].text in FUNCTION_WORDS):
         words.pop(0)
     texts = [w.text for w in words]
+    # The phrase must end in the role itself, right before the name: not "director general of the
+    # British Chambers of" before "Commerce".
+    if not texts or texts[-1].lower() in CONNECTORS or is_org_word(texts[-1]):
+        return []
     if not any(is_role_head(w) for w in texts):
         return []
-    return texts
+    return words
+
+
+_NOT_MODIFIERS = frozenset(w.lower() for w in FUNCTION_WORDS) | SPEECH_VERBS | frozenset(
+    "by with without said says told is was are were has had have be been being who which that".split())
+
+
+def _noun_modifier(tok: Token, words: list[Token]) -> bool:
+    """"café owner", "property analyst": one plain word right before the role head."""
+    return (bool(words) and is_role_head(words[0].text) and not tok.capitalised and tok.text.isalpha()
+            and tok.text.lower() not in _NOT_MODIFIERS and len(words) == 1)
 
 
 def _role_and_affiliation(words: list[str]) -> tuple[str | None, str | None]:
+    """The role as the article words it ("Liberal Democrat spokeswoman for women"), and the
+    country or organisation it names."""
     if not words:
         return None, None
-    country = country_of(words)
-    role_words = [w for w in words if not (w in COUNTRY_FORMS and COUNTRY_FORMS[w] == country)]
-    # A leading run of capitalised words that are neither role words nor countries names the
-    # organisation ("Diageo chief executive", "Liberal Democrat spokeswoman").
-    org: list[str] = []
-    for w in role_words:
-        if w[0].isupper() and w.lower() not in ROLE_HEADS and w.lower() not in ROLE_MODIFIERS:
-            org.append(w)
-        else:
-            break
-    role = " ".join(role_words[len(org):]) or " ".join(role_words)
-    affiliation = country or (" ".join(org) if org else None)
-    return role or None, affiliation
+    affiliation = country_of(words)
+    # "French President": the country is the affiliation, the title is the role. "UK investment
+    # banker" and "Scottish Finance Minister" keep their words.
+    if (affiliation and len(words) > 1 and COUNTRY_FORMS.get(words[0]) == affiliation
+            and words[0] not in SUBNATIONAL and words[1][:1].isupper()):
+        words = words[1:]
+    words = [TITLE_ABBREVIATIONS.get(w, w) for w in words]
+    if affiliation is None:
+        # A leading run of capitalised words that are not role words names the organisation
+        # ("Diageo chief executive", "Metropolitan Police Commissioner").
+        org = []
+        for w in words:
+            if w[0].isupper() and not is_role_head(w) and w.lower() not in ROLE_MODIFIERS:
+                org.append(w)
+            else:
+                break
+        affiliation = " ".join(org) or None
+    return " ".join(words), affiliation
 
 
 def _appositive_after(text: str, name_end: int, sentence_end: int) -> tuple[str, str | None, int] | None:
@@ -247,6 +364,13 @@ def _appositive_after(text: str, name_end: int, sentence_end: int) -> tuple[str,
     words = phrase.split()
     if not 1 <= len(words) <= 12 or not any(is_role_head(w.strip(".,")) for w in words[:4]):
         return None
+    # "LinkedIn, Corvane's chief officer, Park Min-jun, said": the role is the next name's.
+    if re.match(r",\s+(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*\s*,", rest[match.end() + len(phrase):]):
+        return None
+    heads = [k for k, w in enumerate(words) if is_role_head(w.strip(".,"))]
+    after_head = re.match(r"((?:[A-Z][\w'’-]*\s*){2,4})", " ".join(words[heads[-1] + 1:])) if heads else None
+    if after_head and _plausible_name(after_head.group(1).split()):
+        return None  # "Governor Tokunbo Ajayi-Bello": a role and a name, not an appositive
     role, affiliation = _phrase_role(words)
     return role, affiliation, name_end + match.end() + len(phrase)
 
@@ -255,27 +379,36 @@ def _appositive_before(text: str, sentence_start: int, name_start: int, name_end
                        ) -> tuple[str, str | None] | None:
     """"The Shadow Secretary of State for the Family, Theresa May, said" before a name."""
     before = text[sentence_start:name_start]
-    if not before.endswith(", ") or not re.match(r"\s*,", text[name_end:name_end + 2] or " "):
+    if not before.endswith(", ") or not re.match(r"\s*[,.;]", text[name_end:name_end + 2] or " "):
         return None
     segment = before[:-2]
     segment = re.split(r"[,;:]", segment)[-1].strip()
-    segment = re.sub(r"^(?:(?:but|and|as|while|meanwhile)\s+)?(?:the|a|an)\s+", "", segment, flags=re.I)
     words = segment.split()
+    # "according to the state's Commissioner for Transportation": the noun phrase at the end.
+    while words and words[0][0].islower() and not _starts_role_phrase(words[0]):
+        words.pop(0)
+    while words and words[0].lower() in ("the", "a", "an", "its", "his", "her", "their"):
+        words.pop(0)
     if not 1 <= len(words) <= 10 or not any(is_role_head(w) for w in words):
         return None
-    if words[0][0].islower() and words[0].lower() not in ROLE_MODIFIERS and words[0].lower() not in ROLE_HEADS:
-        return None
+    if words[-1] in ORG_DESCRIPTORS:
+        return None  # "director of the city's water agency, Sacmex": the agency's name
     return _phrase_role(words)
+
+
+def _starts_role_phrase(word: str) -> bool:
+    return (word.lower() in ("the", "a", "an", "its", "his", "her", "their") or word.endswith(("'s", "’s"))
+            or word.lower() in ROLE_MODIFIERS or is_role_head(word))
 
 
 def _phrase_role(words: list[str]) -> tuple[str, str | None]:
     clean = [w.strip(".,\"“”'’") for w in words]
     role = " ".join(clean)
     affiliation = country_of(clean)
-    of = re.search(r"\bof (?:the )?((?:[A-Z][\w'’&-]*(?: (?:of|for|and|the|&))? ?)+)", role)
-    if affiliation is None and of:
+    of = re.search(r"\b(?:of|at|for) (?:the )?((?:[A-Z][\w'’&-]*(?: (?:of|for|and|the|&))? ?)+)", role)
+    if of:
         candidate = of.group(1).strip()
-        if any(is_org_word(w) for w in candidate.split()):
+        if any(is_org_word(w) for w in candidate.split()) or affiliation is None and len(candidate.split()) > 1:
             affiliation = candidate
     return role, affiliation
 
@@ -283,22 +416,30 @@ def _phrase_role(words: list[str]) -> tuple[str, str | None]:
 def _role_only_mentions(sentence: Sentence, text: str, found: list[Mention]) -> list[Mention]:
     """"the Prime Minister", "the home secretary": a role standing for a person named elsewhere."""
     out = []
-    pattern = re.compile(r"\b[Tt]he\s+((?:[\w-]+\s+){0,3}?([\w-]+))\b(?!\s+[A-Z][a-z])")
-    segment = text[sentence.start:sentence.end]
-    for match in pattern.finditer(segment):
-        words = match.group(1).split()
-        if not is_role_head(words[-1]) or words[-1].lower() in ("member", "staff", "worker", "employee",
-                                                                "resident", "citizen", "voter", "head"):
+    toks = tokens(sentence.text, sentence.start)
+    for i, tok in enumerate(toks):
+        if tok.text not in ("the", "The"):
             continue
-        if not all(is_role_word(w) for w in words[:-1]):
-            continue
-        start = sentence.start + match.start()
-        end = sentence.start + match.end()
-        if any(m.start <= start < max(m.end, m.extent_end) or start <= m.start < end
-               for m in found if m.sentence is sentence):
-            continue
-        role = " ".join(words)
-        out.append(Mention(sentence, start, end, (), None, role, None, "role-noun", text[start:end]))
+        for j in range(i + 1, min(i + 5, len(toks))):
+            word = toks[j].bare
+            if text[toks[j - 1].end:toks[j].start] != " ":
+                break
+            # The longest role: "the chief executive", not "the chief".
+            while (is_role_head(word) and j + 1 < len(toks) and is_role_head(toks[j + 1].bare)
+                   and toks[j + 1].capitalised == toks[j].capitalised
+                   and text[toks[j].end:toks[j + 1].start] == " "):
+                j += 1
+                word = toks[j].bare
+            if is_role_head(word) and not (j + 1 < len(toks) and toks[j + 1].capitalised
+                                           and text[toks[j].end:toks[j + 1].start] == " "):
+                start, end = tok.start, toks[j].end
+                if not any(m.start <= start < max(m.end, m.extent_end) or start <= m.start < end
+                           for m in found if m.sentence is sentence):
+                    role = " ".join(t.bare for t in toks[i + 1:j + 1])
+                    out.append(Mention(sentence, start, end, (), None, role, None, "role-noun", text[start:end]))
+                break
+            if not is_role_word(word):
+                break
     return out
 
 
@@ -324,7 +465,7 @@ def cluster(mentions: list[Mention]) -> list[Person]:
         if len(m.name) == 1:
             person = _find_partial(people, m)
             if person is None:
-                if m.honorific is None and m.role is None:
+                if m.weak:
                     continue
                 name = (m.honorific, *m.name) if m.honorific in PEERAGES else m.name
                 person = Person(tuple(name), rule=m.rule)
@@ -332,9 +473,9 @@ def cluster(mentions: list[Mention]) -> list[Person]:
             _attach(person, m)
     for m in mentions:
         if m.role_only:
-            person = _find_by_role(people, m)
+            person = _find_by_role(people, m) or _roleless_antecedent(people, m)
             if person is not None:
-                person.mentions.append(m)
+                _attach(person, m)
     for person in people:
         person.mentions.sort(key=lambda m: (m.sentence.index, m.start))
     people.sort(key=lambda p: (p.mentions[0].sentence.index, p.mentions[0].start))
@@ -343,7 +484,7 @@ def cluster(mentions: list[Mention]) -> list[Person]:
 
 def _attach(person: Person, m: Mention) -> None:
     person.mentions.append(m)
-    if m.role and person.role is None:
+    if m.role and (person.role is None or (_is_kinship(person.role) and not _is_kinship(m.role))):
         person.role, person.affiliation = m.role, m.affiliation or person.affiliation
     elif m.affiliation and person.affiliation is None:
         person.affiliation = m.affiliation
@@ -361,15 +502,19 @@ def _find_full(people: list[Person], name: tuple[str, ...]) -> Person | None:
         # "George Bush" and "George W. Bush": same first and last word.
         if pkeys[0] == keys[0] and pkeys[-1] == keys[-1]:
             return person
+        # "Mr Le Goff" after "Yannick Le Goff": the surname with its particle.
+        if len(keys) < len(pkeys) and pkeys[-len(keys):] == keys and keys[0] in PARTICLES:
+            return person
     return None
 
 
 def _find_partial(people: list[Person], m: Mention) -> Person | None:
     word = _key(m.name[0])
-    before = [p for p in people if p.mentions and _first_index(p) <= m.sentence.index] or people
-    by_surname = [p for p in before if _key(p.surname) == word]
+    # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel").
+    by_surname = ([p for p in people if len(p.name) > 1 and _key(p.surname) == word]
+                  or [p for p in people if len(p.name) > 2 and word in (_key(w) for w in p.name[1:])])
     # Knights and dames are called by their first name: "Sir Keir".
-    by_first = [p for p in before if _key(p.first) == word]
+    by_first = [p for p in people if len(p.name) > 1 and _key(p.first) == word]
     if m.honorific in ("Sir", "Dame"):
         candidates = by_first or by_surname
     elif m.honorific:
@@ -381,8 +526,22 @@ def _find_partial(people: list[Person], m: Mention) -> Person | None:
     return max(candidates, key=_last_index_before(m))
 
 
-def _first_index(person: Person) -> int:
-    return min(x.sentence.index for x in person.mentions)
+def _roleless_antecedent(people: list[Person], m: Mention) -> Person | None:
+    """"David Blunkett has apologised ... The home secretary confirmed ...": a role naming no one
+    yet refers to the one person without a role just mentioned."""
+    if m.role.split()[-1].lower() in _GENERIC_ROLES or _is_kinship(m.role):
+        return None
+    recent = [p for p in people
+              if any(m.sentence.index - 1 <= x.sentence.index <= m.sentence.index and x.start < m.start
+                     or x.sentence.index == m.sentence.index - 1 for x in p.mentions if x.name)]
+    roleless = [p for p in recent if p.role is None or _is_kinship(p.role)]
+    return roleless[0] if len(recent) == 1 and len(roleless) == 1 else None
+
+
+_DISTINGUISHING = frozenset("shadow former ex deputy vice assistant junior acting interim outgoing".split())
+_GENERIC_ROLES = frozenset("official officials spokesman spokeswoman spokesperson member staff worker employee "
+                           "resident citizen voter head source sources expert analyst witness victim suspect "
+                           "player student teacher doctor nurse".split())
 
 
 def _last_index_before(m: Mention):
@@ -396,11 +555,13 @@ def _find_by_role(people: list[Person], m: Mention) -> Person | None:
     wanted = set(_key(w) for w in (m.role or "").split())
     candidates = []
     for person in people:
-        roles = [x.role for x in person.mentions if x.role] + ([person.role] if person.role else [])
+        # Only roles the reader has already been told about.
+        roles = [x.role for x in person.mentions if x.role and x.sentence.index <= m.sentence.index]
         for role in roles:
             # Only the role's own words count: "son-in-law of the US President" is not a president.
-            own = re.split(r"\b(?:of|to|for|at|in|on)\b", role)[0]
-            if wanted <= set(_key(w) for w in own.split()):
+            own = set(_key(w) for w in re.split(r"\b(?:of|to|for|at|in|on)\b", role)[0].split())
+            # "the home secretary" is not the shadow home secretary, nor a former one.
+            if wanted <= own and not (own - wanted) & _DISTINGUISHING:
                 candidates.append(person)
                 break
     if not candidates:
@@ -424,4 +585,5 @@ def attended(person: Person) -> bool:
 def speech_adjacent(mention: Mention, text: str) -> bool:
     after = re.match(r"\s+(\w+)", text[mention.end:])
     before = re.search(r"(\w+)\s+$", text[:mention.start])
-    return bool((after and after.group(1) in SPEECH_VERBS) or (before and before.group(1) in SPEECH_VERBS))
+    return bool((after and after.group(1).lower() in SPEECH_VERBS) or
+                (before and before.group(1).lower() in SPEECH_VERBS))

@@ -108,7 +108,9 @@ def _double_mark(ch: str, i: int, prev: str, nxt: str, stack: list[_Open], found
         opens, closes = True, False
     if ch == "»":
         opens, closes = False, True
-    if open_double is not None and closes and (_can_close(prev, nxt) or ch in "»〞" or
+    # A straight mark between spaces closes an open quote ("... a year. " And ...).
+    spaced = ch == '"' and _space(prev) and _space(nxt)
+    if open_double is not None and closes and (_can_close(prev, nxt) or ch in "»〞" or spaced or
                                                (ch == "“" and open_double.mark == "„")):
         _close(stack, found, text, block, i, lambda o: o is open_double)
         return
@@ -129,10 +131,16 @@ def _single_mark(ch: str, i: int, prev: str, nxt: str, stack: list[_Open], found
     if ch == "›":
         opens = False
     if open_single is not None and closes and _can_close(prev, nxt):
-        if _strong_single_close(text, i) or not _later_strong_close(text, i):
+        # "the dogs’ bowls" and "rock ’n’ roll" hold marks that may not close anything; any
+        # other closing mark does.
+        ambiguous = prev in "sS" or text[max(0, i - 2):i + 1] in ("’n’", "'n'")
+        if not ambiguous or _strong_single_close(text, i) or not _later_strong_close(text, i):
             _close(stack, found, text, block, i, lambda o: o is open_single)
         return
     if opens and _can_open(prev, nxt) and ch != "’":
+        if open_single is not None and re.search(r"[.!?…]\s+$", text[:i]):
+            # ‘A. ‘B.’ reopens the quotation: the open one ended without its mark.
+            _close(stack, found, text, block, i, lambda o: o is open_single, terminated=False)
         stack.append(_Open(ch, i, "single"))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.extract.lexicon import TITLE_ABBREVIATIONS
 from pipeline.model import Article
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -13,6 +14,8 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st gen lt col sgt capt cmdr adm gov sen rep rev hon messrs mme mlle "
     "inc ltd co corp plc bros vs etc al approx dept est fig no nos vol pp cf e.g i.e a.m p.m "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u".split())
+
+_ABBREVIATIONS = _ABBREVIATIONS | {t.lower() for t in TITLE_ABBREVIATIONS}
 
 _CLOSERS = "\"'”’»)]"
 # Candidate boundary: terminal punctuation, optional closing quotes or brackets, whitespace.

@@ -1,6 +1,10 @@
 """Who said a quotation: the reporting clause before, inside or after it ("X said:", "said X",
-"he added", "the minister said"), resolved to a person; a quote that continues the previous one
-keeps its speaker; otherwise the speaker stays unknown."""
+"he added", "the minister said", "according to X"), resolved to a person; a quote that
+continues the previous one keeps its speaker; otherwise the speaker stays unknown.
+
+A reporting clause whose subject is not a person ("a Cosla spokesman said", "the party says")
+settles the question: the speaker is not a named person, and no other rule overrides it.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,16 @@ from pipeline.extract.people import Mention, Person
 from pipeline.extract.quotes import QuoteSpan
 from pipeline.extract.sentences import Sentence
 
-_SKIPPABLE = frozenset("also later then has had have previously again further once earlier yesterday today "
-                       "would will could should may might must had already repeatedly recently simply just "
-                       "only quickly then, however, immediately subsequently publicly privately".split())
+# Words that may stand between a subject and its reporting verb ("he later told", "she is
+# quoted as saying", "Mr Smith, who chairs the committee, has since said").
+_BETWEEN = frozenset("also later then has had have previously again further once earlier yesterday today "
+                     "would will could should may might must already repeatedly recently simply just only "
+                     "quickly immediately subsequently publicly privately since is was were are been being "
+                     "quoted reported as herself himself themselves itself".split())
 _WORD = re.compile(r"[\w'’-]+")
+_MAX_STEPS = 6
+_ELIDING = frozenset({"and", "but", "or", "to", "nor", "then"})
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 
 
 @dataclass
@@ -23,13 +33,16 @@ class Attribution:
     person: Person | None
     rule: str
 
+    @property
+    def decided(self) -> bool:
+        """A reporting clause was found, whether or not its speaker is a named person."""
+        return self.person is not None or self.rule in ("subject-not-a-person", "plural-subject")
+
 
 class SpeakerResolver:
     """Answers "who is meant here" from the people found in the article."""
 
-    def __init__(self, people: list[Person], sentences: list[Sentence]) -> None:
-        self.people = people
-        self.sentences = sentences
+    def __init__(self, people: list[Person]) -> None:
         self.by_block: dict[int, list[tuple[Mention, Person]]] = {}
         for person in people:
             for m in person.mentions:
@@ -38,22 +51,26 @@ class SpeakerResolver:
             items.sort(key=lambda mp: mp[0].start)
 
     def mention_ending_at(self, block: int, end: int) -> Person | None:
+        """A mention whose name, letters after it ("MSP") or appositive ends at `end`."""
         for m, person in self.by_block.get(block, []):
-            if m.end == end:
+            if end in (m.end, m.extent_end):
                 return person
         return None
 
     def mention_starting_at(self, block: int, start: int) -> Person | None:
+        """A mention whose name or role phrase ("Diageo North America president Ivan Menezes")
+        starts at `start`."""
         for m, person in self.by_block.get(block, []):
-            if start <= m.start <= start + 1:
+            if start in (m.start, m.role_start):
                 return person
         return None
 
-    def recent_person(self, block: int, pos: int, gender: str | None) -> Person | None:
+    def recent_person(self, block: int, pos: int, gender: str | None, since: int | None = None) -> Person | None:
         """The person most recently mentioned before `pos`, agreeing with the pronoun's gender
-        where the article tells it."""
-        for b in range(block, -3, -1):
-            items = [mp for mp in self.by_block.get(b, []) if b != block or mp[0].end <= pos]
+        where the article tells it; with `since`, only mentions in this block after it."""
+        for b in ([block] if since is not None else range(block, -3, -1)):
+            items = [mp for mp in self.by_block.get(b, [])
+                     if b != block or (mp[0].end <= pos and (since is None or mp[0].start >= since))]
             for m, person in reversed(items):
                 if gender and person.gender and person.gender != gender:
                     continue
@@ -69,34 +86,63 @@ def _gender_of(pronoun: str) -> str | None:
     return None
 
 
-def _subject_before(resolver: SpeakerResolver, block: int, text: str, verb_start: int) -> Attribution | None:
-    """The subject right before a reporting verb, skipping adverbs and auxiliaries."""
-    pos = verb_start
-    head = text[:pos]
-    for _ in range(4):
+def _is_speech_verb(word: str) -> bool:
+    return word.lower() in SPEECH_VERBS
+
+
+def subject_before(resolver: SpeakerResolver, block: int, text: str, verb_start: int) -> Attribution | None:
+    """The subject right before a reporting verb: a person's name (with its letters or an
+    appositive between commas), a pronoun, or a role noun; skipping adverbs and auxiliaries."""
+    head = text[:verb_start]
+    for _ in range(_MAX_STEPS):
         stripped = head.rstrip()
+        if stripped.endswith(","):
+            return _subject_before_comma(resolver, block, stripped[:-1].rstrip())
         word = re.search(r"([\w'’-]+)$", stripped)
         if word is None:
             return None
-        token = word.group(1)
-        end = len(stripped)
-        person = resolver.mention_ending_at(block, end)
+        person = resolver.mention_ending_at(block, len(stripped))
         if person is not None:
             return Attribution(person, "subject-of-reporting-verb")
+        token = word.group(1)
+        if token.lower() in _ELIDING:
+            return Attribution(None, "elided-subject")  # "... and would say", "... used a speech to say"
+        if token.lower() == "they":
+            return Attribution(None, "plural-subject")
         gender = _gender_of(token)
-        if gender or token.lower() in ("they",):
-            if token.lower() == "they":
-                return Attribution(None, "plural-subject")
+        if gender:
             return Attribution(resolver.recent_person(block, word.start(), gender), "pronoun-subject")
-        if token.lower() in _SKIPPABLE:
-            head = stripped[:word.start()]
-            continue
-        return Attribution(None, "subject-not-a-person")
+        if token.lower() not in _BETWEEN:
+            return Attribution(None, "subject-not-a-person")
+        head = stripped[:word.start()]
     return None
 
 
-def _speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_end: int) -> Attribution | None:
+def _subject_before_comma(resolver: SpeakerResolver, block: int, before: str) -> Attribution:
+    """"Theresa May, said" or "Massoud Shadjareh, from the Muslim Safety Forum, said"."""
+    person = resolver.mention_ending_at(block, len(before))
+    if person is None:
+        comma = before.rfind(",", max(0, len(before) - 120))
+        if comma != -1:
+            person = resolver.mention_ending_at(block, len(before[:comma].rstrip()))
+    if person is not None:
+        return Attribution(person, "subject-of-reporting-verb")
+    return Attribution(None, "subject-not-a-person")
+
+
+# Verbs that put their subject after them ("said Sir Keir", "added the minister"); not "accused X"
+# or "told X", whose next noun is the one spoken to or about.
+_INVERTING_VERBS = frozenset("said says added adds asked asks continued continues explained explains insisted "
+                             "insists replied replies warned warns noted notes recalled recalls wrote writes "
+                             "concluded concludes argued argues countered remarked stressed declared "
+                             "according".split())
+
+
+def speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_end: int) -> Attribution | None:
     """"said Sir Keir" / "said the minister": the speaker right after an inverted verb."""
+    verb = re.search(r"([\w'’-]+)(?:\s+to)?$", text[:verb_end])
+    if verb is None or verb.group(1).lower() not in _INVERTING_VERBS:
+        return None
     m = re.match(r"\s+", text[verb_end:])
     start = verb_end + (m.end() if m else 0)
     person = resolver.mention_starting_at(block, start)
@@ -108,51 +154,94 @@ def _speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_e
     return None
 
 
-def attribute_quote(resolver: SpeakerResolver, quote: QuoteSpan, text: str, sentence: Sentence,
-                    region_start: int, region_end: int, previous: tuple[QuoteSpan, Attribution] | None,
+def attribute_quote(resolver: SpeakerResolver, quote: QuoteSpan, texts: dict[int, str], region_start: int,
+                    region_end: int, previous: tuple[QuoteSpan, Attribution] | None,
                     previous_sentence: Sentence | None) -> Attribution:
+    """The speaker of `quote`. The reporting clause is looked for between `region_start` and
+    `region_end` (the quote's sentences, bounded by the quotes beside it)."""
     block = quote.block
-    after = text[quote.outer_end:region_end]
+    text = texts[block]
+    after_end = region_end if not _ends_sentence(text, quote) else quote.outer_end
+    found = (_clause_after(resolver, block, text, quote.outer_end, after_end, text[quote.start:quote.end])
+             or _clause_before(resolver, block, text, region_start, quote.open_at))
+    if found is not None:
+        return found
     before = text[region_start:quote.open_at]
-
-    # ... ," said X.   /   ... ," X said.   /   ... ," he added.
-    m = re.match(r"\s*[,.!?]?\s*([\w'’-]+)", after)
-    if m and m.group(1) in SPEECH_VERBS:
-        found = _speaker_after_verb(resolver, block, text, quote.outer_end + m.end())
-        if found and found.person:
-            return found
-    m = re.match(r"\s*[,.!?]?\s*(.{1,80}?)\s+(?:\w+ly\s+)?([\w'’-]+)\b", after)
-    if m and m.group(2) in SPEECH_VERBS:
-        found = _subject_before(resolver, block, text, quote.outer_end + m.start(2))
-        if found and found.person:
-            return Attribution(found.person, "reporting-clause-after")
-
-    # X said: "..."   /   X told the BBC: "..."   /   He emphasised the purpose was "..."
-    verbs = [v for v in _WORD.finditer(before) if v.group(0) in SPEECH_VERBS or v.group(0).lower() == "according"]
-    for verb in reversed(verbs):
-        start = region_start + verb.start()
-        if verb.group(0).lower() == "according":
-            found = _speaker_after_verb(resolver, block, text, start + len("according to"))
-        else:
-            found = _subject_before(resolver, block, text, start)
-            if found is None or (found.person is None and found.rule == "subject-not-a-person"):
-                inverted = _speaker_after_verb(resolver, block, text, start + len(verb.group(0)))
-                found = inverted or found
-        if found is not None:
-            return found
-
+    if re.search(r"\w", before):
+        # He said he was "confident" the patrols would make sabotage "far more costly".
+        if (previous is not None and previous[1].person is not None and previous[0].block == block
+                and previous[0].outer_end == region_start):
+            return Attribution(previous[1].person, "same-sentence-as-previous-quote")
+        return Attribution(None, "no-reporting-clause")
     # A quote that stands alone continues the previous speaker's words.
-    if not re.search(r"\w", before) and previous is not None and previous[1].person is not None:
-        if previous[0].block in (block, block - 1):
-            return Attribution(previous[1].person, "continues-previous-quote")
-
+    if previous is not None and previous[1].person is not None and previous[0].block in (block, block - 1):
+        return Attribution(previous[1].person, "continues-previous-quote")
     # He told the newspaper:  "..."  (the reporting clause ends the previous sentence)
-    if not re.search(r"\w", before) and previous_sentence is not None and previous_sentence.text.rstrip().endswith(":"):
-        prev_text = previous_sentence.text
-        verbs = [v for v in _WORD.finditer(prev_text) if v.group(0) in SPEECH_VERBS]
+    if previous_sentence is not None and previous_sentence.text.rstrip().endswith(":"):
+        verbs = [v for v in _WORD.finditer(previous_sentence.text) if _is_speech_verb(v.group(0))]
         if verbs:
-            found = _subject_before(resolver, previous_sentence.block, text,
-                                    previous_sentence.start + verbs[-1].start())
+            found = subject_before(resolver, previous_sentence.block, texts[previous_sentence.block],
+                                   previous_sentence.start + verbs[-1].start())
             if found is not None:
                 return found
     return Attribution(None, "no-reporting-clause")
+
+
+def _ends_sentence(text: str, quote: QuoteSpan) -> bool:
+    """A quote ending with a full stop, followed by a capitalised word, ends its sentence: the
+    words after it are the next sentence, not its reporting clause ("... a year." And ...).
+    "... ever." Smith said. is the exception: a name and a reporting verb."""
+    if not re.search(r"[.!?…]$", text[quote.start:quote.end]):
+        return False
+    following = re.match(r"\s*([\w'’-]+)(?:\s+([\w'’-]+))?(?:\s+([\w'’-]+))?", text[quote.outer_end:])
+    if following is None or not following.group(1)[0].isupper():
+        return False
+    return not any(word and _is_speech_verb(word) for word in following.groups()[1:])
+
+
+def _clause_after(resolver: SpeakerResolver, block: int, text: str, start: int, end: int,
+                  quote_text: str) -> Attribution | None:
+    """... ," said X.   /   ... ," X said.   /   ... ," he added.   /   ... ," a spokesman said.
+    Only when the quotation ends its clause: a comma or a stop inside the marks, or a comma or
+    dash after them. "... « taking hostages » and said ..." is not a reporting clause."""
+    after = text[start:end]
+    if not (re.search(r"[,!?.…:;—–-]\s*$", quote_text) or re.match(r"\s*[,—–]", after)):
+        return None
+    m = re.match(r"\s*[,.!?]?\s*([\w'’-]+)", after)
+    if m and _is_speech_verb(m.group(1)):
+        return speaker_after_verb(resolver, block, text, start + m.end())
+    for verb in _WORD.finditer(after, 0, min(len(after), 120)):
+        if _is_speech_verb(verb.group(0)):
+            found = subject_before(resolver, block, text, start + verb.start())
+            if found is not None and found.decided:
+                return Attribution(found.person, "reporting-clause-after" if found.person else found.rule)
+            return None
+    return None
+
+
+def _clause_before(resolver: SpeakerResolver, block: int, text: str, start: int, end: int) -> Attribution | None:
+    """X said: "..."   /   X told the BBC: "..."   /   He emphasised the purpose was "..."."""
+    before = text[start:end]
+    verbs = [v for v in _WORD.finditer(before) if _is_speech_verb(v.group(0)) or v.group(0).lower() == "according"]
+    elided_at = None
+    for verb in reversed(verbs):
+        at = start + verb.start()
+        if _PASSIVE_BEFORE.search(text, max(0, at - 30), at):
+            continue  # "farmers were being asked to ...": not who is speaking
+        if verb.group(0).lower() == "according":
+            found = speaker_after_verb(resolver, block, text, at + len("according to"))
+        else:
+            found = subject_before(resolver, block, text, at)
+            if found is not None and found.rule == "elided-subject":
+                elided_at = at if elided_at is None else elided_at
+                continue  # the subject is the earlier verb's: look further back
+            if found is None or found.person is None:
+                found = speaker_after_verb(resolver, block, text, at + len(verb.group(0))) or found
+        if found is not None:
+            return found
+    if elided_at is not None:
+        # "Mr Kennedy used a speech to say ...": no earlier reporting verb; the person the
+        # clause is about is the one before it.
+        person = resolver.recent_person(block, elided_at, None, since=start)
+        return Attribution(person, "subject-of-clause") if person else None
+    return None

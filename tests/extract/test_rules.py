@@ -1,0 +1,297 @@
+"""Each extraction rule pinned by a small article written for the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract import extract, extract_with_trace
+from pipeline.model import Article, Source
+from pipeline.readers import read_bytes
+
+
+def brief_of(text: str, published: str | None = None):
+    article = read_bytes(text.encode("utf-8"), "test.txt")
+    if published:
+        article = Article(article.title, article.standfirst, article.blocks,
+                          Source(path="test.txt", sha256=article.source.sha256, published=published))
+    return extract(article)
+
+
+def quotes(brief) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in brief.quotes]
+
+
+def person(brief, name):
+    found = [p for p in brief.people if p.name == name]
+    assert len(found) == 1, [p.name for p in brief.people]
+    return found[0]
+
+
+# --------------------------------------------------------------------------- quotes and speakers
+
+
+def test_said_before_and_after_and_inverted():
+    b = brief_of('Port strike ends\n\n'
+                 'Union leader Maria Lopez said: "We have won the argument." '
+                 '"The work starts tomorrow," said Tom Reeve, the port director. '
+                 '"Nobody lost," Ms Lopez added.\n')
+    assert quotes(b) == [("We have won the argument.", "Maria Lopez"),
+                         ("The work starts tomorrow,", "Tom Reeve"),
+                         ("Nobody lost,", "Maria Lopez")]
+
+
+def test_told_and_according_to():
+    b = brief_of("Budget row\n\n"
+                 "Finance Minister Anna Kowalski told the BBC: \u201cThe numbers add up.\u201d "
+                 "According to economist Ravi Menon, the plan is \u201cbold but fragile\u201d.\n")
+    assert quotes(b) == [("The numbers add up.", "Anna Kowalski"), ("bold but fragile", "Ravi Menon")]
+
+
+def test_pronouns_follow_gender_and_recency():
+    b = brief_of("Talks resume\n\n"
+                 "Mrs Helen Osei met Mr David Park in Accra on Monday. "
+                 "She said: \u201cWe are close.\u201d He said: \u201cNot yet.\u201d\n")
+    assert quotes(b) == [("We are close.", "Helen Osei"), ("Not yet.", "David Park")]
+
+
+def test_role_noun_resolves_to_the_person_with_that_role():
+    b = brief_of("Schools plan\n\n"
+                 "Education Secretary Jane Miller announced the plan on Monday. "
+                 "\u201cEvery child deserves a teacher,\u201d the education secretary said.\n")
+    assert quotes(b) == [("Every child deserves a teacher,", "Jane Miller")]
+    assert "the education secretary" in person(b, "Jane Miller").aliases
+
+
+def test_spokesperson_and_unattributed_quotes_have_no_speaker():
+    b = brief_of("Factory closes\n\n"
+                 "Chief executive Paul Grant met staff on Friday. "
+                 "\u201cWe regret the decision,\u201d a company spokeswoman said.\n\n"
+                 "\u201cIt is a sad day for the town.\u201d\n")
+    assert quotes(b) == [("We regret the decision,", None), ("It is a sad day for the town.", None)]
+
+
+def test_reopened_quote_and_paragraph_continuation_keep_the_speaker():
+    b = brief_of('Hospital funding\n\n'
+                 'Health Minister Sam Ade said: "We will build two hospitals. "Both will open in 2027."\n\n'
+                 '"Nurses will be hired first."\n')
+    assert quotes(b) == [("We will build two hospitals.", "Sam Ade"), ("Both will open in 2027.", "Sam Ade"),
+                         ("Nurses will be hired first.", "Sam Ade")]
+
+
+def test_multi_paragraph_quote_without_closing_marks():
+    text = ("Long speech\n\n"
+            "The mayor, Lena Fischer, said: \u201cThe city has changed.\n\n"
+            "\u201cWe must change with it.\n\n"
+            "\u201cAnd we will.\u201d\n")
+    b = brief_of(text)
+    assert [q.text for q in b.quotes] == ["The city has changed.", "We must change with it.", "And we will."]
+    assert {q.speaker for q in b.quotes} == {"Lena Fischer"}
+
+
+@pytest.mark.parametrize("opening, closing", [("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u00ab ", " \u00bb"),
+                                              ("\u201e", "\u201c"), ('"', '"')])
+def test_every_quotation_style(opening, closing):
+    b = brief_of(f"Vote\n\nThe speaker, Ines Moreau, said: {opening}The vote is final.{closing}\n")
+    assert quotes(b) == [("The vote is final.", "Ines Moreau")]
+
+
+def test_apostrophes_are_not_quotes():
+    b = brief_of("Music\n\nIt\u2019s the \u201990s; the dogs\u2019 bowls; \u2019Tis; O\u2019Brien\u2019s "
+                 "\u2018rock \u2019n\u2019 roll\u2019.\n")
+    assert [q.text for q in b.quotes] == ["rock \u2019n\u2019 roll"]
+
+
+def test_unbalanced_marks_never_lose_the_rest():
+    b = brief_of("Odd marks\n\nHe said \u201cthis never closes.\n\n"
+                 "Stray \u201d at start. Minister Joan Baptiste said: \u201cStill found.\u201d\n")
+    assert ("Still found.", "Joan Baptiste") in quotes(b)
+    assert "this never closes." in [q.text for q in b.quotes]
+
+
+def test_a_sentence_after_a_quote_is_not_its_reporting_clause():
+    b = brief_of('Tax plans\n\nShadow chancellor Amir Khan said: "They cannot add up." '
+                 'And Chancellor Rose Tan said the figures were wrong.\n')
+    assert quotes(b) == [("They cannot add up.", "Amir Khan")]
+
+
+# --------------------------------------------------------------------------- people
+
+
+def test_roles_from_prefix_appositive_before_and_after():
+    b = brief_of("Energy deal\n\n"
+                 "French President Claire Duval met Ravi Menon, chief economist at Northbank, in Paris. "
+                 "The Shadow Secretary for Energy, Owen Price, said the deal was weak.\n")
+    assert (person(b, "Claire Duval").role, person(b, "Claire Duval").affiliation) == ("President", "France")
+    assert person(b, "Ravi Menon").role == "chief economist at Northbank"
+    assert person(b, "Owen Price").role == "Shadow Secretary for Energy"
+
+
+def test_aliases_join_one_person():
+    b = brief_of("Knighthood\n\n"
+                 "Sir Alan Hale opened the bridge. Sir Alan said it was overdue. "
+                 "Later Mr Hale left. Hale is 70.\n")
+    hale = person(b, "Alan Hale")
+    assert {"Sir Alan Hale", "Sir Alan", "Mr Hale"} <= set(hale.aliases)
+    assert len(b.people) == 1
+
+
+def test_honorifics_and_letters_after_the_name_are_not_names():
+    b = brief_of("Holyrood\n\nScottish Finance Minister, Tom Byrne MSP, said the budget would pass. "
+                 "Dr Ada Obi agreed.\n")
+    assert {p.name for p in b.people} == {"Tom Byrne", "Ada Obi"}
+    assert person(b, "Tom Byrne").role == "Scottish Finance Minister"
+
+
+def test_peerages_are_part_of_the_name():
+    b = brief_of("Lords vote\n\nHome Office minister Baroness Greystone said the bill would return.\n")
+    assert [p.name for p in b.people] == ["Baroness Greystone"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Profits rose at Kessler Brothers last year.",
+    "Kessler Brothers said on Friday that it would cut jobs.",
+    "Kessler Brothers's profits rose by 4%.",
+    "The report appeared in the magazine Wirtschaft Heute.",
+    "Shares in Delta Ventures & Partners fell.",
+    "Voters in New Zealand and South Africa went to the polls.",
+])
+def test_organisations_and_places_are_not_people(sentence):
+    assert brief_of(f"Business\n\n{sentence}\n").people == []
+
+
+def test_attendance_follows_the_event():
+    b = brief_of("Summit\n\n"
+                 "The summit was attended by Prime Minister Lars Holm. "
+                 "Former minister Eva Berg criticised it from home.\n")
+    assert person(b, "Lars Holm").attended
+    assert not person(b, "Eva Berg").attended
+
+
+# --------------------------------------------------------------------------- commitments
+
+
+def test_commitments_of_agents():
+    b = brief_of("Deal\n\n"
+                 "The two companies have agreed to merge their shipping arms. "
+                 "The government will publish the contract next week. "
+                 "Northbank is to close 40 branches. "
+                 "The plant would be sold by June.\n")
+    evidence = [c.evidence for c in b.commitments]
+    assert evidence == ["The two companies have agreed to merge their shipping arms.",
+                        "The government will publish the contract next week.",
+                        "Northbank is to close 40 branches.",
+                        "The plant would be sold by June."]
+    assert b.commitments[0].actor == "two companies"
+    assert b.commitments[1].action.startswith("publish the contract")
+
+
+@pytest.mark.parametrize("sentence", [
+    "House prices will fall next year.",
+    "Critics accused the government of planning to sell the plant.",
+    "If the vote fails, the minister will resign.",
+    "Council tax is set to rise by 4%.",
+    "Analysts expect the bank will cut rates.",
+])
+def test_predictions_criticism_and_conditionals_are_not_commitments(sentence):
+    assert brief_of(f"Outlook\n\nA quiet week. {sentence}\n").commitments == []
+
+
+def test_commitment_inside_a_quote_is_left_to_the_quotes():
+    b = brief_of('Pledge\n\nMinister Kofi Mensah said: "We will build the road."\n')
+    assert b.commitments == []
+    assert quotes(b) == [("We will build the road.", "Kofi Mensah")]
+
+
+def test_list_under_a_lead_in_belongs_to_its_actor():
+    b = brief_of("Accord\n\n"
+                 "Norway and Iceland have agreed to share fishing data.\n\n"
+                 "The accord sets out three measures:\n\n"
+                 "\u2022 Joint patrols in the North Atlantic.\n"
+                 "\u2022 A shared catch register.\n"
+                 "\u2022 Annual quota talks.\n")
+    listed = [c for c in b.commitments if c.evidence.startswith(("Joint", "A shared", "Annual"))]
+    assert [c.actor for c in listed] == ["Norway and Iceland"] * 3
+
+
+# --------------------------------------------------------------------------- dates and places
+
+
+@pytest.mark.parametrize("phrase", ["on Tuesday 6 January 2026", "on January 6, 2026", "on 2026-01-06",
+                                    "on 6 Jan 2026"])
+def test_absolute_date_forms(phrase):
+    assert brief_of(f"Meeting\n\nThe ministers met in Oslo {phrase}.\n").event_date == "2026-01-06"
+
+
+def test_weekday_needs_a_publication_date():
+    text = "Meeting\n\nThe ministers met in Oslo on Tuesday.\n"
+    assert brief_of(text).event_date is None
+    assert brief_of(text, published="2026-01-08").event_date == "2026-01-06"
+
+
+def test_day_and_month_take_the_year_of_publication():
+    text = "Meeting\n\nThe ministers met in Oslo on 6 Jan.\n"
+    assert brief_of(text).event_date is None
+    assert brief_of(text, published="2026-01-09").event_date == "2026-01-06"
+
+
+def test_a_deadline_is_not_the_event():
+    b = brief_of("Filing\n\nThe firm must file its accounts by 31 December 2025. In the year ending "
+                 "30 June 2025 it made a loss.\n")
+    assert b.event_date is None
+
+
+def test_event_place_comes_first():
+    b = brief_of("Talks\n\nThe delegates flew from London. The talks in Geneva lasted a day. "
+                 "They ended at the Palais Wilson hotel.\n")
+    assert b.locations[0] == "Geneva"
+    assert "London" in b.locations
+
+
+# --------------------------------------------------------------------------- context and trace
+
+
+def test_context_is_two_to_four_sentences_without_quoted_speech():
+    b = brief_of('Port reopens\n\n'
+                 'The port of Dover reopened on Monday after a two-day strike by dock workers. '
+                 'Union leader Maria Lopez said: "We have won." Lorries queued for ten miles overnight. '
+                 'Ferries will run a full timetable from Wednesday. The dispute was over pay.\n')
+    assert 2 <= len(b.context) <= 4
+    assert b.context[0].startswith("The port of Dover reopened")
+    assert not any("We have won" in s for s in b.context)
+
+
+def test_every_item_names_its_rule():
+    article = read_bytes('Port\n\nUnion leader Maria Lopez said: "We won." The union has agreed to '
+                         'end the strike.\n'.encode(), "t.txt")
+    rules = {t.field: t.rule for t in extract_with_trace(article).trace}
+    assert "subject-of-reporting-verb" in rules["quotes"]
+    assert rules["people"].startswith("role-prefix")
+    assert rules["commitments"] == "commitment-decision"
+
+
+# --------------------------------------------------------------------------- any text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet=st.sampled_from(list("Aa Mm.,:;\"'“”‘’«»„ \n\n-•Sir said he she X1"))
+                        | st.characters(codec=None), max_size=80), min_size=1, max_size=8))
+def test_any_text_extracts_and_quotes_are_verbatim(paragraphs):
+    text = "Headline\n\n" + "\n\n".join(paragraphs)
+    try:
+        article = read_bytes(text.encode("utf-8", "surrogatepass"), "any.txt")
+    except Exception as exc:  # the reader may refuse (e.g. nothing after cleaning); that is its job
+        assert type(exc).__name__ == "BriefError"
+        return
+    brief = extract(article)
+    source = "\n\n".join([article.title, article.standfirst or "", article.body])
+    for q in brief.quotes:
+        assert q.text in source
+        assert q.evidence in source
+    for c in brief.commitments:
+        assert c.evidence in source
+    if brief.event_date:
+        dt.date.fromisoformat(brief.event_date)
