@@ -43,7 +43,10 @@ class ListBlock:
 
 @dataclass
 class BlockQuote:
+    """A quotation; `attribution` is who said it (the closing "— Name" line), kept with it."""
+
     blocks: list["Block"]
+    attribution: list[Span] | None = None
 
 
 @dataclass

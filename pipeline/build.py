@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.blocks import Document, Meta, Paragraph, Span
-from pipeline.files import atomic_write, ensure_folder, output_path, sweep_temp_files
+from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
 from pipeline.layout import layout_brief
 from pipeline.model import Brief
 from pipeline.render import FORMATS, RenderJob, render
@@ -33,66 +34,133 @@ def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path
                  side: "SideRenderer | None" = None) -> Rendered:
     markdown, document = layout_brief(brief, theme.language, folder=templates)
     job = RenderJob(document=document, markdown=markdown, theme=theme, brief=brief)
-    if side is None or side.format not in formats:
+    if side is None or side.format not in formats or not side.submit(job):
         return Rendered({fmt: render(fmt, job) for fmt in formats}, job.warnings)
-    side.submit(job)
     try:
         here = {fmt: render(fmt, job) for fmt in formats if fmt != side.format}
     except BaseException:
-        try:
-            side.result()  # collect the answer, so the next job gets its own
-        except Exception:
-            pass
+        side.discard_result()  # so that the next job gets its own answer
         raise
-    data, warnings = side.result()
+    result = side.result()
+    if result is None:  # the side process is gone: render here instead
+        result = render(side.format, job), []
+    data, warnings = result
     here[side.format] = data
-    job.warnings.extend(w for w in warnings if w not in job.warnings)
+    for warning in warnings:
+        job.warn(warning)
     return Rendered({fmt: here[fmt] for fmt in formats}, job.warnings)
 
 
+# Formats quick enough that forking for them would cost more than it saves.
+_QUICK_FORMATS = frozenset({"md", "json", "html"})
+
+
 def side_renderer_for(formats: list[str], theme: Theme) -> "SideRenderer | None":
-    """A side renderer when it can help: the slow format and another one, and a second core."""
-    if (SIDE_FORMAT in formats and len(formats) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+    """A side renderer when it can help: the slow format, another slow one, and a second core."""
+    others = [f for f in formats if f != SIDE_FORMAT and f not in _QUICK_FORMATS]
+    if (SIDE_FORMAT in formats and others and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
             and not os.environ.get("BRIEF_SERIAL")):
-        return SideRenderer(SIDE_FORMAT, theme)
+        return SideRenderer.start(SIDE_FORMAT, theme)
     return None
 
 
 class SideRenderer:
-    """A forked process that renders one format for jobs sent to it, one at a time."""
+    """A forked process that renders one format for jobs sent to it, one at a time. When it
+    cannot be started or dies, `submit` and `result` say so and the caller renders itself."""
 
-    def __init__(self, fmt: str, theme: Theme) -> None:
+    def __init__(self, fmt: str, pid: int, job_write: int, result_read: int) -> None:
         self.format = fmt
-        job_read, self._job_write = os.pipe()
-        self._result_read, result_write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(self._job_write)
-            os.close(self._result_read)
+        self.pid = pid
+        self._job_write = job_write
+        self._result_read = result_read
+        self._pending = False
+
+    @classmethod
+    def start(cls, fmt: str, theme: Theme) -> "SideRenderer | None":
+        try:
+            job_read, job_write = os.pipe()
+            result_read, result_write = os.pipe()
+        except OSError:
+            return None
+        # Ctrl-C must reach the parent as usual, never a half-made child: block it while forking.
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+            for fd in (job_read, job_write, result_read, result_write):
+                os.close(fd)
+            return None
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        if pid == 0:
             try:
+                os.close(job_write)
+                os.close(result_read)
                 _serve(fmt, theme, job_read, result_write)
             finally:
                 os._exit(0)  # never run the parent's cleanup (atexit, buffered stdout) twice
         os.close(job_read)
         os.close(result_write)
+        return cls(fmt, pid, job_write, result_read)
 
-    def submit(self, job: RenderJob) -> None:
-        _send(self._job_write, pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+    @property
+    def alive(self) -> bool:
+        return self._job_write >= 0
 
-    def result(self) -> tuple[bytes, list[str]]:
-        message = _receive(self._result_read)
+    def submit(self, job: RenderJob) -> bool:
+        """Send a job; False when the side process is gone."""
+        if not self.alive:
+            return False
+        try:
+            _send(self._job_write, pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            self._stop()
+            return False
+        self._pending = True
+        return True
+
+    def result(self) -> tuple[bytes, list[str]] | None:
+        """The rendered bytes and warnings of the job sent; None when the side process died, or
+        the exception it raised, with its traceback as a note."""
+        self._pending = False
+        try:
+            message = _receive(self._result_read)
+        except OSError:
+            message = None
         if message is None:
-            raise RuntimeError(f"the {self.format} renderer process ended without a result")
-        status, payload = pickle.loads(message)
+            self._stop()
+            return None
+        status, payload, detail = pickle.loads(message)
         if status == "error":
+            payload.add_note(detail)
             raise payload
         return payload
 
+    def discard_result(self) -> None:
+        if self._pending:
+            try:
+                self.result()
+            except Exception:
+                pass
+
     def close(self) -> None:
+        self._stop(kill=self._pending)
+
+    def _stop(self, kill: bool = True) -> None:
+        if not self.alive:
+            return
         for fd in (self._job_write, self._result_read):
             try:
                 os.close(fd)
             except OSError:
+                pass
+        self._job_write = self._result_read = -1
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
         try:
             os.waitpid(self.pid, 0)
@@ -107,21 +175,19 @@ class SideRenderer:
 
 
 def _serve(fmt: str, theme: Theme, job_read: int, result_write: int) -> None:
-    warm_up_error: BaseException | None = None
     try:
-        # Import the renderer and load its fonts now, while the parent is still extracting.
+        # Import the renderer and load its fonts now, while the parent is still extracting. A
+        # failure here only costs time: the real job will meet and report it.
         warm_up = Document(Meta(title="warm-up"), [Paragraph([Span("Aa "), Span("Bb", strong=True),
                                                             Span("Cc", emphasis=True)])])
         render(fmt, RenderJob(document=warm_up, markdown="", theme=theme))
-    except BaseException as exc:
-        warm_up_error = exc
+    except Exception:
+        pass
     while (message := _receive(job_read)) is not None:
         try:
-            if warm_up_error is not None:
-                raise warm_up_error
             job = pickle.loads(message)
-            reply = pickle.dumps(("ok", (render(fmt, job), job.warnings)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # everything goes back to the parent, which decides
+            reply = pickle.dumps(("ok", (render(fmt, job), job.warnings), ""), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # everything goes back to the parent, which decides
             reply = _pickled_error(exc)
         _send(result_write, reply)
 
@@ -152,19 +218,22 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
 
 
 def _pickled_error(exc: BaseException) -> bytes:
+    """The exception for the parent, with the child's traceback; an exception that cannot make
+    the round trip becomes a RuntimeError carrying its type and message."""
+    detail = "in the " + SIDE_FORMAT + " renderer process:\n" + "".join(traceback.format_exception(exc)).strip()
     try:
-        return pickle.dumps(("error", exc))
+        data = pickle.dumps(("error", exc, detail))
+        pickle.loads(data)
+        return data
     except Exception:
-        detail = "".join(traceback.format_exception(exc)).strip()
-        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}\n{detail}")))
+        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), detail))
 
 
 def write_outputs(folder: Path, stem: str, outputs: dict[str, bytes]) -> list[Path]:
     ensure_folder(folder)
     sweep_temp_files(folder)
     paths = [output_path(folder, stem, FORMATS[fmt].extension) for fmt in outputs]
-    for path, data in zip(paths, outputs.values()):
-        atomic_write(path, data)
+    atomic_write_all(list(zip(paths, outputs.values())))
     return paths
 
 

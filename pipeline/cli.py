@@ -7,6 +7,7 @@ line, ``brief: <what>: <why>; <what to do>``; tracebacks only with --debug.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from pathlib import Path
@@ -15,62 +16,99 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import BriefError
+from pipeline.render import DEFAULT_FORMATS, FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-FORMAT_NAMES = ("docx", "pdf", "md", "html", "json")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _debug_requested(argv: list[str]) -> bool:
-    return "--debug" in argv or os.environ.get("BRIEF_DEBUG", "") not in ("", "0")
+class Interrupted(Exception):
+    """Ctrl-C, carried past click (which would print an empty line for it)."""
+
+
+class _Settings:
+    debug = False
+
+
+def _debug_requested(args: list[str]) -> bool:
+    options = args[:args.index("--")] if "--" in args else args
+    return "--debug" in options or os.environ.get("BRIEF_DEBUG", "") not in ("", "0")
 
 
 def error(message: str) -> None:
-    click.echo(f"brief: {message}", err=True)
+    click.echo("brief: " + " ".join(message.split()), err=True)
 
 
 def warn(subject: str, message: str) -> None:
-    click.echo(f"brief: warning: {subject}: {message}" if subject else f"brief: warning: {message}", err=True)
+    error(f"warning: {subject}: {message}" if subject else f"warning: {message}")
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = _debug_requested(args)
+    _Settings.debug = _debug_requested(args)
     try:
         code = cli.main(args=args, prog_name="brief", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
-        error("interrupted")
-        code = EXIT_INTERRUPTED
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "")
+        code = EXIT_OK
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "brief"
-        error(f"{exc.format_message()}; see '{command} --help'")
+        error(f"{exc.format_message().rstrip('.')}; see '{command} --help'")
         code = EXIT_USAGE
     except click.ClickException as exc:
         error(exc.format_message())
         code = exc.exit_code
+    except (Interrupted, KeyboardInterrupt, click.exceptions.Abort):
+        error("interrupted")
+        code = EXIT_INTERRUPTED
     except BriefError as exc:
-        if debug:
+        if _Settings.debug:
             raise
         error(str(exc))
         code = EXIT_FAILED
-    except KeyboardInterrupt:
-        error("interrupted")
-        code = EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so in one line, unless asked for the traceback
-        if debug:
+        if _Settings.debug:
             raise
         error(f"internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
         code = EXIT_FAILED
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+
 debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
                             help="Show a traceback when something fails.")
+formats_option = click.option("-f", "--format", "formats", multiple=True, type=click.Choice(list(FORMATS)),
+                              help="Output format; repeat for several. Default: docx and pdf.")
+output_option = click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"),
+                             show_default=True, help="Folder for the output files.")
+theme_option = click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), help="Theme file (TOML).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            info = codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {value!r}") from None
+        if not info._is_text_encoding:
+            raise click.BadParameter(f"{value!r} is not a text encoding")
+    return value
+
+
+encoding_option = click.option("--encoding", metavar="CODEC", callback=_check_encoding,
+                               help="Read the input in this encoding (default: UTF-8, or by BOM).")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="brief", message="%(prog)s %(version)s")
 @debug_option
 def cli() -> None:
@@ -82,26 +120,35 @@ def _default_sources() -> list[str]:
     return [str(local if local.is_dir() else PROJECT_ROOT / "seeds")]
 
 
-def _load_theme(path: Path | None):
-    from pipeline.theme import load_theme
-
-    return load_theme(path)
-
-
 def _read(spec: str, encoding: str | None, warnings: list[str]):
     from pipeline.readers import read_source
 
     return read_source(spec, encoding=encoding, warnings=warnings)
 
 
+def _report_warnings(subject: str, warnings: list[str]) -> None:
+    for message in warnings:
+        warn(subject, message)
+
+
+def _prepare(formats: tuple[str, ...], theme: Path | None, output: Path):
+    """What every input of a run shares, checked once before the first input is read."""
+    from pipeline.files import ensure_folder
+    from pipeline.render import document_timestamp
+    from pipeline.theme import load_theme
+
+    document_timestamp()
+    style = load_theme(theme)
+    ensure_folder(output)
+    return list(dict.fromkeys(formats)) or list(DEFAULT_FORMATS), style
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-              help="Output format; repeat for several. Default: docx and pdf.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder for the output files.")
-@click.option("--encoding", metavar="CODEC", help="Read the inputs in this encoding (default: UTF-8, or by BOM).")
-@click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), help="Theme file (TOML).")
+@formats_option
+@output_option
+@encoding_option
+@theme_option
 @debug_option
 def generate(sources: tuple[str, ...], formats: tuple[str, ...], output: Path, encoding: str | None,
              theme: Path | None) -> int:
@@ -113,63 +160,71 @@ def generate(sources: tuple[str, ...], formats: tuple[str, ...], output: Path, e
     """
     from pipeline.build import side_renderer_for
 
-    chosen = list(dict.fromkeys(formats)) or ["docx", "pdf"]
-    style = _load_theme(theme)
+    chosen, style = _prepare(formats, theme, output)
     side = side_renderer_for(chosen, style)
     try:
-        return _generate(sources, chosen, output, encoding, style, side)
+        return _generate(list(sources) or _default_sources(), chosen, output, encoding, style, side)
     finally:
         if side is not None:
             side.close()
 
 
-def _generate(sources, chosen, output, encoding, style, side) -> int:
+def _generate(specs: list[str], formats: list[str], output: Path, encoding: str | None, style, side) -> int:
     from pipeline.build import render_brief, write_outputs
     from pipeline.extract import extract
     from pipeline.files import slugify
     from pipeline.readers import expand_sources
 
-    specs = expand_sources(list(sources) or _default_sources())
-    stems: dict[str, str] = {}
+    owners: dict[str, str] = {}
     failed = 0
     for spec in specs:
-        name = str(spec)
-        warnings: list[str] = []
         try:
-            article = _read(name, encoding, warnings)
-            brief = extract(article)
-            rendered = render_brief(brief, chosen, style, side=side)
-            warnings.extend(rendered.warnings)
-            stem = slugify(brief.title, brief.source.sha256)
-            if stems.setdefault(stem, brief.source.sha256) != brief.source.sha256:
-                stem = f"{stem[:69]}-{brief.source.sha256[:10]}"  # two articles, one title
-            paths = write_outputs(output, stem, rendered.outputs)
+            inputs = [str(source) for source in expand_sources([spec])]
         except BriefError as exc:
-            _report_warnings(name, warnings)
-            error(str(exc) if exc.subject else f"{name}: {exc}")
+            error(str(exc))
             failed += 1
             continue
-        except Exception as exc:
-            if _debug_requested(sys.argv):
-                raise
+        for name in inputs:
+            warnings: list[str] = []
+            try:
+                article = _read(name, encoding, warnings)
+                brief = extract(article)
+                rendered = render_brief(brief, formats, style, side=side)
+                warnings.extend(rendered.warnings)
+                stem = _unique_stem(slugify(brief.title, brief.source.sha256), name, brief.source.sha256, owners)
+                paths = write_outputs(output, stem, rendered.outputs)
+            except Exception as exc:
+                if _Settings.debug:
+                    raise
+                _report_warnings(name, warnings)
+                if isinstance(exc, BriefError):
+                    error(str(exc) if exc.subject else f"{name}: {exc}")
+                else:
+                    error(f"{name}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
+                failed += 1
+                continue
             _report_warnings(name, warnings)
-            error(f"{name}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
-            failed += 1
-            continue
-        _report_warnings(name, warnings)
-        for path in paths:
-            click.echo(str(path))
+            for path in paths:
+                click.echo(str(path))
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _report_warnings(subject: str, warnings: list[str]) -> None:
-    for message in warnings:
-        warn(subject, message)
+def _unique_stem(stem: str, source: str, sha256: str, owners: dict[str, str]) -> str:
+    """The file stem for one input: two inputs of a run never share one, whatever their titles."""
+    import hashlib
+
+    owner = owners.setdefault(stem, source)
+    if owner == source:
+        return stem
+    suffix = hashlib.sha256(f"{source}\0{sha256}".encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    unique = f"{stem[:69]}-{suffix}"
+    owners.setdefault(unique, source)
+    return unique
 
 
 @cli.command()
 @click.argument("source")
-@click.option("--encoding", metavar="CODEC", help="Read the input in this encoding (default: UTF-8, or by BOM).")
+@encoding_option
 @click.option("--explain", is_flag=True, help="Print each extracted item with the rule that produced it.")
 @debug_option
 def extract(source: str, encoding: str | None, explain: bool) -> int:
@@ -190,11 +245,9 @@ def extract(source: str, encoding: str | None, explain: bool) -> int:
 
 @cli.command()
 @click.argument("brief_file", metavar="BRIEF.json", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
-              help="Output format; repeat for several. Default: docx and pdf.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-              help="Folder for the output files.")
-@click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), help="Theme file (TOML).")
+@formats_option
+@output_option
+@theme_option
 @debug_option
 def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path | None) -> int:
     """Render a brief from its JSON (as `brief extract` prints it, possibly edited by hand)."""
@@ -215,10 +268,11 @@ def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path
     except ModelError as exc:
         raise BriefError(str(brief_file), f"{exc.where}: {exc.problem}",
                          "fix the file (`brief schema` prints the expected shape)") from None
+    chosen, style = _prepare(formats, theme, output)
     brief, replaced = sanitise_brief(brief)
     if replaced:
         warn(str(brief_file), f"replaced {replaced} characters that documents cannot hold with U+FFFD")
-    rendered = render_brief(brief, list(dict.fromkeys(formats)) or ["docx", "pdf"], _load_theme(theme))
+    rendered = render_brief(brief, chosen, style)
     _report_warnings(str(brief_file), rendered.warnings)
     for path in write_outputs(output, slugify(brief.title, brief.source.sha256), rendered.outputs):
         click.echo(str(path))

@@ -19,25 +19,3 @@ class BriefError(Exception):
     def __str__(self) -> str:
         text = f"{self.subject}: {self.problem}" if self.subject else self.problem
         return f"{text}; {self.hint}" if self.hint else text
-
-
-class Warnings:
-    """Collects warnings for one input so they can be reported together, in order, once."""
-
-    def __init__(self, subject: str = "") -> None:
-        self.subject = subject
-        self.messages: list[str] = []
-
-    def add(self, message: str) -> None:
-        if message not in self.messages:
-            self.messages.append(message)
-
-    def extend(self, messages: list[str]) -> None:
-        for message in messages:
-            self.add(message)
-
-    def __iter__(self):
-        return iter(self.messages)
-
-    def __len__(self) -> int:
-        return len(self.messages)

@@ -3,6 +3,7 @@ either whole or absent."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -38,13 +39,11 @@ def slugify(title: str, fallback_seed: str = "") -> str:
 
 
 def output_path(folder: Path, stem: str, extension: str) -> Path:
-    """The path for `stem.extension` in `folder`, refusing anything that would land elsewhere."""
+    """The path for `stem.extension` in `folder`. Only slugs are accepted, so the name cannot
+    leave the folder; a symlink already at the path is replaced when written, not followed."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", stem) or not re.fullmatch(r"[a-z0-9]+", extension):
-        raise ValueError(f"unsafe output name {stem!r}.{extension!r}")
-    path = folder / f"{stem}.{extension}"
-    if path.resolve().parent != folder.resolve():
-        raise ValueError(f"output {path} would leave {folder}")
-    return path
+        raise ValueError(f"unsafe output name {stem!r}.{extension!r}")  # a bug in the caller
+    return folder / f"{stem}.{extension}"
 
 
 def ensure_folder(folder: Path) -> None:
@@ -60,36 +59,59 @@ def ensure_folder(folder: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a part.
+    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+    atomic_write_all([(path, data)])
 
-    The temporary file lives in the destination folder (so the rename cannot cross file
-    systems) and is removed on any failure. A symlink at `path` is replaced, not followed.
-    """
-    folder = path.parent
-    if path.is_dir() and not path.is_symlink():
-        raise BriefError(str(path), "is a folder", "remove it or choose another --output")
+
+def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files so that each is whole: all are written to temporary files in their
+    folders first (so a rename cannot cross file systems), and only when every one is on disk
+    are they renamed into place. On a failure nothing new is left behind. A symlink at a path
+    is replaced, not followed."""
+    for path, _ in files:
+        if path.is_dir() and not path.is_symlink():
+            raise BriefError(str(path), "is a folder", "remove it or choose another --output")
+    written: list[tuple[str, Path]] = []
     try:
-        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
-    except OSError as exc:
-        raise BriefError(str(path), f"cannot write ({exc.strerror or exc})",
-                         "check that the output folder exists and is writable") from None
+        for path, data in files:
+            written.append((_write_temporary(path, data), path))
+        for temp, path in written:
+            os.replace(temp, path)
+    except BaseException as exc:
+        for temp, _ in written:
+            try:
+                os.unlink(temp)
+            except FileNotFoundError:
+                pass  # already renamed into place
+        if isinstance(exc, OSError):
+            where = getattr(exc, "filename", None) or (files[len(written) - 1][0] if written else files[0][0])
+            raise BriefError(str(where), f"cannot write ({exc.strerror or exc})",
+                             "check free space and permissions of the output folder") from None
+        raise
+    for folder in dict.fromkeys(path.parent for path, _ in files):
+        _fsync_folder(folder)
+
+
+def _write_temporary(path: Path, data: bytes) -> str:
+    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise BriefError(str(path), f"cannot write ({exc.strerror or exc})",
-                             "check free space and permissions of the output folder") from None
+        os.chmod(temp, 0o666 & ~_umask())
+    except BaseException:
+        os.unlink(temp)
         raise
-    _fsync_folder(folder)
+    return temp
+
+
+@functools.cache
+def _umask() -> int:
+    """The process umask (read once: reading it means setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_folder(folder: Path) -> None:

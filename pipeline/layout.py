@@ -17,11 +17,11 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta,
                              Paragraph, Rule, Span, Table, is_safe_link)
+from pipeline.commonmark import parser
 from pipeline.errors import BriefError
 from pipeline.model import Brief
 from pipeline.text import clean_line
@@ -34,20 +34,27 @@ class MarkdownSafe(str):
     """Markdown a template helper built on purpose; printed without escaping."""
 
 
-# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start
-# or end inline markup anywhere in a line.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&~])")
-# These only mean something at the start of a line (headings, lists, quotes, rules, setext).
-_LINE_START_SPECIAL = re.compile(r"^(\s*)([#>+=-])")
-_ORDERED_MARKER = re.compile(r"^(\s*\d{1,9})([.)])")
+# CommonMark lets any ASCII punctuation be backslash-escaped; these can start or end markup
+# anywhere in a line ("#" too: a closing run of them is dropped from a heading).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&~#])")
+# These only mean something at the start of a line (lists, quotes, rules, setext underlines).
+_LINE_START_SPECIAL = re.compile(r"^([>+=-])")
+_ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
+# Line breaks and the spaces Markdown itself collapses; no-break spaces are content.
+_BREAKING_SPACE = re.compile("[ \t\r\n\x0b\x0c\x85\u2028\u2029]+")
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_EDGE_SPACE = re.compile(r"^\s+|\s+$")
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 
 
 def escape_markdown(value: Any) -> str:
     """Escape text so markdown-it reads it back as exactly these characters, on one line."""
-    text = " ".join(str(value).split())
+    text = _BREAKING_SPACE.sub(" ", str(value)).strip(" ")
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    text = _LINE_START_SPECIAL.sub(r"\1\\\2", text)
-    return _ORDERED_MARKER.sub(r"\1\\\2", text)
+    text = _LINE_START_SPECIAL.sub(r"\\\1", text)
+    text = _ORDERED_MARKER.sub(r"\1\\\2", text)
+    # The parser trims any whitespace at the ends of a line; a no-break space there is content.
+    return _EDGE_SPACE.sub(lambda m: "".join(f"&#x{ord(c):X};" for c in m.group(0)), text)
 
 
 def _finalize(value: Any) -> str:
@@ -72,13 +79,21 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def _link(url: str | None, label: str | None = None) -> MarkdownSafe:
-    """A Markdown link when the address is http(s) or mailto; plain escaped text otherwise."""
+    """A Markdown link when the address is http(s) or mailto and holds no space or control
+    character; plain escaped text otherwise. Every punctuation mark of the address is escaped,
+    so it reaches the link exactly as written."""
     if not url:
         return MarkdownSafe("")
     text = escape_markdown(label or url)
-    if not is_safe_link(url) or any(c in url for c in " \n<>"):
+    if not is_safe_link(url) or _URL_FORBIDDEN.search(url):
         return MarkdownSafe(text)
-    return MarkdownSafe(f"[{text}](<{url}>)")
+    destination = _ASCII_PUNCTUATION.sub(r"\\\1", url)
+    return MarkdownSafe(f"[{text}]({destination})")
+
+
+def _basename(path: str | None) -> str:
+    """The file name alone: documents do not depend on the folder they were made from."""
+    return re.split(r"[/\\]", path or "")[-1]
 
 
 def template_environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
@@ -93,6 +108,7 @@ def template_environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
     )
     env.filters["long_date"] = _long_date
     env.filters["link"] = _link
+    env.filters["basename"] = _basename
     return env
 
 
@@ -127,12 +143,8 @@ def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TE
 # --------------------------------------------------------------------------- Markdown to blocks
 
 
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-
 def parse_markdown(text: str, meta: Meta) -> Document:
-    tokens = _parser().parse(text)
+    tokens = parser().parse(text)
     root = SyntaxTreeNode(tokens)
     return Document(meta=meta, blocks=_blocks(root.children))
 
@@ -157,16 +169,25 @@ def _block(node: SyntaxTreeNode) -> Block | None:
         start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
         return ListBlock(ordered=kind == "ordered_list", items=items, start=start)
     if kind == "blockquote":
-        return BlockQuote(_blocks(node.children))
+        return _quote(_blocks(node.children))
     if kind in ("fence", "code_block"):
         return CodeBlock(node.content.rstrip("\n"))
     if kind == "hr":
         return Rule()
     if kind == "table":
         return _table(node)
-    if kind == "html_block":  # unreachable with html=False; kept as text should that change
-        return Paragraph([Span(node.content)])
     return None
+
+
+ATTRIBUTION_DASH = "\u2014"
+
+
+def _quote(blocks: list[Block]) -> BlockQuote:
+    """A block quote whose last paragraph starts with an em dash carries it as its attribution."""
+    last = blocks[-1] if blocks else None
+    if isinstance(last, Paragraph) and last.spans and last.spans[0].text.lstrip().startswith(ATTRIBUTION_DASH):
+        return BlockQuote(blocks[:-1], attribution=last.spans)
+    return BlockQuote(blocks)
 
 
 def _table(node: SyntaxTreeNode) -> Table:

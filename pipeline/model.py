@@ -78,7 +78,7 @@ class Article:
 
 @dataclass
 class Person:
-    name: str = field(metadata=_doc("Full name without honorifics."))
+    name: str = field(metadata=_doc("Full name without honorifics.", required_text=True))
     role: str | None = field(default=None, metadata=_doc("Role or title the article gives."))
     affiliation: str | None = field(default=None, metadata=_doc("Country or organisation."))
     aliases: list[str] = field(default_factory=list, metadata=_doc("Other forms used in the text."))
@@ -108,7 +108,7 @@ class Commitment:
 
 @dataclass
 class Brief:
-    title: str
+    title: str = field(metadata=_doc("Headline of the article.", required_text=True))
     standfirst: str | None = None
     event_date: str | None = field(default=None, metadata=_doc("Date of the event (ISO 8601).", format="date"))
     locations: list[str] = field(default_factory=list, metadata=_doc("Event place first."))
@@ -152,9 +152,16 @@ def _describe(value: Any) -> str:
             list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _check_format(value: str, meta: typing.Mapping[str, Any], where: str) -> None:
+    if meta.get("required_text") and not value.strip():
+        raise ModelError(where, "must not be empty")
     if meta.get("format") == "date":
         try:
+            if not _DATE.match(value):
+                raise ValueError
             _dt.date.fromisoformat(value)
         except ValueError:
             raise ModelError(where, f"{value!r} is not a date in the form YYYY-MM-DD") from None
@@ -245,6 +252,10 @@ def _schema_for(tp: Any, meta: typing.Mapping[str, Any], defs: dict[str, Any]) -
         for key in ("format", "pattern", "enum"):
             if key in meta:
                 schema[key] = meta[key]
+        if meta.get("required_text"):
+            schema["pattern"] = r"\S"
+        if meta.get("format") == "date":
+            schema["pattern"] = _DATE.pattern
         return schema
     raise TypeError(f"unsupported field type {tp!r}")
 

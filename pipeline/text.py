@@ -55,7 +55,3 @@ def clean_line(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _ILLEGAL.sub("", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def collapse_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()

@@ -6,13 +6,21 @@ Both the DOCX and the PDF writer take their styling from here and nowhere else.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from pipeline.errors import BriefError
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+def _templates_dir() -> Path:
+    """The project's templates folder; for an installed copy, the one under <prefix>/share."""
+    beside = Path(__file__).resolve().parent.parent / "templates"
+    installed = Path(sys.prefix) / "share" / "brief" / "templates"
+    return beside if beside.is_dir() or not installed.is_dir() else installed
+
+
+TEMPLATES_DIR = _templates_dir()
 DEFAULT_THEME = TEMPLATES_DIR / "themes" / "default.toml"
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -85,9 +93,31 @@ def _theme_from(data: dict, where: str) -> Theme:
             target = keys[key]
             values[target] = _coerce(value, types[target], f"{section}.{key}", where)
     theme = Theme(**values)  # type: ignore[arg-type]
-    if theme.page_size not in ("A4", "Letter"):
+    if theme.page_size not in _PAGE_MM:
         raise BriefError(where, f"page.size = {theme.page_size!r} is not supported", "use \"A4\" or \"Letter\"")
+    _check_ranges(theme, where)
     return theme
+
+
+_PAGE_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+# Sizes a document can be set in: beyond these, text no longer fits a page or cannot be read.
+_SIZE_RANGES = {"body_size_pt": (5, 36), "title_size_pt": (5, 96), "heading1_size_pt": (5, 72),
+                "heading2_size_pt": (5, 72), "line_spacing": (0.8, 3)}
+_MIN_TEXT_MM = 50
+
+
+def _check_ranges(theme: Theme, where: str) -> None:
+    for name, (low, high) in _SIZE_RANGES.items():
+        value = getattr(theme, name)
+        if not low <= value <= high:
+            raise BriefError(where, f"{name} = {value:g} is outside {low:g}-{high:g}", "fix the theme file")
+    width, height = _PAGE_MM[theme.page_size]
+    if width - theme.margin_left_mm - theme.margin_right_mm < _MIN_TEXT_MM:
+        raise BriefError(where, f"the left and right margins leave less than {_MIN_TEXT_MM} mm of text on a "
+                         f"{width:g} mm wide page", "make the margins smaller")
+    if height - theme.margin_top_mm - theme.margin_bottom_mm < _MIN_TEXT_MM:
+        raise BriefError(where, f"the top and bottom margins leave less than {_MIN_TEXT_MM} mm of text on a "
+                         f"{height:g} mm high page", "make the margins smaller")
 
 
 def _coerce(value: object, kind: str, key: str, where: str) -> object:

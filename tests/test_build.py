@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import time
 
 import pytest
@@ -25,20 +26,34 @@ def brief():
 
 def test_side_renderer_gives_the_same_bytes_as_rendering_in_process(brief, theme):
     alone = render_brief(brief, ["docx", "pdf"], theme)
-    with SideRenderer("pdf", theme) as side:
+    with SideRenderer.start("pdf", theme) as side:
         shared = render_brief(brief, ["docx", "pdf"], theme, side=side)
         again = render_brief(brief, ["pdf", "docx"], theme, side=side)
     assert shared.outputs == alone.outputs
     assert list(again.outputs) == ["pdf", "docx"] and again.outputs["pdf"] == alone.outputs["pdf"]
 
 
-def test_side_renderer_failure_reaches_the_caller(brief, theme):
-    with SideRenderer("no-such-format", theme) as side:
-        side.format = "pdf"  # route pdf jobs to a renderer that failed to start
-        with pytest.raises(KeyError):
-            render_brief(brief, ["md", "pdf"], theme, side=side)
-        with pytest.raises(KeyError):
-            render_brief(brief, ["md", "pdf"], theme, side=side)
+def test_side_renderer_failure_reaches_the_caller_with_its_traceback(brief, theme):
+    with SideRenderer.start("no-such-format", theme) as side:
+        side.format = "pdf"  # route pdf jobs to a renderer that cannot render them
+        for _ in range(2):
+            with pytest.raises(KeyError) as caught:
+                render_brief(brief, ["md", "pdf"], theme, side=side)
+            assert "renderer process" in "".join(caught.value.__notes__)
+
+
+def test_a_dead_side_renderer_is_replaced_by_rendering_in_process(brief, theme):
+    alone = render_brief(brief, ["docx", "pdf"], theme)
+    side = SideRenderer.start("pdf", theme)
+    os.kill(side.pid, signal.SIGKILL)
+    os.waitpid(side.pid, 0)
+    try:
+        for _ in range(2):
+            assert render_brief(brief, ["docx", "pdf"], theme, side=side).outputs == alone.outputs
+        assert not side.alive
+    finally:
+        side.close()
+        side.close()
 
 
 def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
@@ -105,7 +120,7 @@ def test_any_title_gives_a_safe_name(tmp_path_factory, title):
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug)
     assert slug not in {"con", "nul", "aux", "prn"}
     folder = tmp_path_factory.getbasetemp()
-    assert output_path(folder, slug, "pdf").parent == folder
+    assert output_path(folder, slug, "pdf").resolve().parent == folder.resolve()
 
 
 def test_output_path_refuses_unsafe_names(tmp_path):

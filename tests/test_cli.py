@@ -4,13 +4,17 @@ pdftotext, qpdf and LibreOffice."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import docx
 import pytest
 
-from tests.conftest import CYRILLIC, HOSTILE, SAMPLE, require_tool, run_brief
+from tests.conftest import CYRILLIC, HOSTILE, ROOT, SAMPLE, require_tool, run_brief
 
 SLUG = "uk-and-france-sign-pact-to-deploy-troops-to-ukraine-post-peace-deal"
 SECTIONS = ["Key facts", "Context", "Commitments", "People", "Organisations", "Quotes"]
@@ -247,3 +251,97 @@ def test_debug_shows_the_traceback(tmp_path):
     assert "Traceback" not in quiet.stderr.decode()
     assert "Traceback" in loud.stderr.decode()
     assert quiet.returncode == 1 and loud.returncode != 0
+
+
+def test_a_missing_source_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "out"
+    result = run_brief("generate", str(tmp_path / "missing.txt"), str(SAMPLE), "-f", "md", "-o", str(out))
+    assert result.returncode == 1
+    assert result.stdout.decode().splitlines() == [str(out / f"{SLUG}.md")]
+    assert "missing.txt" in result.stderr.decode()
+
+
+def test_same_content_under_two_names_gives_two_files(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(SAMPLE.read_bytes())
+    out = tmp_path / "out"
+    result = run_brief("generate", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-f", "md", "-o", str(out))
+    paths = result.stdout.decode().splitlines()
+    assert result.returncode == 0 and len(set(paths)) == 2
+    assert sorted(p.name for p in out.iterdir()) == sorted(Path(p).name for p in paths)
+
+
+def test_a_symlink_at_the_output_path_is_replaced_not_followed(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (out / f"{SLUG}.md").symlink_to(victim)
+    result = run_brief("generate", str(SAMPLE), "-f", "md", "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    assert victim.read_text() == "keep me"
+    assert not (out / f"{SLUG}.md").is_symlink()
+
+
+def test_files_follow_the_umask(tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run(["sh", "-c", f'umask 077 && "$0" -m pipeline generate "{SAMPLE}" -f md -o "{out}"',
+                             sys.executable], capture_output=True, timeout=120, cwd=str(ROOT))
+    assert result.returncode == 0, result.stderr.decode()
+    assert (out / f"{SLUG}.md").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_run_wide_mistake_is_reported_once_before_reading(tmp_path):
+    out = tmp_path / "out"
+    result = run_brief("generate", str(SAMPLE), str(SAMPLE), "-o", str(out), env={"SOURCE_DATE_EPOCH": "soon"})
+    assert result.returncode == 1
+    assert result.stderr.decode().count("SOURCE_DATE_EPOCH") == 1
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_closed_standard_input_is_a_clear_error(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pipeline", "generate", "-", "-f", "md", "-o", str(tmp_path)],
+                            stdin=subprocess.DEVNULL, capture_output=True, timeout=60, cwd=str(ROOT),
+                            preexec_fn=lambda: os.close(0))
+    assert result.returncode == 1
+    assert "standard input is closed" in result.stderr.decode()
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    """Interrupted while waiting for standard input, with the PDF side process already running."""
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "generate", "-", "-o", str(out)],
+                               cwd=str(ROOT), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    process.stdin.write(b"A headline\n\nThe first paragraph")
+    process.stdin.flush()
+    time.sleep(2)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.decode().strip().splitlines() == ["brief: interrupted"]
+    assert stdout == b"" and (not out.exists() or not any(out.iterdir()))
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # nothing of the run is left behind
+
+
+def test_title_ending_in_hash_keeps_it(tmp_path):
+    article = tmp_path / "hash.txt"
+    article.write_text("Vote for #\n\nThe vote was held on Monday in the town hall by the council.\n")
+    result = run_brief("generate", str(article), "-f", "docx", "-f", "html", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr.decode()
+    docx_path, html_path = (Path(p) for p in result.stdout.decode().splitlines())
+    assert docx.Document(str(docx_path)).paragraphs[0].text == "Vote for #"
+    assert "<h1>Vote for #</h1>" in html_path.read_text()
+
+
+def test_a_hostile_source_url_cannot_add_markup(tmp_path):
+    brief = json.loads(run_brief("extract", str(SAMPLE)).stdout)
+    brief["source"].update(url="https://example.org/\r#\tInjected\theading\r\r-\tlist", publisher="Pub")
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(brief), encoding="utf-8")
+    result = run_brief("render", str(path), "-f", "html", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr.decode()
+    html = (tmp_path / "out" / f"{SLUG}.html").read_text()
+    assert "<h1>Injected" not in html and html.count("<h1>") == 1
+    assert "<td>Pub</td>" in html

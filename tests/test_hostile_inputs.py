@@ -74,6 +74,9 @@ def test_reportlab_markup_never_runs(tmp_path, capsys):
     for key in ("C01", "C02", "C03", "C04"):
         path = tmp_path / f"{key}.txt"
         path.write_bytes(HOSTILE[key])
-        code, _, err = run(["generate", str(path), "-f", "pdf", "-o", str(tmp_path / "out")], capsys)
+        code, out, err = run(["generate", str(path), "-f", "pdf", "-f", "md", "-o", str(tmp_path / "out")], capsys)
         assert code == 0, err
+        # The markup is shown as text: the Markdown holds every character of it.
+        markdown = Path(out.splitlines()[1]).read_text(encoding="utf-8")
+        assert "&lt;" not in markdown and "\\<" in markdown
     assert not pwned.exists()

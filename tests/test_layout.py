@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,11 @@ from pipeline.text import replace_illegal
 from tests.conftest import CYRILLIC, HOSTILE
 
 META = Meta(title="t")
+
+
+def collapsed(text: str) -> str:
+    """What a one-line value becomes: line breaks and runs of spaces are one space."""
+    return re.sub("[ \t\r\n\x0b\x0c\x85\u2028\u2029]+", " ", text).strip(" ")
 
 
 def paragraph_text(markdown: str) -> str:
@@ -29,14 +36,20 @@ def paragraph_text(markdown: str) -> str:
     "<script>alert(1)</script>", "trailing backslash \\", "    indented", CYRILLIC,
 ])
 def test_escaped_text_reads_back_literally(text):
-    assert paragraph_text(escape_markdown(text)) == " ".join(text.split())
+    assert paragraph_text(escape_markdown(text)) == collapsed(text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(codec=None), min_size=1).map(lambda t: replace_illegal(t)[0])
-       .filter(lambda t: t.split()))
+       .filter(lambda t: collapsed(t)))
 def test_any_text_reads_back_literally(text):
-    assert paragraph_text(escape_markdown(text)) == " ".join(text.split())
+    assert paragraph_text(escape_markdown(text)) == collapsed(text)
+
+
+@pytest.mark.parametrize("title", ["Vote for #", "Rate hike ##", "Non\u00a0!", "\u00a0edges\u00a0"])
+def test_headings_keep_every_character(title):
+    doc = parse_markdown("# " + escape_markdown(title) + "\n", META)
+    assert plain_text(doc.blocks[0].spans) == title
 
 
 def test_table_cells_keep_pipes_and_markup_literal():
@@ -72,7 +85,7 @@ def test_template_gives_every_section_in_order():
         ["Keir Starmer", "Prime Minister", "United Kingdom", "Yes"], [CYRILLIC, "—", "—", "No"]]
     quotes = [b for b in doc.blocks if isinstance(b, BlockQuote)]
     assert [plain_text(q.blocks[0].spans) for q in quotes] == ["“very constructive.”", "“# loud”"]
-    assert [plain_text(q.blocks[1].spans) for q in quotes] == ["— Keir Starmer", "— Speaker not named"]
+    assert [plain_text(q.attribution) for q in quotes] == ["— Keir Starmer", "— Speaker not named"]
     commitments = next(b for b in doc.blocks if isinstance(b, ListBlock))
     item = commitments.items[0][0]
     assert [(s.text, s.strong) for s in item.spans] == [("UK:", True), (" send [troops]", False)]

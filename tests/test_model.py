@@ -45,6 +45,10 @@ def test_top_level_keys_are_the_documented_ones():
     (lambda d: d.pop("title"), "title", "required"),
     (lambda d: d.update(event_date="6 January"), "event_date", "YYYY-MM-DD"),
     (lambda d: d.update(event_date="2026-02-30"), "event_date", "YYYY-MM-DD"),
+    (lambda d: d.update(event_date="20260106"), "event_date", "YYYY-MM-DD"),
+    (lambda d: d.update(event_date="2026-W02-2"), "event_date", "YYYY-MM-DD"),
+    (lambda d: d.update(title="   "), "title", "must not be empty"),
+    (lambda d: d["people"][0].update(name="\u00a0"), "people[0].name", "must not be empty"),
     (lambda d: d["people"][0].update(name=5), "people[0].name", "expected a string"),
     (lambda d: d["people"][0].update(attended="yes"), "people[0].attended", "true or false"),
     (lambda d: d["quotes"][0].update(speeker="x"), "quotes[0].speeker", "unknown field"),
@@ -87,8 +91,8 @@ def test_schema_validates_a_real_brief_with_jsonschema():
         jsonschema.validate(bad, json_schema())
 
 
-@given(title=st.text(), speaker=st.one_of(st.none(), st.text()), names=st.lists(st.text(), max_size=3))
+@given(title=st.text().filter(str.strip), speaker=st.one_of(st.none(), st.text()), names=st.lists(st.text(), max_size=3))
 def test_any_text_round_trips(title, speaker, names):
     brief = Brief(title=title, locations=names, quotes=[Quote("q", speaker, "e")],
-                  people=[Person(n, aliases=names) for n in names])
+                  people=[Person(n, aliases=names) for n in names if n.strip()])
     assert Brief.from_json(brief.to_json()) == brief

@@ -88,7 +88,9 @@ def read_source(source: Path | str, encoding: str | None = None, warnings: list[
     """Read one entry of `expand_sources`: a path, or "-" for standard input (plain text
     unless `fmt` says otherwise)."""
     if source == STDIN:
-        stream = stdin if stdin is not None else sys.stdin.buffer
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise BriefError("-", "standard input is closed", "pipe an article in, or name a file")
         # One byte over the limit is enough to know the input is too large.
         return read_bytes(stream.read(max_bytes + 1), STDIN, fmt, encoding, warnings, max_bytes=max_bytes)
     if fmt is not None:

@@ -1,7 +1,7 @@
 """Bytes to text: refuse what is not text, decode strictly, and normalise what documents
 cannot hold.
 
-Policy (see /work/shared/inputs/CATALOGUE.md, section A):
+Policy:
 - Known binary formats are refused by their magic bytes, whatever the extension says.
 - A byte-order mark decides the encoding (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE).
 - Otherwise the text must be strict UTF-8, unless the user names an encoding.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from markdown_it import MarkdownIt
+from pipeline.commonmark import parser
 from markdown_it.token import Token
 
 from pipeline.errors import BriefError
@@ -24,7 +24,7 @@ from pipeline.model import Article, Source
 from pipeline.readers.common import RawBlock, assemble, recheck_illegal, take_title
 from pipeline.text import is_blank
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+_PARSER = parser()
 MAX_NESTING: int = _PARSER.options["maxNesting"]
 
 _CONTAINERS = {"blockquote_open", "list_item_open", "bullet_list_open", "ordered_list_open"}

@@ -3,7 +3,9 @@ so that asking for Markdown never loads reportlab or python-docx."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -49,6 +51,24 @@ class RenderJob:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+DEFAULT_TIMESTAMP = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def document_timestamp() -> dt.datetime:
+    """The time documents record as made: SOURCE_DATE_EPOCH (UTC) when set, else a fixed date,
+    so output never depends on the clock."""
+    from pipeline.errors import BriefError
+
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return DEFAULT_TIMESTAMP
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BriefError("SOURCE_DATE_EPOCH", f"{value!r} is not a valid number of seconds since 1970",
+                         "unset it or give a whole number such as 1767225600") from None
 
 
 def render(format_name: str, job: RenderJob) -> bytes:

@@ -45,6 +45,7 @@ def _css(theme: Theme) -> str:
         f"th,td{{border:1px solid #{c('table_border')};padding:.3em .5em;text-align:left;vertical-align:top}}"
         f"th{{background:#{c('table_header_fill')}}}"
         f"blockquote{{border-left:3px solid #{c('quote_bar')};margin:1em 0;padding:.2em 1em}}"
+        f".attribution{{color:#{c('muted')};text-align:right}}"
         f"pre,code{{font-family:{mono},monospace}}"
         f"hr{{border:0;border-top:1px solid #{c('rule')}}}"
     )
@@ -62,7 +63,9 @@ def _block(block: Block) -> str:
         items = "".join(f"<li>{_item(item)}</li>" for item in block.items)
         return f"<{tag}{start}>{items}</{tag}>"
     if isinstance(block, BlockQuote):
-        return "<blockquote>" + "".join(_block(b) for b in block.blocks) + "</blockquote>"
+        attribution = (f'<p class="attribution">{_spans(block.attribution)}</p>'
+                       if block.attribution is not None else "")
+        return "<blockquote>" + "".join(_block(b) for b in block.blocks) + attribution + "</blockquote>"
     if isinstance(block, Table):
         head = "".join(f'<th scope="col">{_spans(cell)}</th>' for cell in block.header)
         rows = "".join("<tr>" + "".join(f"<td>{_spans(cell)}</td>" for cell in row) + "</tr>"

@@ -520,7 +520,7 @@ class _Markup:
         inner = self.text(_clean_text(span.text), code=span.code,
                           bold=bold or span.strong, italic=span.emphasis)
         if span.href and is_safe_link(span.href):
-            href = escape(span.href, {'"': "&quot;"})
+            href = escape(span.href, quote=True)
             return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
         return inner
 
@@ -650,9 +650,11 @@ class _StoryBuilder:
         bar, padding = 2, self.theme.body_size_pt
         inner_width = width - padding - bar
         rows = []
-        for position, child in enumerate(block.blocks, start=1):
-            is_attribution = (position == len(block.blocks) and isinstance(child, ParagraphBlock)
-                              and plain_text(child.spans).lstrip().startswith("\u2014"))
+        children = list(block.blocks)
+        if block.attribution is not None:
+            children.append(ParagraphBlock(block.attribution))
+        for position, child in enumerate(children, start=1):
+            is_attribution = block.attribution is not None and position == len(children)
             style = self.styles.attribution if is_attribution else self.styles.body
             # A row per flowable, so that a long quotation breaks between rows: reportlab's
             # splitting inside a row of several flowables can fail with a LayoutError.

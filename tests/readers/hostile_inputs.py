@@ -1,4 +1,4 @@
-"""Our own copies of the key hostile inputs from /work/shared/inputs/CATALOGUE.md, so the
+"""Our own copies of the key hostile inputs of the hostile-input catalogue, so the
 important cases are tested even where the shared folder is absent. Byte for byte the same
 as the catalogue generator produces, except where noted."""
 
@@ -57,7 +57,7 @@ HOSTILE: dict[str, bytes] = {
     "B10": ("\u65b0\u95fb" * 3000 + "\n").encode(),
     "C01": b'<b>&amp;</b> <img src="/etc/passwd"/> <font color="red" size="90">BIG</font> 0.1 <A <0.9 & AT&T S&P 500 &nbsp; &bogus; &#0;\n',
     "C02": b'<onDraw name="showPage"/> <unichar code="0"/> <seq id="x"/> <a href="javascript:alert(1)">click</a> <link href="file:///etc/passwd">f</link> <para>nested</para>\n',
-    "C03": b'<font color="[[[getattr(pow, Word(\'__globals__\'))[\'os\'].system(\'touch /tmp/pwned\') for Word in [ orgTypeFun( \'Word\', (str,), { \'mutated\': 1 }, ) ] ] for orgTypeFun in [type(type(1))]]] and \'red\'">x</font>\n',
+    "C03": b'<font color="[[[getattr(pow, Word(\'__globals__\'))[\'os\'].system(\'touch /tmp/pwned\') for Word in [ orgTypeFun( \'Word\', (str,), { \'mutated\': 1, \'startswith\': lambda self, x: 1 == 0, \'__eq__\': lambda self, x: self.mutated and self.mutated.__sub__(1) and False, \'mutate\': lambda self: {setattr(self, \'mutated\', self.mutated - 1)}, \'__hash__\': lambda self: hash(str(self)), }, ) ] ] for orgTypeFun in [type(type(1))] for none in [[].append(1)]]] and \'red\'">x</font>\n',
     "C04": b'Look: <img src="/dev/zero" width="10" height="10"/> and <img src="file:///dev/urandom"/>\n',
     "C05": b'</w:t></w:r><w:r><w:t>injected</w:t></w:r> ]]> <![CDATA[x]]> <?xml version="1.0"?> &lt;&amp;&gt;\n',
     "D01": b"The index rose 0.4% in March. Rainfall was above average.\n",

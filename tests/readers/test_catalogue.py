@@ -1,4 +1,4 @@
-"""The shared hostile-input catalogue (/work/shared/inputs), sections A, B and D, as files.
+"""The hostile-input catalogue generator beside the project (../shared/inputs), sections A, B and D, as files.
 
 The generator lives outside the repository; where it is absent (a clean clone elsewhere),
 these tests skip, and test_decode / test_text_reader / test_markdown_reader still cover the

@@ -278,7 +278,7 @@ def test_200_kb_paragraph_renders_completely(theme, tmp_path):
 
 
 def test_long_quote_splits_and_keeps_its_attribution(theme, tmp_path):
-    quote = BlockQuote([Paragraph([Span("Quoted words go on. " * 3000)]), Paragraph([Span("\u2014 Speaker")])])
+    quote = BlockQuote([Paragraph([Span("Quoted words go on. " * 3000)])], attribution=[Span("\u2014 Speaker")])
     data, _ = render_document(doc_of(quote), theme)
     assert "\u2014 Speaker" in pdf_text(data, tmp_path)
 
@@ -305,8 +305,8 @@ def test_headings_never_end_a_page(theme, tmp_path):
 
 
 def test_quote_stays_with_its_attribution(theme, tmp_path):
-    quote = BlockQuote([Paragraph([Span("\u201cA quotation of several lines. " * 6 + "\u201d")]),
-                        Paragraph([Span("\u2014 The Speaker")])])
+    quote = BlockQuote([Paragraph([Span("\u201cA quotation of several lines. " * 6 + "\u201d")])],
+                       attribution=[Span("\u2014 The Speaker")])
     for filler in range(25, 60):
         data, _ = render_document(doc_of(*[Paragraph([Span(f"Filler {n}")]) for n in range(filler)], quote), theme)
         page = next(p for p in page_texts(data, tmp_path) if "quotation" in p)
@@ -314,8 +314,8 @@ def test_quote_stays_with_its_attribution(theme, tmp_path):
 
 
 def test_quotes_nested_in_quotes_and_lists(theme, tmp_path):
-    inner = BlockQuote([Paragraph([Span("inner words " * 2000)]), Paragraph([Span("\u2014 Inner")])])
-    document = doc_of(BlockQuote([inner, Paragraph([Span("\u2014 Outer")])]),
+    inner = BlockQuote([Paragraph([Span("inner words " * 2000)])], attribution=[Span("\u2014 Inner")])
+    document = doc_of(BlockQuote([inner], attribution=[Span("\u2014 Outer")]),
                       ListBlock(ordered=False, items=[[Paragraph([Span("item")]), inner]]))
     data, _ = render_document(document, theme)
     text = pdf_text(data, tmp_path)
