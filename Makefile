@@ -19,6 +19,7 @@ test: $(BIN)/brief
 bench: $(BIN)/brief
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/extract_speed.py
+	$(BIN)/python benchmarks/pack_bench.py --sizes 10,100
 
 clean:
 	rm -rf $(VENV) output/*.docx output/*.pdf output/*.md output/*.html output/*.json

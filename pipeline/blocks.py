@@ -66,7 +66,12 @@ class Rule:
     pass
 
 
-Block = Union[Heading, Paragraph, ListBlock, BlockQuote, Table, CodeBlock, Rule]
+@dataclass
+class PageBreak:
+    """What follows starts on a new page (in the formats that have pages)."""
+
+
+Block = Union[Heading, Paragraph, ListBlock, BlockQuote, Table, CodeBlock, Rule, PageBreak]
 
 
 @dataclass

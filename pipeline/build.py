@@ -34,8 +34,13 @@ def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path
                  side: "SideRenderer | None" = None) -> Rendered:
     markdown, document = layout_brief(brief, theme.language, folder=templates)
     job = RenderJob(document=document, markdown=markdown, theme=theme, brief=brief)
+    return Rendered(render_formats(formats, job, side), job.warnings)
+
+
+def render_formats(formats: list[str], job: RenderJob, side: "SideRenderer | None" = None) -> dict[str, bytes]:
+    """Each format's bytes, in the order asked; the side renderer's format rendered beside."""
     if side is None or side.format not in formats or not side.submit(job):
-        return Rendered({fmt: render(fmt, job) for fmt in formats}, job.warnings)
+        return {fmt: render(fmt, job) for fmt in formats}
     try:
         here = {fmt: render(fmt, job) for fmt in formats if fmt != side.format}
     except BaseException:
@@ -48,7 +53,7 @@ def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path
     here[side.format] = data
     for warning in warnings:
         job.warn(warning)
-    return Rendered({fmt: here[fmt] for fmt in formats}, job.warnings)
+    return {fmt: here[fmt] for fmt in formats}
 
 
 # Formats quick enough that forking for them would cost more than it saves.

@@ -279,6 +279,114 @@ def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path
     return EXIT_OK
 
 
+@cli.group()
+def pack() -> None:
+    """Briefing packs: many articles in one document, from a pack file (TOML)."""
+
+
+def _valid_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is not None:
+        try:
+            if len(value) != 10:
+                raise ValueError
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    return value
+
+
+@pack.command("run")
+@click.argument("pack_file", metavar="PACK.toml", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--date", callback=_valid_date, metavar="YYYY-MM-DD",
+              help="The pack's date (default: today in the pack's time zone).")
+@click.option("--force", is_flag=True, help="Build even when a run with the same inputs is done.")
+@click.option("--dry-run", is_flag=True, help="Say what would be built; write and record nothing.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Articles extracted at once (default: the number of processors).")
+@debug_option
+def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs: int | None) -> int:
+    """Build the pack PACK.toml for one date: one document per format, recorded in the history.
+
+    Prints each written path on its own line; exits 1 when an article was left out.
+    """
+    from pipeline.packconfig import load_pack
+    from pipeline.packs import build_pack
+
+    config = load_pack(pack_file)
+    result = build_pack(config, date=date, force=force, dry_run=dry_run, jobs=jobs,
+                        progress_factory=_progress_bar if sys.stderr.isatty() else None)
+    for source, message in result.warnings:
+        warn(source, message)
+    if result.message:
+        error(result.message)
+    for failure in result.failures:
+        error(f"{failure.source}: left out of the pack: {failure.reason}")
+    for path in result.paths:
+        click.echo(str(path))
+    return result.exit_code
+
+
+class _progress_bar:
+    """A bar on standard error while the articles are extracted."""
+
+    def __init__(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label="Extracting", file=sys.stderr)
+        self.bar.__enter__()
+
+    def update(self, n: int) -> None:
+        self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("pack_files", nargs=-1, required=True, metavar="PACK.toml...",
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--list", "list_only", is_flag=True, help="Print each pack's next run times and exit.")
+@click.option("--grace-hours", type=click.FloatRange(min=0), default=6, show_default=True,
+              help="Catch up a run missed while the scheduler was down if it is this recent.")
+@debug_option
+def schedule(pack_files: tuple[Path, ...], list_only: bool, grace_hours: float) -> int:
+    """Run each pack at its scheduled times, in the foreground, until stopped.
+
+    One log line per run on standard error. SIGTERM or Ctrl-C finishes the pack in progress and
+    exits 0.
+    """
+    import datetime as dt
+
+    from pipeline.packconfig import load_pack
+    from pipeline.schedule import Scheduler
+
+    packs = [load_pack(path) for path in pack_files]
+    scheduler = Scheduler(packs, run_pack=_scheduled_run, grace=dt.timedelta(hours=grace_hours))
+    if list_only:
+        for name, times in scheduler.upcoming(5).items():
+            click.echo(f"{name}: " + ", ".join(t.isoformat(timespec="minutes") for t in times))
+        return EXIT_OK
+    scheduler.install_signal_handlers()
+    return scheduler.run_forever()
+
+
+def _scheduled_run(config, pack_date: str) -> int:
+    """One scheduled run of a pack: the same as `brief pack run --date`, its paths and problems
+    logged on standard error."""
+    from pipeline.packs import build_pack
+
+    result = build_pack(config, date=pack_date)
+    for source, message in result.warnings:
+        warn(source, message)
+    for failure in result.failures:
+        error(f"{failure.source}: left out of the pack: {failure.reason}")
+    if result.message:
+        error(result.message)
+    for path in result.paths:
+        error(f"schedule: wrote {path}")
+    return result.exit_code
+
+
 @cli.command()
 @debug_option
 def schema() -> int:

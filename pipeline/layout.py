@@ -19,15 +19,16 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markdown_it.tree import SyntaxTreeNode
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta,
+from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, PageBreak,
                              Paragraph, Rule, Span, Table, is_safe_link)
 from pipeline.commonmark import parser
 from pipeline.errors import BriefError
-from pipeline.model import Brief
+from pipeline.model import Brief, Pack
 from pipeline.text import clean_line
 from pipeline.theme import TEMPLATES_DIR
 
 BRIEF_TEMPLATE = "brief.md.j2"
+PACK_TEMPLATE = "pack.md.j2"
 
 
 class MarkdownSafe(str):
@@ -91,6 +92,11 @@ def _link(url: str | None, label: str | None = None) -> MarkdownSafe:
     return MarkdownSafe(f"[{text}]({destination})")
 
 
+def _heading_marks(level: int) -> MarkdownSafe:
+    """The "#"s of a heading at `level` (1-6), for templates that nest a brief in a pack."""
+    return MarkdownSafe("#" * min(max(int(level), 1), 6))
+
+
 def _basename(path: str | None) -> str:
     """The file name alone: documents do not depend on the folder they were made from."""
     return re.split(r"[/\\]", path or "")[-1]
@@ -109,13 +115,18 @@ def template_environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["long_date"] = _long_date
     env.filters["link"] = _link
     env.filters["basename"] = _basename
+    env.globals["h"] = _heading_marks
     return env
 
 
 def render_markdown(brief: Brief, template: str = BRIEF_TEMPLATE, folder: Path = TEMPLATES_DIR) -> str:
+    return render_template(template, folder, brief=brief)
+
+
+def render_template(template: str, folder: Path = TEMPLATES_DIR, **context: Any) -> str:
     env = template_environment(folder)
     try:
-        text = env.get_template(template).render(brief=brief)
+        text = env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise BriefError(f"template {exc.name or template} line {exc.lineno}", exc.message or "syntax error",
                          "fix the template") from None
@@ -123,6 +134,10 @@ def render_markdown(brief: Brief, template: str = BRIEF_TEMPLATE, folder: Path =
         raise BriefError(f"template {exc.name}", "not found", f"templates are read from {folder}") from None
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as exc:
         raise BriefError(f"template {template}", str(exc), "fix the template") from None
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
     # Blank lines left by template control flow carry no meaning in Markdown; keep one.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
@@ -131,6 +146,32 @@ def brief_meta(brief: Brief, language: str) -> Meta:
     keywords = [p.name for p in brief.people] + list(brief.locations) + [o.name for o in brief.organisations]
     return Meta(title=clean_line(brief.title), subject=clean_line(brief.standfirst or "Briefing note"),
                 keywords=list(dict.fromkeys(clean_line(k) for k in keywords if k))[:12], language=language)
+
+
+def pack_meta(pack: Pack, language: str) -> Meta:
+    names = [p.name for e in pack.entries for p in e.brief.people]
+    return Meta(title=clean_line(f"{pack.name}: {_long_date(pack.date)}"), subject="Briefing pack",
+                keywords=list(dict.fromkeys(clean_line(n) for n in names if n))[:12], language=language)
+
+
+def people_index(pack: Pack) -> list[dict[str, Any]]:
+    """Everyone named in the pack, once, with a role and the numbers of the briefs they are in."""
+    people: dict[str, dict[str, Any]] = {}
+    for number, entry in enumerate(pack.entries, start=1):
+        for person in entry.brief.people:
+            key = clean_line(person.name).casefold()
+            row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
+            row["role"] = row["role"] or person.role
+            if number not in row["briefs"]:
+                row["briefs"].append(number)
+    return sorted(people.values(), key=lambda row: (row["name"].split()[-1].casefold(), row["name"].casefold()))
+
+
+def layout_pack(pack: Pack, language: str = "en-GB", template: str = PACK_TEMPLATE,
+                folder: Path = TEMPLATES_DIR) -> tuple[str, Document]:
+    """The pack's Markdown and the document parsed from it."""
+    markdown = _tidy(render_template(template, folder, pack=pack, people_index=people_index(pack)))
+    return markdown, parse_markdown(markdown, pack_meta(pack, language))
 
 
 def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TEMPLATE,
@@ -173,7 +214,8 @@ def _block(node: SyntaxTreeNode) -> Block | None:
     if kind in ("fence", "code_block"):
         return CodeBlock(node.content.rstrip("\n"))
     if kind == "hr":
-        return Rule()
+        # A break written with underscores ("___") starts a new page; any other is a rule.
+        return PageBreak() if node.markup.startswith("_") else Rule()
     if kind == "table":
         return _table(node)
     return None

@@ -138,6 +138,44 @@ class Brief:
         return cls.from_dict(data)
 
 
+# --------------------------------------------------------------------------- the pack
+
+
+@dataclass
+class PackEntry:
+    brief: Brief
+    new: bool = field(default=False, metadata=_doc("The article was not in the previous run of the pack."))
+
+
+@dataclass
+class PackFailure:
+    source: str = field(metadata=_doc("The input that could not be read."))
+    reason: str = field(metadata=_doc("Why, as the error message says."))
+
+
+@dataclass
+class Pack:
+    """Several briefs in one document, for one pack date."""
+
+    name: str = field(metadata=_doc("Name of the pack.", required_text=True))
+    date: str = field(metadata=_doc("The pack's date (ISO 8601).", format="date"))
+    classification: str | None = None
+    prepared_for: str | None = None
+    prepared_by: str | None = None
+    entries: list[PackEntry] = field(default_factory=list)
+    failures: list[PackFailure] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Pack":
+        return _build(cls, data, "")
+
+
 # --------------------------------------------------------------------------- validation
 
 

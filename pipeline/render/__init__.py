@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipeline.blocks import Document
-    from pipeline.model import Brief
+    from pipeline.model import Brief, Pack
     from pipeline.theme import Theme
 
 
@@ -40,12 +40,13 @@ DEFAULT_FORMATS = ("docx", "pdf")
 @dataclass
 class RenderJob:
     """Everything a renderer may need. Document renderers walk `document`; `md` writes
-    `markdown` as the template produced it; `json` serialises `brief`."""
+    `markdown` as the template produced it; `json` serialises the `pack`, or else the `brief`."""
 
     document: "Document"
     markdown: str
     theme: "Theme"
     brief: "Brief | None" = None
+    pack: "Pack | None" = None
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:

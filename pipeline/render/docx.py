@@ -15,7 +15,7 @@ import zipfile
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -27,7 +27,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
-                             Rule, Span, Table, is_safe_link)
+                             PageBreak, Rule, Span, Table, is_safe_link)
 from pipeline.render import RenderJob, document_timestamp
 from pipeline.text import replace_illegal
 
@@ -180,6 +180,8 @@ class _DocxWriter:
             case Rule():
                 paragraph = self._new_paragraph("Normal")
                 _set_paragraph_border(paragraph._p.get_or_add_pPr(), "bottom", self.theme.colour("rule"))
+            case PageBreak():
+                self._new_paragraph("Normal").add_run().add_break(WD_BREAK.PAGE)
             case _:
                 raise TypeError(f"unknown block {type(block).__name__}")
 

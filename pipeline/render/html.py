@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, Paragraph, Rule, Span,
+from pipeline.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule, Span,
                              Table, is_safe_link)
 from pipeline.render import RenderJob
 from pipeline.theme import Theme
@@ -48,6 +48,7 @@ def _css(theme: Theme) -> str:
         f".attribution{{color:#{c('muted')};text-align:right}}"
         f"pre,code{{font-family:{mono},monospace}}"
         f"hr{{border:0;border-top:1px solid #{c('rule')}}}"
+        f"hr.page-break{{border:0;margin:2em 0;break-after:page}}"
     )
 
 
@@ -75,6 +76,8 @@ def _block(block: Block) -> str:
         return f"<pre><code>{escape(block.text)}</code></pre>"
     if isinstance(block, Rule):
         return "<hr>"
+    if isinstance(block, PageBreak):
+        return '<hr class="page-break">'
     raise TypeError(f"unknown block {block!r}")
 
 

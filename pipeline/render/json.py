@@ -1,4 +1,4 @@
-"""JSON output: the brief in its own serialisation, as `brief extract` prints it."""
+"""JSON output: the brief (or the pack) in its own serialisation, as `brief extract` prints it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pipeline.render import RenderJob
 
 
 def render(job: RenderJob) -> bytes:
-    if job.brief is None:
-        raise ValueError("the json format needs a brief")
-    return job.brief.to_json().encode("utf-8")
+    subject = job.pack or job.brief
+    if subject is None:
+        raise ValueError("the json format needs a brief or a pack")
+    return subject.to_json().encode("utf-8")

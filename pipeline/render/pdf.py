@@ -35,12 +35,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import PageBreak as RlPageBreak
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether,
                                 ListFlowable, ListItem, PageTemplate, Paragraph, Spacer, Table,
                                 TableStyle, XPreformatted)
 
 from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock,
-                             Paragraph as ParagraphBlock, Rule, Span, Table as TableBlock,
+                             PageBreak, Paragraph as ParagraphBlock, Rule, Span, Table as TableBlock,
                              is_safe_link, plain_text)
 from pipeline.render import RenderJob
 from pipeline.render.fonts import FontFace, find_font_face, looks_like_path, unusable_reason
@@ -607,6 +608,8 @@ class _StoryBuilder:
             return self.table(block, width)
         if isinstance(block, CodeBlock):
             return self.code(block, width)
+        if isinstance(block, PageBreak):
+            return [RlPageBreak()]
         if isinstance(block, Rule):
             return [HRFlowable(width="100%", thickness=0.75, color=self.styles.colour("rule"),
                                spaceBefore=self.theme.body_size_pt * 0.5,

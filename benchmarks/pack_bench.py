@@ -1,0 +1,85 @@
+"""Pack speed and memory: `brief pack run` as a whole process, for packs of N articles.
+
+    python benchmarks/pack_bench.py [--sizes 10,100,1000] [--jobs N]
+
+The articles are generated from varied text: sentences of the sample shuffled with generated
+names, places, numbers and quotations, so that no two articles are alike. Targets (2-core
+machine): 100 articles to DOCX and PDF in under 10 s, peak memory under 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST = "Anna Maria Tom Ravi Helen Kofi Ines Lena Omar Priya Yusuf Elena Jonas Aiko Mateo Zara".split()
+LAST = "Kowalski Menon Reeve Osei Mensah Moreau Fischer Haddad Patel Demir Rossi Berg Tanaka Silva Khan".split()
+ROLES = ["Foreign Minister", "Prime Minister", "chief executive", "Health Secretary", "union leader",
+         "Finance Minister", "mayor", "spokeswoman for the party"]
+PLACES = ["Paris", "Berlin", "Oslo", "Madrid", "Warsaw", "Lisbon", "Vienna", "Dublin", "Rome", "Athens"]
+MONTHS = ["January", "February", "March", "April", "May", "June"]
+TARGET_SECONDS, TARGET_MB = 10.0, 400
+
+
+def article(n: int, rng: random.Random) -> str:
+    sample = (ROOT / "seeds" / "uk-france-ukraine-pact.txt").read_text(encoding="utf-8").split("\n", 2)[2]
+    sentences = [s.strip() for s in sample.replace("\n", " ").split(". ") if len(s.split()) > 6]
+    people = [(rng.choice(FIRST), rng.choice(LAST), rng.choice(ROLES)) for _ in range(3)]
+    place, day, month = rng.choice(PLACES), rng.randint(1, 28), rng.choice(MONTHS)
+    paragraphs = [f"Ministers met in {place} on {day} {month} 2026 to agree a plan on issue {n}. "
+                  f"{people[0][2].capitalize()} {people[0][0]} {people[0][1]} said the talks had gone well."]
+    for first, last, role in people[1:]:
+        paragraphs.append(f"{role.capitalize()} {first} {last} said: \"We will publish the plan by the summer "
+                          f"and review it in {rng.randint(2027, 2030)}.\" The government has agreed to fund "
+                          f"{rng.randint(2, 90)} new posts.")
+    rng.shuffle(sentences)
+    paragraphs.append(". ".join(sentences[: rng.randint(3, 8)]) + ".")
+    return f"Plan {n} agreed in {place}\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def run(size: int, jobs: int | None, work: Path) -> tuple[float, float]:
+    rng = random.Random(size)
+    folder = work / f"articles-{size}"
+    folder.mkdir(parents=True)
+    for n in range(size):
+        (folder / f"{n:04d}.txt").write_text(article(n, rng), encoding="utf-8")
+    pack = work / f"pack-{size}.toml"
+    pack.write_text(f'name = "Bench {size}"\nsources = ["{folder}/"]\noutput = "{work / "out"}"\n', encoding="utf-8")
+    command = [sys.executable, "-m", "pipeline", "pack", "run", str(pack), "--date", "2026-03-04"]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, cwd=str(ROOT), check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return seconds, peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100", help="pack sizes, comma-separated (e.g. 10,100,1000)")
+    parser.add_argument("--jobs", type=int, help="worker processes (default: the number of processors)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="brief-pack-bench-"))
+    try:
+        print(f"{'articles':>8} {'seconds':>9} {'per article':>12} {'peak MB':>8}")
+        for size in (int(s) for s in args.sizes.split(",")):
+            seconds, peak = run(size, args.jobs, work)
+            note = f"  (target < {TARGET_SECONDS:.0f} s, < {TARGET_MB} MB)" if size == 100 else ""
+            print(f"{size:>8} {seconds:>9.2f} {seconds / size * 1000:>9.0f} ms {peak:>8.0f}{note}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

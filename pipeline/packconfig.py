@@ -1,0 +1,186 @@
+"""Pack files (TOML): what a pack holds, where it goes and when it runs.
+
+    name = "Ukraine security daily"
+    sources = ["seeds/"]
+    formats = ["docx", "pdf"]
+    output = "output/packs"
+    schedule = "0 7 * * 1-5"
+    timezone = "Europe/London"
+    classification = "OFFICIAL"
+
+    [cover]
+    prepared_for = "The Foreign Secretary"
+    prepared_by = "Briefing Unit"
+
+Relative paths are taken from the folder the command runs in, as on the command line. Every
+mistake names the key, the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import BriefError
+
+KNOWN_FORMATS = ("docx", "pdf", "md", "html", "json")
+DEFAULT_FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class PackConfig:
+    path: Path
+    name: str
+    sources: tuple[str, ...]
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    output: Path = Path("output/packs")
+    schedule: str | None = None
+    timezone: str = "UTC"
+    classification: str | None = None
+    theme: Path | None = None
+    encoding: str | None = None
+    history: Path | None = None
+    prepared_for: str | None = None
+    prepared_by: str | None = None
+    text: str = field(default="", repr=False, compare=False)
+
+    @property
+    def slug(self) -> str:
+        from pipeline.files import slugify
+
+        return slugify(self.name)
+
+    @property
+    def folder(self) -> Path:
+        """Where this pack's dated folders go: <output>/<slug of name>."""
+        return self.output / self.slug
+
+    @property
+    def history_path(self) -> Path:
+        return self.history or self.folder / "history.sqlite"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.history_path.with_name(self.history_path.name + ".lock")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+_TOP = {"name", "sources", "formats", "output", "schedule", "timezone", "classification", "theme", "encoding",
+        "history", "cover"}
+_COVER = {"prepared_for", "prepared_by"}
+
+
+def load_pack(path: Path) -> PackConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BriefError(str(path), "no such pack file", "check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BriefError(str(path), f"cannot read the pack file ({exc})", "check the file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BriefError(str(path), f"not valid TOML ({exc})", "fix the pack file") from None
+    return _config(path, text, data)
+
+
+class _Checker:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def fail(self, key: str, problem: str, hint: str, table: str | None = None) -> BriefError:
+        line = self.line_of(key, table)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        name = f"{table}.{key}" if table else key
+        return BriefError(where, f"{name}: {problem}", hint)
+
+    def line_of(self, key: str, table: str | None = None) -> int | None:
+        current = None
+        pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+        for number, line in enumerate(self.lines, start=1):
+            header = re.match(r"^\s*\[([^\]]+)\]", line)
+            if header:
+                current = header.group(1).strip()
+                continue
+            if current == table and pattern.match(line):
+                return number
+        return None
+
+    def string(self, data: dict, key: str, table: str | None = None, required: bool = False) -> str | None:
+        if key not in data:
+            if required:
+                raise BriefError(str(self.path), f"{key}: required key is missing", f'add {key} = "..."')
+            return None
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"must be a non-empty string, not {value!r}", "fix the value", table)
+        return value
+
+
+def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
+    check = _Checker(path, text)
+    for key in data:
+        if key not in _TOP:
+            raise check.fail(key, "unknown key", f"use one of: {', '.join(sorted(_TOP))}")
+    cover = data.get("cover", {})
+    if not isinstance(cover, dict):
+        raise check.fail("cover", "must be a table ([cover])", "see the README")
+    for key in cover:
+        if key not in _COVER:
+            raise check.fail(key, "unknown key", f"use one of: {', '.join(sorted(_COVER))}", "cover")
+
+    name = check.string(data, "name", required=True)
+    sources = data.get("sources")
+    if sources is None:
+        raise BriefError(str(path), "sources: required key is missing", 'add sources = ["folder/", "file.txt"]')
+    if isinstance(sources, str):
+        sources = [sources]
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s.strip() for s in sources):
+        raise check.fail("sources", "must be a list of files, folders or globs", 'e.g. sources = ["seeds/"]')
+    formats = data.get("formats", list(DEFAULT_FORMATS))
+    if isinstance(formats, str):
+        formats = [formats]
+    if (not isinstance(formats, list) or not formats
+            or any(f not in KNOWN_FORMATS for f in formats)):
+        raise check.fail("formats", f"must be a list of {', '.join(KNOWN_FORMATS)}, not {formats!r}", "fix the value")
+    timezone = check.string(data, "timezone") or "UTC"
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise check.fail("timezone", f"unknown time zone {timezone!r}", 'use a name such as "Europe/London"') from None
+    schedule = check.string(data, "schedule")
+    if schedule is not None:
+        from pipeline.schedule import parse_cron
+
+        try:
+            parse_cron(schedule)
+        except ValueError as exc:
+            raise check.fail("schedule", str(exc), 'e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
+    encoding = check.string(data, "encoding")
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise check.fail("encoding", f"unknown encoding {encoding!r}", "use e.g. utf-8 or cp1252") from None
+
+    def optional_path(key: str) -> Path | None:
+        value = check.string(data, key)
+        return Path(value) if value else None
+
+    return PackConfig(
+        path=path, name=name, sources=tuple(sources), formats=tuple(dict.fromkeys(formats)),
+        output=optional_path("output") or Path("output/packs"), schedule=schedule, timezone=timezone,
+        classification=check.string(data, "classification"), theme=optional_path("theme"), encoding=encoding,
+        history=optional_path("history"), prepared_for=check.string(cover, "prepared_for", "cover"),
+        prepared_by=check.string(cover, "prepared_by", "cover"), text=text,
+    )

@@ -1,0 +1,291 @@
+"""Building a pack: every source of a pack file, extracted in parallel, in one document per
+format, with the run recorded in the history.
+
+A run key (the pack file, the date, every input's SHA-256, the templates and the theme) makes a
+second run of the same morning with the same inputs a no-op; anything that changes them
+builds again. A killed run leaves the previous files (written atomically) and an unfinished
+history row, so the next run does the work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+from pipeline.errors import BriefError
+from pipeline.model import Brief, Pack, PackEntry, PackFailure
+from pipeline.packconfig import PackConfig
+from pipeline.store import History, InputRecord, OutputRecord
+from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme, load_theme
+
+PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2")
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Source:
+    """One input of a pack, read once: its name, bytes and fingerprint."""
+
+    name: str
+    data: bytes | None = None
+    sha256: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class Extracted:
+    source: str
+    sha256: str | None
+    brief: Brief | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PackResult:
+    paths: list[Path]
+    failures: list[PackFailure]
+    skipped: bool = False
+    message: str = ""
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def pack_date_today(config: PackConfig, now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(config.zone).date().isoformat()
+
+
+def collect_sources(config: PackConfig) -> list[Source]:
+    """Every input the pack's sources name, in order, each read once. A source that names nothing
+    or cannot be read is an entry with an error: it goes to the appendix, not to a crash."""
+    from pipeline.readers import MAX_INPUT_BYTES, expand_sources
+
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for spec in config.sources:
+        try:
+            names = [str(p) for p in expand_sources([spec])]
+        except BriefError as exc:
+            sources.append(Source(spec, error=f"{exc.problem}; {exc.hint}" if exc.hint else exc.problem))
+            continue
+        for name in names:
+            if name in seen or name == "-":
+                continue
+            seen.add(name)
+            sources.append(_read_source(name, MAX_INPUT_BYTES))
+    return sources
+
+
+def _read_source(name: str, limit: int) -> Source:
+    path = Path(name)
+    try:
+        if not path.is_file():
+            return Source(name, error="not a regular file")
+        if path.stat().st_size > limit:
+            return Source(name, error=f"larger than the {limit // 1_000_000} MB input limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Source(name, error=f"cannot read ({exc.strerror})")
+    return Source(name, data, hashlib.sha256(data).hexdigest())
+
+
+def template_hash(folder: Path = TEMPLATES_DIR) -> str:
+    digest = hashlib.sha256()
+    for name in PACK_TEMPLATES:
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def theme_hash(config: PackConfig) -> str:
+    return hashlib.sha256((config.theme or DEFAULT_THEME).read_bytes()).hexdigest()
+
+
+def run_key(config: PackConfig, date: str, sources: list[Source], templates: str, theme: str) -> str:
+    digest = hashlib.sha256()
+    for part in (config.text, date, templates, theme, *(f"{s.name}\0{s.sha256 or s.error}" for s in sources)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str | None) -> Extracted:
+    """Read and extract one article; runs in a worker process, so everything it returns pickles."""
+    if error is not None:
+        return Extracted(name, None, error=error)
+    from pipeline.extract import extract
+    from pipeline.readers import read_bytes
+
+    warnings: list[str] = []
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        article = read_bytes(data, name, encoding=encoding, warnings=warnings)
+        return Extracted(name, sha, extract(article), warnings=warnings)
+    except BriefError as exc:
+        return Extracted(name, sha, error=f"{exc.problem}; {exc.hint}" if exc.hint else exc.problem,
+                         warnings=warnings)
+    except Exception as exc:  # a bug in extraction must not lose the rest of the pack
+        return Extracted(name, sha, error=f"internal error: {type(exc).__name__}: {exc}", warnings=warnings)
+
+
+def extract_all(sources: list[Source], encoding: str | None, jobs: int,
+                progress: Callable[[int], None] | None = None) -> list[Extracted]:
+    """Extract every source, in parallel processes when `jobs` > 1; results in source order."""
+    args = [(s.name, s.data, s.error, encoding) for s in sources]
+    if jobs <= 1 or len(args) <= 1:
+        results = []
+        for a in args:
+            results.append(_extract_one(*a))
+            if progress:
+                progress(1)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_extract_one, *a) for a in args]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            if progress:
+                progress(1)
+        return results
+
+
+def pack_folder(config: PackConfig, date: str) -> Path:
+    return config.folder / date
+
+
+def output_stem(config: PackConfig, date: str) -> str:
+    return f"{config.slug[:68]}-{date}"
+
+
+class Progress(Protocol):
+    """What `build_pack` reports progress to: the CLI's bar on a terminal."""
+
+    def update(self, n: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def build_pack(config: PackConfig, date: str | None = None, force: bool = False, dry_run: bool = False,
+               jobs: int | None = None, progress_factory: Callable[[int], Progress] | None = None) -> PackResult:
+    """Run a pack for a date: the whole job behind `brief pack run`."""
+    from pipeline.locking import PackLock
+
+    date = date or pack_date_today(config)
+    theme = load_theme(config.theme)
+    with PackLock(config.lock_path, str(config.path)):
+        history = History(config.history_path)
+        try:
+            return _build_locked(config, date, theme, history, force, dry_run,
+                                 jobs or os.cpu_count() or 1, progress_factory)
+        finally:
+            history.close()
+
+
+def _build_locked(config: PackConfig, date: str, theme: Theme, history: History, force: bool, dry_run: bool,
+                  jobs: int, progress_factory) -> PackResult:
+    started = time.perf_counter()
+    sources = collect_sources(config)
+    templates, theme_digest = template_hash(), theme_hash(config)
+    key = run_key(config, date, sources, templates, theme_digest)
+    done = history.completed(config.name, key)
+    folder = pack_folder(config, date)
+    if done is not None and not force:
+        paths = [Path(o.path) for o in history.outputs(done.id)]
+        if all(p.exists() for p in paths):
+            return PackResult([], [], skipped=True,
+                              message=f"{config.name} for {date} is up to date (run {done.id}, {done.finished_at}); "
+                                      f"--force builds it again")
+    if dry_run:
+        previous = history.previous(config.name)
+        seen = {r.sha256 for r in history.inputs(previous.id)} if previous else set()
+        new = sum(1 for s in sources if s.sha256 and s.sha256 not in seen)
+        formats = ", ".join(config.formats)
+        return PackResult([], [], skipped=True,
+                          message=f"{config.name} for {date}: would build {len(sources)} articles ({new} new) "
+                                  f"into {folder} as {formats}")
+    run_id = history.start_run(config.name, date, key, templates, theme_digest)
+    bar = progress_factory(len(sources)) if progress_factory else None
+    try:
+        extracted = extract_all(sources, config.encoding, jobs, bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    previous = history.previous(config.name, before_run=run_id)
+    seen = {r.sha256 for r in history.inputs(previous.id)} if previous else set()
+    pack, inputs, warnings = _assemble(config, date, extracted, seen)
+    outputs = _render_and_write(config, pack, theme, folder, key, inputs, started)
+    outcome = "partial" if pack.failures else "ok"
+    history.finish_run(run_id, outcome, inputs, outputs, time.perf_counter() - started,
+                       f"{len(pack.entries)} briefs, {len(pack.failures)} left out")
+    return PackResult([Path(o.path) for o in outputs] + [folder / MANIFEST], pack.failures, warnings=warnings)
+
+
+def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: set[str]
+              ) -> tuple[Pack, list[InputRecord], list[tuple[str, str]]]:
+    entries, failures, inputs, warnings = [], [], [], []
+    for item in extracted:
+        warnings.extend((item.source, w) for w in item.warnings)
+        if item.brief is None:
+            failures.append(PackFailure(item.source, item.error or "unknown error"))
+            inputs.append(InputRecord(item.source, item.sha256, None, "failed", item.error))
+            continue
+        is_new = item.sha256 not in seen
+        entries.append(PackEntry(item.brief, is_new))
+        inputs.append(InputRecord(item.source, item.sha256, item.brief.title, "ok", None, is_new))
+    pack = Pack(config.name, date, config.classification, config.prepared_for, config.prepared_by, entries, failures)
+    return pack, inputs, warnings
+
+
+def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
+                      inputs: list[InputRecord], started: float) -> list[OutputRecord]:
+    from pipeline.build import render_formats, side_renderer_for
+    from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
+    from pipeline.layout import layout_pack
+    from pipeline.render import FORMATS, RenderJob
+
+    markdown, document = layout_pack(pack, theme.language)
+    job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
+    formats = list(config.formats)
+    side = side_renderer_for(formats, theme)
+    try:
+        data = render_formats(formats, job, side)
+    finally:
+        if side is not None:
+            side.close()
+    ensure_folder(folder)
+    # The pack's lock is held: any temporary file here is what a killed run left behind.
+    sweep_temp_files(folder, older_than_seconds=0)
+    stem = output_stem(config, pack.date)
+    files = [(output_path(folder, stem, FORMATS[fmt].extension), data[fmt]) for fmt in formats]
+    outputs = [OutputRecord(fmt, str(path), hashlib.sha256(content).hexdigest(), len(content))
+               for fmt, (path, content) in zip(formats, files)]
+    manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started)
+    atomic_write_all(files + [(folder / MANIFEST, manifest)])
+    return outputs
+
+
+def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord], outputs: list[OutputRecord],
+              seconds: float) -> bytes:
+    """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings."""
+    record = {
+        "pack": config.name,
+        "pack_file": str(config.path),
+        "date": pack.date,
+        "run_key": key,
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(seconds, 3),
+        "inputs": [{"source": r.source, "sha256": r.sha256, "title": r.title, "status": r.status,
+                    "error": r.error, "new": r.is_new} for r in inputs],
+        "outputs": [{"format": o.format, "file": Path(o.path).name, "sha256": o.sha256, "bytes": o.size}
+                    for o in outputs],
+    }
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,179 @@
+"""Run history in SQLite: which pack ran for which date, from which inputs, with which outputs,
+how long it took and how it ended. One file per pack history; the standard library only.
+
+A run is recorded as "running" when it starts and finished as "ok", "partial" (some article
+left out) or "failed". A killed run stays "running": it never counts as done, so the next run
+does the work again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import BriefError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    pack TEXT NOT NULL,
+    pack_date TEXT NOT NULL,
+    run_key TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT NOT NULL DEFAULT 'running',
+    template_hash TEXT NOT NULL,
+    theme_hash TEXT NOT NULL,
+    seconds REAL,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_pack ON runs (pack, pack_date);
+CREATE TABLE IF NOT EXISTS inputs (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    sha256 TEXT,
+    title TEXT,
+    status TEXT NOT NULL,
+    error TEXT,
+    is_new INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS outputs (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    format TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL
+);
+"""
+DONE = ("ok", "partial")
+_OPEN_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    source: str
+    sha256: str | None
+    title: str | None
+    status: str            # "ok" or "failed"
+    error: str | None = None
+    is_new: bool = False
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    format: str
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    pack: str
+    pack_date: str
+    run_key: str
+    started_at: str
+    finished_at: str | None
+    outcome: str
+    seconds: float | None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class History:
+    """The run history of packs, in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.executescript(SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                # Two processes creating a new history at once: switching to WAL is not covered by
+                # the busy timeout, so the second one tries again.
+                if "locked" not in str(exc) or attempt == _OPEN_ATTEMPTS - 1:
+                    raise BriefError(str(path), f"cannot open the run history ({exc})",
+                                     "check the history path in the pack file and its permissions") from None
+                time.sleep(0.05 * (attempt + 1))
+            except (OSError, sqlite3.Error) as exc:
+                raise BriefError(str(path), f"cannot open the run history ({exc})",
+                                 "check the history path in the pack file and its permissions") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- runs ------------------------------------------------------------------------------------
+
+    def start_run(self, pack: str, pack_date: str, run_key: str, template_hash: str, theme_hash: str) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO runs (pack, pack_date, run_key, started_at, template_hash, theme_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (pack, pack_date, run_key, _now(), template_hash, theme_hash))
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, outcome: str, inputs: list[InputRecord], outputs: list[OutputRecord],
+                   seconds: float, detail: str = "") -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO inputs (run_id, position, source, sha256, title, status, error, is_new) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, i, r.source, r.sha256, r.title, r.status, r.error, int(r.is_new))
+                 for i, r in enumerate(inputs)])
+            self.db.executemany("INSERT INTO outputs (run_id, format, path, sha256, size) VALUES (?, ?, ?, ?, ?)",
+                                [(run_id, o.format, o.path, o.sha256, o.size) for o in outputs])
+            self.db.execute("UPDATE runs SET outcome = ?, finished_at = ?, seconds = ?, detail = ? WHERE id = ?",
+                            (outcome, _now(), seconds, detail, run_id))
+
+    def completed(self, pack: str, run_key: str) -> RunRecord | None:
+        """The latest finished run with this key: the same pack, date and inputs."""
+        row = self.db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? AND run_key = ? AND outcome IN (?, ?) "
+            "ORDER BY id DESC LIMIT 1", (pack, run_key, *DONE)).fetchone()
+        return RunRecord(*row) if row else None
+
+    def completed_for_date(self, pack: str, pack_date: str) -> RunRecord | None:
+        row = self.db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? AND pack_date = ? AND outcome IN (?, ?) "
+            "ORDER BY id DESC LIMIT 1", (pack, pack_date, *DONE)).fetchone()
+        return RunRecord(*row) if row else None
+
+    def previous(self, pack: str, before_run: int | None = None) -> RunRecord | None:
+        """The latest finished run of the pack (before `before_run`, when given)."""
+        row = self.db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? AND outcome IN (?, ?) AND id < ? "
+            "ORDER BY id DESC LIMIT 1", (pack, *DONE, before_run if before_run is not None else 2**62)).fetchone()
+        return RunRecord(*row) if row else None
+
+    def runs(self, pack: str) -> list[RunRecord]:
+        rows = self.db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? ORDER BY id", (pack,)).fetchall()
+        return [RunRecord(*row) for row in rows]
+
+    def inputs(self, run_id: int) -> list[InputRecord]:
+        rows = self.db.execute("SELECT source, sha256, title, status, error, is_new FROM inputs WHERE run_id = ? "
+                               "ORDER BY position", (run_id,)).fetchall()
+        return [InputRecord(s, h, t, st, e, bool(n)) for s, h, t, st, e, n in rows]
+
+    def outputs(self, run_id: int) -> list[OutputRecord]:
+        rows = self.db.execute("SELECT format, path, sha256, size FROM outputs WHERE run_id = ? ORDER BY rowid",
+                               (run_id,)).fetchall()
+        return [OutputRecord(*row) for row in rows]
+
+
+_RUN_COLUMNS = "id, pack, pack_date, run_key, started_at, finished_at, outcome, seconds"

@@ -1,0 +1,218 @@
+"""Packs: many articles, one document per format, run once per morning, recorded in SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from pipeline.errors import BriefError
+from pipeline.packconfig import load_pack
+from pipeline.packs import MANIFEST, build_pack
+from tests.conftest import ROOT, require_tool
+from tests.packs.articles import ARTICLES, write_articles
+
+DATE = "2026-03-04"
+
+
+def pack_file(tmp_path: Path, extra: str = "", formats: str = '["docx", "pdf"]') -> Path:
+    path = tmp_path / "daily.toml"
+    path.write_text(f'name = "Test daily"\nsources = ["{tmp_path / "articles"}/"]\nformats = {formats}\n'
+                    f'output = "{tmp_path / "out"}"\ntimezone = "Europe/London"\nclassification = "OFFICIAL"\n'
+                    f'{extra}', encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def articles(tmp_path) -> list[Path]:
+    return write_articles(tmp_path / "articles")
+
+
+def run_pack(path: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", "pack", "run", str(path), "--date", DATE, *args],
+                          cwd=str(ROOT), capture_output=True, timeout=timeout)
+
+
+def headings(path: Path) -> list[tuple[str, str]]:
+    return [(p.style.name, p.text) for p in docx.Document(str(path)).paragraphs if p.style.name.startswith(("Title", "Heading"))]
+
+
+def test_one_document_per_format_with_every_brief_in_order(tmp_path, articles):
+    result = run_pack(pack_file(tmp_path))
+    assert result.returncode == 0, result.stderr.decode()
+    paths = [Path(line) for line in result.stdout.decode().splitlines()]
+    folder = tmp_path / "out" / "test-daily" / DATE
+    assert paths == [folder / f"test-daily-{DATE}.docx", folder / f"test-daily-{DATE}.pdf", folder / MANIFEST]
+    titles = [title for title, _ in ARTICLES.values()]
+    found = headings(paths[0])
+    assert found[0] == ("Title", "Test daily")
+    brief_headings = [text for style, text in found if style == "Heading 1" and text[:1].isdigit()]
+    assert brief_headings == [f"{n}. {title}" for n, title in enumerate(titles, start=1)]
+    sections = [text for style, text in found if style == "Heading 1"]
+    assert {"Contents", "Executive summary", "People index", "Sources"} <= set(sections)
+    people = next(t for t in docx.Document(str(paths[0])).tables if t.rows[0].cells[0].text == "Name"
+                  and t.rows[0].cells[-1].text == "In briefs")
+    names = {row.cells[0].text: row.cells[2].text for row in people.rows[1:]}
+    assert names["Maria Lopez"] == "1" and names["Kadri Saar"] == "11"
+    pdftotext = require_tool("pdftotext")
+    text = " ".join(subprocess.run([pdftotext, str(paths[1]), "-"], capture_output=True, check=True).stdout.decode().split())
+    positions = [text.index(f"{n}. {title}", text.index("Executive summary") + 20) for n, title in enumerate(titles, 1)]
+    assert positions == sorted(positions)
+    manifest = json.loads(paths[2].read_text())
+    assert [i["status"] for i in manifest["inputs"]] == ["ok"] * 12
+    assert [o["file"] for o in manifest["outputs"]] == [paths[0].name, paths[1].name]
+
+
+def test_second_run_is_a_no_op_and_a_changed_article_rebuilds_and_is_new(tmp_path, articles):
+    path = pack_file(tmp_path)
+    assert run_pack(path).returncode == 0
+    second = run_pack(path)
+    assert second.returncode == 0 and second.stdout == b""
+    assert "up to date" in second.stderr.decode()
+    articles[4].write_text("Flood wall finished\n\nThe flood wall in Hebden Bridge is finished.\n", encoding="utf-8")
+    third = run_pack(path)
+    assert third.returncode == 0 and third.stdout
+    docx_path = Path(third.stdout.decode().splitlines()[0])
+    contents = [p.text for p in docx.Document(str(docx_path)).paragraphs if p.text.endswith("(new)")]
+    assert contents == ["Flood wall finished (new)"]
+    with sqlite3.connect(tmp_path / "out" / "test-daily" / "history.sqlite") as db:
+        outcomes = db.execute("SELECT outcome FROM runs ORDER BY id").fetchall()
+        new = db.execute("SELECT source FROM inputs WHERE run_id = 2 AND is_new = 1").fetchall()
+    assert outcomes == [("ok",), ("ok",)]
+    assert [Path(s).name for (s,) in new] == ["05-flood.txt"]
+
+
+def test_force_rebuilds_and_dry_run_writes_nothing(tmp_path, articles):
+    path = pack_file(tmp_path)
+    dry = run_pack(path, "--dry-run")
+    assert dry.returncode == 0 and "would build 12 articles (12 new)" in dry.stderr.decode()
+    assert not (tmp_path / "out" / "test-daily" / DATE).exists()
+    assert run_pack(path).returncode == 0
+    forced = run_pack(path, "--force")
+    assert forced.returncode == 0 and len(forced.stdout.decode().splitlines()) == 3
+
+
+def test_a_bad_article_is_listed_and_the_rest_is_built(tmp_path, articles):
+    (tmp_path / "articles" / "07-zz.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    result = run_pack(pack_file(tmp_path))
+    assert result.returncode == 1
+    stderr = result.stderr.decode()
+    assert "07-zz.txt: left out of the pack: looks like a PNG image" in stderr and "Traceback" not in stderr
+    docx_path = Path(result.stdout.decode().splitlines()[0])
+    texts = [p.text for p in docx.Document(str(docx_path)).paragraphs]
+    assert "Articles left out" in texts
+    cells = [c.text for t in docx.Document(str(docx_path)).tables for r in t.rows for c in r.cells]
+    assert "07-zz.txt" in cells
+    assert sum(1 for t in texts if t[:1].isdigit() and ". " in t) >= 12
+
+
+def test_jobs_do_not_change_the_bytes(tmp_path, articles):
+    outputs = []
+    for jobs, folder in ((1, "serial"), (4, "parallel")):
+        (tmp_path / folder).mkdir()
+        path = pack_file(tmp_path / folder).read_text().replace(str(tmp_path / folder / "articles"),
+                                                                 str(tmp_path / "articles"))
+        (tmp_path / folder / "daily.toml").write_text(path)
+        result = build_pack(load_pack(tmp_path / folder / "daily.toml"), date=DATE, jobs=jobs)
+        outputs.append({p.suffix: p.read_bytes() for p in result.paths if p.suffix != ".json"})
+    assert outputs[0] == outputs[1] and set(outputs[0]) == {".docx", ".pdf"}
+
+
+def test_killed_run_leaves_no_partial_file_and_the_next_run_completes(tmp_path, articles):
+    # Long articles make the run last long enough to be killed while it renders.
+    for n in range(3):
+        (tmp_path / "articles" / f"00-long-{n}.txt").write_text(
+            f"A long report {n}\n\n" + ("The committee met again and heard more evidence. " * 40 + "\n\n") * 150,
+            encoding="utf-8")
+    path = pack_file(tmp_path)
+    history = tmp_path / "out" / "test-daily" / "history.sqlite"
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "pack", "run", str(path), "--date", DATE],
+                               cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _running(history):
+        time.sleep(0.05)
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert _running(history), "the run should have been killed while running"
+    folder = tmp_path / "out" / "test-daily" / DATE
+    for leftover in (folder.iterdir() if folder.exists() else []):
+        if not leftover.name.startswith("."):
+            data = leftover.read_bytes()
+            assert data.startswith((b"PK", b"%PDF", b"{")), leftover  # whole files only
+    result = run_pack(path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert len(result.stdout.decode().splitlines()) == 3
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+    require_tool("qpdf")
+    assert subprocess.run(["qpdf", "--check", str(folder / f"test-daily-{DATE}.pdf")], capture_output=True).returncode == 0
+
+
+def _running(history: Path) -> bool:
+    if not history.exists():
+        return False
+    try:
+        with sqlite3.connect(history, timeout=5) as db:
+            return db.execute("SELECT count(*) FROM runs WHERE outcome = 'running'").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+
+
+def test_a_second_run_at_the_same_time_is_refused(tmp_path, articles):
+    from pipeline.locking import PackLock
+
+    config = load_pack(pack_file(tmp_path))
+    with PackLock(config.lock_path, "holder"):
+        with pytest.raises(BriefError, match="another run of this pack is in progress"):
+            build_pack(config, date=DATE)
+
+
+@pytest.mark.parametrize("text, words", [
+    ('name = "x"\nsources = ["a"]\ncolour = "red"\n', ":3: colour: unknown key"),
+    ('name = "x"\nsources = ["a"]\nformats = ["odt"]\n', ":3: formats: must be a list of"),
+    ('name = "x"\nsources = ["a"]\ntimezone = "Mars/Olympus"\n', ":3: timezone: unknown time zone"),
+    ('name = "x"\nsources = ["a"]\nschedule = "every day"\n', ":3: schedule:"),
+    ('name = "x"\nsources = []\n', ":2: sources: must be a list"),
+    ('sources = ["a"]\n', "name: required key is missing"),
+    ('name = "x"\nsources = ["a"]\n[cover]\nprepared_four = "me"\n', ":4: cover.prepared_four: unknown key"),
+    ('name = "x"\nsources = ["a"\n', "not valid TOML"),
+])
+def test_pack_file_mistakes_name_the_key_file_and_line(tmp_path, text, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        load_pack(path)
+    message = str(caught.value)
+    assert str(path) in message and words in message and "\n" not in message
+
+
+def test_cli_reports_a_bad_pack_file_in_one_line(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\nsources = ["a"]\nformats = ["odt"]\n', encoding="utf-8")
+    result = run_pack(path)
+    assert result.returncode == 1
+    assert result.stderr.decode().count("\n") == 1 and f"{path}:3: formats" in result.stderr.decode()
+
+
+def test_schedule_list_prints_the_next_run_times(tmp_path):
+    path = pack_file(tmp_path, extra='schedule = "0 7 * * 1-5"\n')
+    result = subprocess.run([sys.executable, "-m", "pipeline", "schedule", str(path), "--list"], cwd=str(ROOT),
+                            capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    line = result.stdout.decode().strip()
+    assert line.startswith("Test daily: ") and line.count("T07:00") + line.count("T06:00") == 5
+
+
+def test_schedule_refuses_a_pack_without_a_schedule(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pipeline", "schedule", str(pack_file(tmp_path))], cwd=str(ROOT),
+                            capture_output=True, timeout=60)
+    assert result.returncode == 1
+    assert len(result.stderr.decode().splitlines()) == 1 and "schedule" in result.stderr.decode()
