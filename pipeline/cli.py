@@ -305,18 +305,30 @@ def _valid_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--dry-run", is_flag=True, help="Say what would be built; write and record nothing.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Articles extracted at once (default: the number of processors).")
+@click.option("--no-email", is_flag=True, help="Do not send the pack, even if the pack file says to.")
+@click.option("--resend", is_flag=True, help="Send the pack again, to every recipient, as a new message.")
 @debug_option
-def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs: int | None) -> int:
-    """Build the pack PACK.toml for one date: one document per format, recorded in the history.
+def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs: int | None, no_email: bool,
+             resend: bool) -> int:
+    """Build the pack PACK.toml for one date: one document per format, recorded in the history,
+    then e-mailed to the pack's list when it has one.
 
-    Prints each written path on its own line; exits 1 when an article was left out.
+    Prints each written path on its own line; exits 1 when an article was left out or a
+    recipient was not reached.
     """
     from pipeline.packconfig import load_pack
     from pipeline.packs import build_pack
 
     config = load_pack(pack_file)
     result = build_pack(config, date=date, force=force, dry_run=dry_run, jobs=jobs,
-                        progress_factory=_progress_bar if sys.stderr.isatty() else None)
+                        progress_factory=_progress_bar if sys.stderr.isatty() else None,
+                        email=not no_email, resend=resend, log=lambda line: error(f"email: {line}"))
+    _report_pack(result, click.echo)
+    return result.exit_code
+
+
+def _report_pack(result, print_path) -> None:
+    """What a pack run did: paths on standard output, everything else one line each on standard error."""
     for source, message in result.warnings:
         warn(source, message)
     if result.message:
@@ -324,8 +336,23 @@ def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs
     for failure in result.failures:
         error(f"{failure.source}: left out of the pack: {failure.reason}")
     for path in result.paths:
-        click.echo(str(path))
-    return result.exit_code
+        print_path(str(path))
+    _report_distribution(result.distribution)
+
+
+def _report_distribution(distribution) -> None:
+    if distribution is None:
+        return
+    for note in distribution.notes:
+        error(f"email: {note}")
+    if distribution.sent:
+        error(f"email: sent to {', '.join(distribution.sent)}")
+    for address, reply in distribution.failed:
+        error(f"email: {address}: refused ({reply}); mend the address and run again")
+    for address, reply in distribution.pending:
+        error(f"email: {address}: not sent yet ({reply}); run again later")
+    for address, reply in distribution.unknown:
+        error(f"email: {address}: outcome unknown ({reply}); check the mailbox, then --resend if it never came")
 
 
 class _progress_bar:
@@ -375,16 +402,55 @@ def _scheduled_run(config, pack_date: str) -> int:
     logged on standard error."""
     from pipeline.packs import build_pack
 
-    result = build_pack(config, date=pack_date)
-    for source, message in result.warnings:
-        warn(source, message)
-    for failure in result.failures:
-        error(f"{failure.source}: left out of the pack: {failure.reason}")
-    if result.message:
-        error(result.message)
-    for path in result.paths:
-        error(f"schedule: wrote {path}")
+    result = build_pack(config, date=pack_date, log=lambda line: error(f"email: {line}"))
+    _report_pack(result, lambda path: error(f"schedule: wrote {path}"))
     return result.exit_code
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--to", "to", multiple=True, required=True, metavar="ADDR", help="A recipient; repeat for several.")
+@click.option("--cc", multiple=True, metavar="ADDR", help="A copy recipient; repeat for several.")
+@click.option("--bcc", multiple=True, metavar="ADDR", help="A blind copy recipient; repeat for several.")
+@click.option("--subject", help="The subject (default: the names of the files).")
+@click.option("--dry-run", is_flag=True, help="Write the message as an .eml file instead of sending it.")
+@click.option("--outbox", type=click.Path(path_type=Path, file_okay=False), default=Path("output/outbox"),
+              show_default=True, help="Where --dry-run writes the message.")
+@click.option("--max-mb", type=click.FloatRange(min=0.01), default=20, show_default=True,
+              help="The largest the attachments may be, base64 included.")
+@debug_option
+def send(files: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], bcc: tuple[str, ...],
+         subject: str | None, dry_run: bool, outbox: Path, max_mb: float) -> int:
+    """Send FILE... as attachments to the given addresses, with the SMTP settings of the user's
+    config and BRIEF_SMTP_* variables. Exits 1 unless every recipient accepted the message."""
+    from pipeline.deliver.config import check_address, smtp_settings
+    from pipeline.deliver.message import build_files_message
+    from pipeline.deliver.smtp import deliver
+    from pipeline.files import atomic_write, ensure_folder
+
+    def refuse(problem: str) -> click.BadParameter:
+        return click.BadParameter(problem)
+
+    recipients = {kind: [check_address(a, refuse) for a in addresses]
+                  for kind, addresses in (("to", to), ("cc", cc), ("bcc", bcc))}
+    settings = smtp_settings()
+    message = build_files_message(settings.sender, recipients["to"], recipients["cc"], subject, list(files), max_mb)
+    data = message.as_bytes()
+    if dry_run:
+        ensure_folder(outbox)
+        path = outbox / (message["Message-ID"].strip("<>").split("@")[0] + ".eml")
+        atomic_write(path, data)
+        click.echo(str(path))
+        return EXIT_OK
+    everyone = list(dict.fromkeys(recipients["to"] + recipients["cc"] + recipients["bcc"]))
+    outcomes = deliver(data, settings.sender, everyone, settings, log=lambda line: error(f"email: {line}"))
+    for address, outcome in outcomes.items():
+        if outcome.status == "sent":
+            click.echo(address)
+        else:
+            error(f"email: {address}: {outcome.status} ({outcome.reply})")
+    return EXIT_OK if all(o.status == "sent" for o in outcomes.values()) else EXIT_FAILED
 
 
 @cli.command()

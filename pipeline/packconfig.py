@@ -23,9 +23,12 @@ import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import BriefError
+
+if TYPE_CHECKING:
+    from pipeline.deliver.config import EmailSettings, SmtpSettings
 
 KNOWN_FORMATS = ("docx", "pdf", "md", "html", "json")
 DEFAULT_FORMATS = ("docx", "pdf")
@@ -46,7 +49,14 @@ class PackConfig:
     history: Path | None = None
     prepared_for: str | None = None
     prepared_by: str | None = None
+    email: "EmailSettings | None" = None
+    smtp: dict[str, Any] = field(default_factory=dict)
     text: str = field(default="", repr=False, compare=False)
+
+    def smtp_settings(self) -> "SmtpSettings":
+        from pipeline.deliver.config import smtp_settings
+
+        return smtp_settings(self.smtp)
 
     @property
     def slug(self) -> str:
@@ -73,7 +83,7 @@ class PackConfig:
 
 
 _TOP = {"name", "sources", "formats", "output", "schedule", "timezone", "classification", "theme", "encoding",
-        "history", "cover"}
+        "history", "cover", "email", "smtp"}
 _COVER = {"prepared_for", "prepared_by"}
 
 
@@ -173,6 +183,8 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
         except LookupError:
             raise check.fail("encoding", f"unknown encoding {encoding!r}", "use e.g. utf-8 or cp1252") from None
 
+    email, smtp = _delivery(check, data, formats)
+
     def optional_path(key: str) -> Path | None:
         value = check.string(data, key)
         return Path(value) if value else None
@@ -182,5 +194,22 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
         output=optional_path("output") or Path("output/packs"), schedule=schedule, timezone=timezone,
         classification=check.string(data, "classification"), theme=optional_path("theme"), encoding=encoding,
         history=optional_path("history"), prepared_for=check.string(cover, "prepared_for", "cover"),
-        prepared_by=check.string(cover, "prepared_by", "cover"), text=text,
+        prepared_by=check.string(cover, "prepared_by", "cover"), email=email, smtp=smtp, text=text,
     )
+
+
+def _delivery(check: _Checker, data: dict[str, Any], formats: list[str]):
+    from pipeline.deliver.config import email_settings, smtp_table
+
+    email = data.get("email")
+    smtp = data.get("smtp", {})
+    for table, value in (("email", email), ("smtp", smtp)):
+        if value is not None and not isinstance(value, dict):
+            raise check.fail(table, f"must be a table ([{table}])", "see the README")
+    settings = None
+    if email is not None:
+        settings = email_settings(email, lambda key, problem: check.fail(key, problem, "fix the value", "email"))
+        missing = [f for f in settings.attach if f not in formats]
+        if missing:
+            raise check.fail("attach", f"the pack writes no {', '.join(missing)}", "add it to formats", "email")
+    return settings, smtp_table(smtp, lambda key, problem: check.fail(key, problem, "fix the value", "smtp"))

@@ -17,9 +17,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from pipeline.errors import BriefError
+
+if TYPE_CHECKING:
+    from pipeline.deliver.outbox import Distribution
 from pipeline.model import Brief, Pack, PackEntry, PackFailure
 from pipeline.packconfig import PackConfig
 from pipeline.store import History, InputRecord, OutputRecord
@@ -55,10 +58,12 @@ class PackResult:
     skipped: bool = False
     message: str = ""
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    distribution: "Distribution | None" = None
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failures else 0
+        undelivered = self.distribution is not None and not self.distribution.ok
+        return 1 if self.failures or undelivered else 0
 
 
 def pack_date_today(config: PackConfig, now: dt.datetime | None = None) -> str:
@@ -175,19 +180,39 @@ class Progress(Protocol):
 
 
 def build_pack(config: PackConfig, date: str | None = None, force: bool = False, dry_run: bool = False,
-               jobs: int | None = None, progress_factory: Callable[[int], Progress] | None = None) -> PackResult:
-    """Run a pack for a date: the whole job behind `brief pack run`."""
+               jobs: int | None = None, progress_factory: Callable[[int], Progress] | None = None,
+               email: bool = True, resend: bool = False, sleep=None,
+               log: Callable[[str], None] = lambda line: None) -> PackResult:
+    """Run a pack for a date: the whole job behind `brief pack run`, then its e-mail."""
     from pipeline.locking import PackLock
 
     date = date or pack_date_today(config)
     theme = load_theme(config.theme)
+    smtp = config.smtp_settings() if config.email and email else None  # mistakes show before any work
     with PackLock(config.lock_path, str(config.path)):
         history = History(config.history_path)
         try:
-            return _build_locked(config, date, theme, history, force, dry_run,
-                                 jobs or os.cpu_count() or 1, progress_factory)
+            result = _build_locked(config, date, theme, history, force, dry_run,
+                                   jobs or os.cpu_count() or 1, progress_factory)
+            if smtp is not None:
+                result.distribution = _send(config, date, history, smtp, result, resend, dry_run, sleep, log)
+            return result
         finally:
             history.close()
+
+
+def _send(config: PackConfig, date: str, history: History, smtp, result: PackResult, resend: bool, dry_run: bool,
+          sleep, log) -> "Distribution | None":
+    from pipeline.deliver.outbox import distribute
+
+    folder = pack_folder(config, date)
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        return None  # nothing built yet (a dry run of a new pack): nothing to send
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    outputs = {o["format"]: folder / o["file"] for o in manifest["outputs"]}
+    return distribute(config.email, smtp, history, config.name, date, lambda: Pack.from_dict(manifest["content"]),
+                      outputs, folder, resend=resend, dry_run=dry_run, sleep=sleep, log=log)
 
 
 def _build_locked(config: PackConfig, date: str, theme: Theme, history: History, force: bool, dry_run: bool,
@@ -275,7 +300,8 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
 
 def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord], outputs: list[OutputRecord],
               seconds: float) -> bytes:
-    """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings."""
+    """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings, and the
+    pack's content (the briefs as data), from which its e-mail can be made again."""
     record = {
         "pack": config.name,
         "pack_file": str(config.path),
@@ -287,5 +313,6 @@ def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord
                     "error": r.error, "new": r.is_new} for r in inputs],
         "outputs": [{"format": o.format, "file": Path(o.path).name, "sha256": o.sha256, "bytes": o.size}
                     for o in outputs],
+        "content": pack.to_dict(),
     }
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

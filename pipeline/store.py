@@ -41,6 +41,19 @@ CREATE TABLE IF NOT EXISTS inputs (
     error TEXT,
     is_new INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS outbox (
+    pack TEXT NOT NULL,
+    pack_date TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    eml TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reply TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (pack, pack_date, recipient)
+);
 CREATE TABLE IF NOT EXISTS outputs (
     run_id INTEGER NOT NULL REFERENCES runs (id),
     format TEXT NOT NULL,
@@ -174,6 +187,52 @@ class History:
         rows = self.db.execute("SELECT format, path, sha256, size FROM outputs WHERE run_id = ? ORDER BY rowid",
                                (run_id,)).fetchall()
         return [OutputRecord(*row) for row in rows]
+
+
+    # -- outbox: one row per message and recipient -----------------------------------------------
+
+    def outbox(self, pack: str, pack_date: str) -> list["OutboxRow"]:
+        rows = self.db.execute("SELECT message_id, eml, recipient, kind, status, reply, attempts FROM outbox "
+                               "WHERE pack = ? AND pack_date = ? ORDER BY rowid", (pack, pack_date)).fetchall()
+        return [OutboxRow(*row) for row in rows]
+
+    def new_message(self, pack: str, pack_date: str, message_id: str, eml: str,
+                    recipients: list[tuple[str, str]]) -> None:
+        """Queue a message for each recipient, replacing what was queued for the date."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM outbox WHERE pack = ? AND pack_date = ?", (pack, pack_date))
+            self.db.executemany(
+                "INSERT INTO outbox (pack, pack_date, message_id, eml, recipient, kind, status, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                [(pack, pack_date, message_id, eml, address, kind, _now()) for address, kind in recipients])
+
+    def change_recipients(self, pack: str, pack_date: str, message_id: str, eml: str,
+                          added: list[tuple[str, str]], dropped: list[str]) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("DELETE FROM outbox WHERE pack = ? AND pack_date = ? AND recipient = ?",
+                                [(pack, pack_date, address) for address in dropped])
+            self.db.executemany(
+                "INSERT INTO outbox (pack, pack_date, message_id, eml, recipient, kind, status, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                [(pack, pack_date, message_id, eml, address, kind, _now()) for address, kind in added])
+
+    def mark(self, pack: str, pack_date: str, recipient: str, status: str, reply: str = "") -> None:
+        self.db.execute("UPDATE outbox SET status = ?, reply = ?, attempts = attempts + 1, updated_at = ? "
+                        "WHERE pack = ? AND pack_date = ? AND recipient = ?",
+                        (status, reply, _now(), pack, pack_date, recipient))
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    message_id: str
+    eml: str
+    recipient: str
+    kind: str
+    status: str          # pending, sending, sent, failed, unknown, written
+    reply: str
+    attempts: int
 
 
 _RUN_COLUMNS = "id, pack, pack_date, run_key, started_at, finished_at, outcome, seconds"
