@@ -402,7 +402,7 @@ def _scheduled_run(config, pack_date: str) -> int:
     logged on standard error."""
     from pipeline.packs import build_pack
 
-    result = build_pack(config, date=pack_date, log=lambda line: error(f"email: {line}"))
+    result = build_pack(config, date=pack_date, log=lambda line: error(f"email: {line}"), locked=True)
     _report_pack(result, lambda path: error(f"schedule: wrote {path}"))
     return result.exit_code
 

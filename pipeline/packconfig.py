@@ -164,7 +164,7 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
     timezone = check.string(data, "timezone") or "UTC"
     try:
         zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise check.fail("timezone", f"unknown time zone {timezone!r}", 'use a name such as "Europe/London"') from None
     schedule = check.string(data, "schedule")
     if schedule is not None:
@@ -179,9 +179,10 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
         import codecs
 
         try:
-            codecs.lookup(encoding)
+            if not codecs.lookup(encoding)._is_text_encoding:
+                raise LookupError
         except LookupError:
-            raise check.fail("encoding", f"unknown encoding {encoding!r}", "use e.g. utf-8 or cp1252") from None
+            raise check.fail("encoding", f"{encoding!r} is not a text encoding", "use e.g. utf-8 or cp1252") from None
 
     email, smtp = _delivery(check, data, formats)
 
@@ -208,6 +209,8 @@ def _delivery(check: _Checker, data: dict[str, Any], formats: list[str]):
             raise check.fail(table, f"must be a table ([{table}])", "see the README")
     settings = None
     if email is not None:
+        if "attach" not in email:  # by default, whichever of PDF and DOCX the pack writes
+            email = {**email, "attach": [f for f in ("pdf", "docx") if f in formats] or list(formats)[:1]}
         settings = email_settings(email, lambda key, problem: check.fail(key, problem, "fix the value", "email"))
         missing = [f for f in settings.attach if f not in formats]
         if missing:

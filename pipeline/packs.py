@@ -9,6 +9,7 @@ history row, so the next run does the work.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -82,14 +83,19 @@ def collect_sources(config: PackConfig) -> list[Source]:
         try:
             names = [str(p) for p in expand_sources([spec])]
         except BriefError as exc:
-            sources.append(Source(spec, error=f"{exc.problem}; {exc.hint}" if exc.hint else exc.problem))
+            sources.append(Source(spec, error=_reason(exc)))
             continue
         for name in names:
-            if name in seen or name == "-":
-                continue
-            seen.add(name)
+            real = os.path.realpath(name)
+            if real in seen or name == "-":
+                continue  # one article named twice ("arts/" and "arts/01.txt") is in the pack once
+            seen.add(real)
             sources.append(_read_source(name, MAX_INPUT_BYTES))
     return sources
+
+
+def _reason(exc: BriefError) -> str:
+    return f"{exc.problem}; {exc.hint}" if exc.hint else exc.problem
 
 
 def _read_source(name: str, limit: int) -> Source:
@@ -108,7 +114,11 @@ def _read_source(name: str, limit: int) -> Source:
 def template_hash(folder: Path = TEMPLATES_DIR) -> str:
     digest = hashlib.sha256()
     for name in PACK_TEMPLATES:
-        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+        try:
+            digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+        except OSError as exc:
+            raise BriefError(str(folder / name), f"cannot read the template ({exc.strerror})",
+                             "reinstall brief or restore the templates folder") from None
     return digest.hexdigest()
 
 
@@ -117,8 +127,16 @@ def theme_hash(config: PackConfig) -> str:
 
 
 def run_key(config: PackConfig, date: str, sources: list[Source], templates: str, theme: str) -> str:
+    """What decides the pack's files: the settings that reach the document (not the e-mail
+    settings, not comments), the date, brief's version, the templates, the theme and every
+    input's fingerprint."""
+    from pipeline import __version__
+
+    settings = json.dumps([config.name, list(config.formats), config.classification, config.prepared_for,
+                           config.prepared_by, config.encoding, str(config.theme or "")])
     digest = hashlib.sha256()
-    for part in (config.text, date, templates, theme, *(f"{s.name}\0{s.sha256 or s.error}" for s in sources)):
+    for part in (settings, date, __version__, templates, theme,
+                 *(f"{s.name}\0{s.sha256 or s.error}" for s in sources)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
 
@@ -136,8 +154,7 @@ def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str
         article = read_bytes(data, name, encoding=encoding, warnings=warnings)
         return Extracted(name, sha, extract(article), warnings=warnings)
     except BriefError as exc:
-        return Extracted(name, sha, error=f"{exc.problem}; {exc.hint}" if exc.hint else exc.problem,
-                         warnings=warnings)
+        return Extracted(name, sha, error=_reason(exc), warnings=warnings)
     except Exception as exc:  # a bug in extraction must not lose the rest of the pack
         return Extracted(name, sha, error=f"internal error: {type(exc).__name__}: {exc}", warnings=warnings)
 
@@ -182,37 +199,47 @@ class Progress(Protocol):
 def build_pack(config: PackConfig, date: str | None = None, force: bool = False, dry_run: bool = False,
                jobs: int | None = None, progress_factory: Callable[[int], Progress] | None = None,
                email: bool = True, resend: bool = False, sleep=None,
-               log: Callable[[str], None] = lambda line: None) -> PackResult:
+               log: Callable[[str], None] = lambda line: None, locked: bool = False) -> PackResult:
     """Run a pack for a date: the whole job behind `brief pack run`, then its e-mail."""
     from pipeline.locking import PackLock
 
     date = date or pack_date_today(config)
     theme = load_theme(config.theme)
-    smtp = config.smtp_settings() if config.email and email else None  # mistakes show before any work
-    with PackLock(config.lock_path, str(config.path)):
-        history = History(config.history_path)
+    sending = config.email is not None and email
+    # Mistakes in the SMTP settings show before any work.
+    smtp = config.smtp_settings() if sending and config.email.mode == "smtp" else None
+    if resend and not sending:
+        log("--resend has no effect: the pack is not e-mailed" + (" (--no-email)" if config.email else ""))
+    lock = contextlib.nullcontext() if locked or dry_run else PackLock(config.lock_path, str(config.path))
+    with lock:
+        # A dry run records nothing: it reads the history if there is one, else an empty one.
+        history = History(None if dry_run and not config.history_path.exists() else config.history_path)
         try:
             result = _build_locked(config, date, theme, history, force, dry_run,
                                    jobs or os.cpu_count() or 1, progress_factory)
-            if smtp is not None:
-                result.distribution = _send(config, date, history, smtp, result, resend, dry_run, sleep, log)
+            if sending:
+                result.distribution = _send(config, date, history, smtp, resend, dry_run, sleep, log)
             return result
         finally:
             history.close()
 
 
-def _send(config: PackConfig, date: str, history: History, smtp, result: PackResult, resend: bool, dry_run: bool,
-          sleep, log) -> "Distribution | None":
-    from pipeline.deliver.outbox import distribute
+def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, dry_run: bool, sleep,
+          log) -> "Distribution | None":
+    from pipeline.deliver.outbox import Distribution, distribute
 
     folder = pack_folder(config, date)
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
-        return None  # nothing built yet (a dry run of a new pack): nothing to send
+        if dry_run:
+            return None  # nothing built yet: nothing to show
+        return Distribution(notes=[f"{manifest_path} is missing, so the pack cannot be sent; --force builds it again"],
+                            pending=[(address, "no pack to send") for address, _ in config.email.recipients])
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    outputs = {o["format"]: folder / o["file"] for o in manifest["outputs"]}
+    outputs = {o["format"]: (folder / o["file"]).resolve() for o in manifest["outputs"]}
     return distribute(config.email, smtp, history, config.name, date, lambda: Pack.from_dict(manifest["content"]),
-                      outputs, folder, resend=resend, dry_run=dry_run, sleep=sleep, log=log)
+                      outputs, folder.resolve(), manifest["run_key"], resend=resend, dry_run=dry_run, sleep=sleep,
+                      log=log)
 
 
 def _build_locked(config: PackConfig, date: str, theme: Theme, history: History, force: bool, dry_run: bool,
@@ -229,29 +256,31 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
             return PackResult([], [], skipped=True,
                               message=f"{config.name} for {date} is up to date (run {done.id}, {done.finished_at}); "
                                       f"--force builds it again")
+    # "New" is measured against the pack of the previous date, whatever ran since this morning.
+    seen = history.seen_inputs(history.previous(config.name, before_date=date))
     if dry_run:
-        previous = history.previous(config.name)
-        seen = {r.sha256 for r in history.inputs(previous.id)} if previous else set()
         new = sum(1 for s in sources if s.sha256 and s.sha256 not in seen)
         formats = ", ".join(config.formats)
         return PackResult([], [], skipped=True,
                           message=f"{config.name} for {date}: would build {len(sources)} articles ({new} new) "
                                   f"into {folder} as {formats}")
     run_id = history.start_run(config.name, date, key, templates, theme_digest)
-    bar = progress_factory(len(sources)) if progress_factory else None
     try:
-        extracted = extract_all(sources, config.encoding, jobs, bar.update if bar else None)
-    finally:
-        if bar:
-            bar.close()
-    previous = history.previous(config.name, before_run=run_id)
-    seen = {r.sha256 for r in history.inputs(previous.id)} if previous else set()
-    pack, inputs, warnings = _assemble(config, date, extracted, seen)
-    outputs = _render_and_write(config, pack, theme, folder, key, inputs, started)
+        bar = progress_factory(len(sources)) if progress_factory else None
+        try:
+            extracted = extract_all(sources, config.encoding, jobs, bar.update if bar else None)
+        finally:
+            if bar:
+                bar.close()
+        pack, inputs, warnings = _assemble(config, date, extracted, seen)
+        outputs, paths = _render_and_write(config, pack, theme, folder, key, inputs, started)
+    except Exception as exc:
+        history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
+        raise
     outcome = "partial" if pack.failures else "ok"
     history.finish_run(run_id, outcome, inputs, outputs, time.perf_counter() - started,
                        f"{len(pack.entries)} briefs, {len(pack.failures)} left out")
-    return PackResult([Path(o.path) for o in outputs] + [folder / MANIFEST], pack.failures, warnings=warnings)
+    return PackResult(paths, pack.failures, warnings=warnings)
 
 
 def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: set[str]
@@ -271,7 +300,9 @@ def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: s
 
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
-                      inputs: list[InputRecord], started: float) -> list[OutputRecord]:
+                      inputs: list[InputRecord], started: float) -> tuple[list[OutputRecord], list[Path]]:
+    """Render and write the pack's files and manifest; their records (absolute paths, for the
+    history) and their paths as the pack file names them (to print)."""
     from pipeline.build import render_formats, side_renderer_for
     from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
     from pipeline.layout import layout_pack
@@ -291,11 +322,11 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     sweep_temp_files(folder, older_than_seconds=0)
     stem = output_stem(config, pack.date)
     files = [(output_path(folder, stem, FORMATS[fmt].extension), data[fmt]) for fmt in formats]
-    outputs = [OutputRecord(fmt, str(path), hashlib.sha256(content).hexdigest(), len(content))
+    outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
                for fmt, (path, content) in zip(formats, files)]
     manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started)
     atomic_write_all(files + [(folder / MANIFEST, manifest)])
-    return outputs
+    return outputs, [path for path, _ in files] + [folder / MANIFEST]
 
 
 def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord], outputs: list[OutputRecord],

@@ -23,10 +23,12 @@ wall time in a repeated hour (PEP 495), even when the instants are the same; ``<
 
 The pack date of a run is the local date of its fire time.
 
-The scheduler runs each pack at its fire times, one run per pack date. On start it catches up
-the latest missed fire time of each pack when that is within the grace window (never a burst of
-older ones). A run is skipped when History already holds a finished run for its pack date (cron
-or a person ran it) or when another process holds the pack's lock (it is doing the run).
+The scheduler runs each pack at each of its fire times, holding the pack's lock, so it never
+runs a pack at the same time as another process (a second scheduler, cron, a person): it waits
+for that run to finish first. Runs are safe to repeat: a pack already built for its date with
+the same inputs is a no-op that only sends what is still queued for e-mail. On start it catches
+up the latest missed fire time of each pack when that is within the grace window (never a burst
+of older ones).
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ from zoneinfo import ZoneInfo
 from pipeline.errors import BriefError
 from pipeline.locking import PackLock
 from pipeline.packconfig import PackConfig
-from pipeline.store import History
 
 ONE_DAY = timedelta(days=1)
 # Long enough for any satisfiable expression (29 February on a given weekday recurs within 28
@@ -275,10 +276,6 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _open_history(pack: PackConfig) -> History:
-    return History(pack.history_path)
-
-
 def _log_to_stderr(line: str) -> None:
     print(f"brief: schedule: {line}", file=sys.stderr, flush=True)
 
@@ -286,15 +283,13 @@ def _log_to_stderr(line: str) -> None:
 class Scheduler:
     """Runs packs at their fire times until asked to stop.
 
-    `run_pack(pack, pack_date)` does one run and returns its exit code; it is expected to
-    record the run in the pack's History, as `brief pack run` does. `history_for(pack)` returns
-    a History that the scheduler closes after each look-up. `clock` returns the aware time now.
+    `run_pack(pack, pack_date)` does one run, with the pack's lock already held, and returns its
+    exit code, as `brief pack run` does. `clock` returns the aware time now.
     """
 
     def __init__(self, packs: list[PackConfig], run_pack: Callable[[PackConfig, str], int],
                  clock: Callable[[], datetime] = _utc_now, sleep: Callable[[float], None] = time.sleep,
-                 grace: timedelta = timedelta(hours=6),
-                 history_for: Callable[[PackConfig], History] = _open_history,
+                 grace: timedelta = timedelta(hours=6), lock_wait: timedelta = timedelta(minutes=30),
                  log: Callable[[str], None] = _log_to_stderr) -> None:
         self.packs = list(packs)
         self.specs = {pack.name: _spec_of(pack) for pack in self.packs}
@@ -303,7 +298,7 @@ class Scheduler:
         self.clock = clock
         self.sleep = sleep
         self.grace = grace
-        self.history_for = history_for
+        self.lock_wait = lock_wait
         self.log = log
         self.stop_requested = False
 
@@ -382,31 +377,37 @@ class Scheduler:
     # -- one fire time ---------------------------------------------------------------------------
 
     def _attend(self, pack: PackConfig, fire: datetime, now: datetime) -> None:
-        """Run the pack for this fire time unless another process holds it, it is done or too old."""
+        """Run the pack for this fire time unless it is too old. A run is safe to repeat: a pack
+        already built for the date is a no-op that only sends what is still queued, and a change
+        since (a later fire time the same day) builds again."""
         pack_date = pack_date_of(fire)
         label = f"{pack.name} {pack_date}"
-        lock = PackLock(pack.lock_path, pack.name)
-        try:
-            if not lock.acquire(wait=False):
-                self.log(f"{label}: another process holds the lock {pack.lock_path} and is running it; skipped")
-                return
-            self._attend_locked(pack, fire, now, pack_date, label)
-        except BriefError as exc:      # no lock file or history: this fire time is lost, not the scheduler
-            self.log(f"{label}: skipped: {exc}")
-        finally:
-            lock.release()
-
-    def _attend_locked(self, pack: PackConfig, fire: datetime, now: datetime, pack_date: str, label: str) -> None:
-        # History is read only under the lock: a run by another process has then either finished
-        # (and is recorded) or not begun, and no two processes create a new history file at once.
-        if self._completed(pack, pack_date):
-            self.log(f"{label}: already completed; skipped")
-            return
         if now - fire > self.grace:
             self.log(f"{label}: missed the run due {fire:%Y-%m-%d %H:%M %Z}, more than "
                      f"{_describe(self.grace)} ago; skipped")
             return
-        self._run(pack, pack_date, label)
+        lock = PackLock(pack.lock_path, pack.name)
+        try:
+            if not self._acquire(lock, label):
+                return
+            self._run(pack, pack_date, label)
+        except BriefError as exc:      # no lock file: this fire time is lost, not the scheduler
+            self.log(f"{label}: skipped: {exc}")
+        finally:
+            lock.release()
+
+    def _acquire(self, lock: PackLock, label: str) -> bool:
+        """Wait for the pack's lock while another process runs the pack, up to `lock_wait`."""
+        if lock.acquire():
+            return True
+        self.log(f"{label}: another process is running this pack ({lock.path}); waiting for it")
+        deadline = self._now() + self.lock_wait
+        while not self.stop_requested and self._now() < deadline:
+            self.sleep(SLEEP_CHUNK)
+            if lock.acquire():
+                return True
+        self.log(f"{label}: the other run did not finish within {_describe(self.lock_wait)}; skipped")
+        return False
 
     def _run(self, pack: PackConfig, pack_date: str, label: str) -> None:
         started = self._now()
@@ -419,13 +420,6 @@ class Scheduler:
             return
         seconds = (self._now() - started).total_seconds()
         self.log(f"{label}: finished with exit code {code} in {seconds:.1f}s")
-
-    def _completed(self, pack: PackConfig, pack_date: str) -> bool:
-        history = self.history_for(pack)
-        try:
-            return history.completed_for_date(pack.name, pack_date) is not None
-        finally:
-            history.close()
 
 
 def _spec_of(pack: PackConfig) -> CronSpec:

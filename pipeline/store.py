@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     pack_date TEXT NOT NULL,
     message_id TEXT NOT NULL,
     eml TEXT NOT NULL,
+    run_key TEXT NOT NULL,
     recipient TEXT NOT NULL,
     kind TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -103,8 +104,13 @@ def _now() -> str:
 class History:
     """The run history of packs, in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
+        """The history in the file at `path`; with None, an empty one in memory (a dry run)."""
         self.path = path
+        if path is None:
+            self.db = sqlite3.connect(":memory:", isolation_level=None)
+            self.db.executescript(SCHEMA)
+            return
         for attempt in range(_OPEN_ATTEMPTS):
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,6 +146,10 @@ class History:
             "VALUES (?, ?, ?, ?, ?, ?)", (pack, pack_date, run_key, _now(), template_hash, theme_hash))
         return int(cursor.lastrowid)
 
+    def fail_run(self, run_id: int, seconds: float, detail: str) -> None:
+        self.db.execute("UPDATE runs SET outcome = 'failed', finished_at = ?, seconds = ?, detail = ? WHERE id = ?",
+                        (_now(), seconds, detail, run_id))
+
     def finish_run(self, run_id: int, outcome: str, inputs: list[InputRecord], outputs: list[OutputRecord],
                    seconds: float, detail: str = "") -> None:
         with self.db:
@@ -156,23 +166,26 @@ class History:
 
     def completed(self, pack: str, run_key: str) -> RunRecord | None:
         """The latest finished run with this key: the same pack, date and inputs."""
-        row = self.db.execute(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? AND run_key = ? AND outcome IN (?, ?) "
-            "ORDER BY id DESC LIMIT 1", (pack, run_key, *DONE)).fetchone()
-        return RunRecord(*row) if row else None
+        return self._latest_finished("pack = ? AND run_key = ?", (pack, run_key))
 
     def completed_for_date(self, pack: str, pack_date: str) -> RunRecord | None:
-        row = self.db.execute(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? AND pack_date = ? AND outcome IN (?, ?) "
-            "ORDER BY id DESC LIMIT 1", (pack, pack_date, *DONE)).fetchone()
+        return self._latest_finished("pack = ? AND pack_date = ?", (pack, pack_date))
+
+    def previous(self, pack: str, before_date: str) -> RunRecord | None:
+        """The latest finished run of the pack for an earlier date: what "new" is measured from."""
+        return self._latest_finished("pack = ? AND pack_date < ?", (pack, before_date))
+
+    def _latest_finished(self, where: str, values: tuple) -> RunRecord | None:
+        row = self.db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE {where} AND outcome IN (?, ?) "
+                              "ORDER BY pack_date DESC, id DESC LIMIT 1", (*values, *DONE)).fetchone()
         return RunRecord(*row) if row else None
 
-    def previous(self, pack: str, before_run: int | None = None) -> RunRecord | None:
-        """The latest finished run of the pack (before `before_run`, when given)."""
-        row = self.db.execute(
-            f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? AND outcome IN (?, ?) AND id < ? "
-            "ORDER BY id DESC LIMIT 1", (pack, *DONE, before_run if before_run is not None else 2**62)).fetchone()
-        return RunRecord(*row) if row else None
+    def seen_inputs(self, run: RunRecord | None) -> set[str]:
+        """The SHA-256 of every article a run held."""
+        if run is None:
+            return set()
+        return {sha for (sha,) in self.db.execute("SELECT sha256 FROM inputs WHERE run_id = ? AND sha256 IS NOT NULL",
+                                                   (run.id,))}
 
     def runs(self, pack: str) -> list[RunRecord]:
         rows = self.db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? ORDER BY id", (pack,)).fetchall()
@@ -192,47 +205,48 @@ class History:
     # -- outbox: one row per message and recipient -----------------------------------------------
 
     def outbox(self, pack: str, pack_date: str) -> list["OutboxRow"]:
-        rows = self.db.execute("SELECT message_id, eml, recipient, kind, status, reply, attempts FROM outbox "
+        rows = self.db.execute("SELECT message_id, eml, run_key, recipient, status, reply FROM outbox "
                                "WHERE pack = ? AND pack_date = ? ORDER BY rowid", (pack, pack_date)).fetchall()
         return [OutboxRow(*row) for row in rows]
 
-    def new_message(self, pack: str, pack_date: str, message_id: str, eml: str,
+    def new_message(self, pack: str, pack_date: str, message_id: str, eml: str, run_key: str,
                     recipients: list[tuple[str, str]]) -> None:
         """Queue a message for each recipient, replacing what was queued for the date."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM outbox WHERE pack = ? AND pack_date = ?", (pack, pack_date))
-            self.db.executemany(
-                "INSERT INTO outbox (pack, pack_date, message_id, eml, recipient, kind, status, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-                [(pack, pack_date, message_id, eml, address, kind, _now()) for address, kind in recipients])
+            self._queue(pack, pack_date, message_id, eml, run_key, recipients)
 
-    def change_recipients(self, pack: str, pack_date: str, message_id: str, eml: str,
+    def change_recipients(self, pack: str, pack_date: str, message_id: str, eml: str, run_key: str,
                           added: list[tuple[str, str]], dropped: list[str]) -> None:
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany("DELETE FROM outbox WHERE pack = ? AND pack_date = ? AND recipient = ?",
                                 [(pack, pack_date, address) for address in dropped])
-            self.db.executemany(
-                "INSERT INTO outbox (pack, pack_date, message_id, eml, recipient, kind, status, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
-                [(pack, pack_date, message_id, eml, address, kind, _now()) for address, kind in added])
+            self._queue(pack, pack_date, message_id, eml, run_key, added)
+
+    def _queue(self, pack: str, pack_date: str, message_id: str, eml: str, run_key: str,
+               recipients: list[tuple[str, str]]) -> None:
+        self.db.executemany(
+            "INSERT INTO outbox (pack, pack_date, message_id, eml, run_key, recipient, kind, status, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+            [(pack, pack_date, message_id, eml, run_key, address, kind, _now()) for address, kind in recipients])
 
     def mark(self, pack: str, pack_date: str, recipient: str, status: str, reply: str = "") -> None:
-        self.db.execute("UPDATE outbox SET status = ?, reply = ?, attempts = attempts + 1, updated_at = ? "
+        self.db.execute("UPDATE outbox SET status = ?, reply = ?, attempts = attempts + (? = 'sending'), "
+                        "updated_at = ? "
                         "WHERE pack = ? AND pack_date = ? AND recipient = ?",
-                        (status, reply, _now(), pack, pack_date, recipient))
+                        (status, reply, status, _now(), pack, pack_date, recipient))
 
 
 @dataclass(frozen=True)
 class OutboxRow:
     message_id: str
     eml: str
+    run_key: str         # the pack run the message was made from
     recipient: str
-    kind: str
     status: str          # pending, sending, sent, failed, unknown, written
     reply: str
-    attempts: int
 
 
 _RUN_COLUMNS = "id, pack, pack_date, run_key, started_at, finished_at, outcome, seconds"

@@ -412,16 +412,6 @@ def test_catch_up_outside_the_grace_window_is_logged_and_skipped(tmp_path):
     assert lines == ["Daily 2026-05-04: missed the run due 2026-05-04 07:00 UTC, more than 6h ago; skipped"]
 
 
-def test_catch_up_skips_a_date_already_completed(tmp_path):
-    pack = make_pack(tmp_path)
-    record_completed(pack, "2026-05-04", outcome="partial")
-    fake = FakeTime(utc(2026, 5, 4, 9, 0))
-    scheduler, runs, lines = make_scheduler([pack], fake)
-    scheduler.catch_up()
-    assert runs.calls == []
-    assert lines == ["Daily 2026-05-04: already completed; skipped"]
-
-
 def test_catch_up_runs_again_after_a_failed_run(tmp_path):
     pack = make_pack(tmp_path)
     record_completed(pack, "2026-05-04", outcome="failed")
@@ -443,28 +433,17 @@ def test_the_loop_runs_a_pack_at_its_fire_time(tmp_path):
                      "Daily 2026-05-04: finished with exit code 0 in 2.0s"]
 
 
-def test_the_loop_skips_a_pack_completed_by_someone_else(tmp_path):
-    pack = make_pack(tmp_path)
-    record_completed(pack, "2026-05-03")
-    record_completed(pack, "2026-05-04")             # a cron job or a person ran it already
-    fake = FakeTime(utc(2026, 5, 4, 6, 59, 58), stop_at=utc(2026, 5, 4, 7, 0, 5))
-    scheduler, runs, lines = make_scheduler([pack], fake)
-    assert scheduler.run_forever() == 0
-    assert runs.calls == []
-    assert lines == ["Daily 2026-05-03: already completed; skipped", "Daily 2026-05-04: already completed; skipped"]
-
-
 def test_a_run_that_raises_is_logged_and_the_loop_goes_on(tmp_path):
     pack = make_pack(tmp_path, schedule="* * * * *")
     fake = FakeTime(utc(2026, 5, 4, 6, 58, 30), stop_at=utc(2026, 5, 4, 7, 0, 30))
     scheduler, runs, lines = make_scheduler([pack], fake)
     runs.behaviours = [RuntimeError("disk full\nsecond line")]
     assert scheduler.run_forever() == 0
-    # Catch-up for 06:58 raises; 06:59 fails no more, and a finished date is not run again at 07:00.
-    assert [when for _, _, when in runs.calls] == [utc(2026, 5, 4, 6, 58, 30), utc(2026, 5, 4, 6, 59)]
+    # Catch-up for 06:58 raises; the loop goes on and runs at 06:59 and 07:00 (a run is safe to repeat).
+    assert [when for _, _, when in runs.calls] == [utc(2026, 5, 4, 6, 58, 30), utc(2026, 5, 4, 6, 59),
+                                                   utc(2026, 5, 4, 7, 0)]
     assert lines[0] == "Daily 2026-05-04: failed (RuntimeError: disk full second line) after 2.0s"
-    assert lines[1] == "Daily 2026-05-04: finished with exit code 0 in 2.0s"
-    assert lines[2:] == ["Daily 2026-05-04: already completed; skipped"]
+    assert lines[1:] == ["Daily 2026-05-04: finished with exit code 0 in 2.0s"] * 2
 
 
 def test_a_stop_request_finishes_the_current_run_then_returns_zero(tmp_path):
@@ -489,57 +468,57 @@ def test_a_stop_request_while_sleeping_returns_promptly(tmp_path):
     assert runs.calls == [] and fake.sleeps == [1.0]
 
 
-def test_the_history_is_read_under_the_pack_lock(tmp_path):
+def test_a_pack_runs_with_its_lock_held(tmp_path):
     pack = make_pack(tmp_path)
-    lock_free_when_read: list[bool] = []
-
-    def history_for(pack: PackConfig) -> History:
-        probe = PackLock(pack.lock_path, "probe")
-        lock_free_when_read.append(probe.acquire())
-        probe.release()
-        return History(pack.history_path)
-
+    lock_free_during_run: list[bool] = []
     fake = FakeTime(utc(2026, 5, 4, 7, 30))
     runs = Runs(fake)
-    Scheduler([pack], runs, clock=fake.clock, sleep=fake.sleep, history_for=history_for, log=[].append).catch_up()
-    assert lock_free_when_read == [False] and len(runs.calls) == 1
+
+    def probe() -> None:
+        other = PackLock(pack.lock_path, "probe")
+        lock_free_during_run.append(other.acquire())
+        other.release()
+
+    runs.behaviours = [probe]
+    Scheduler([pack], runs, clock=fake.clock, sleep=fake.sleep, log=[].append).catch_up()
+    assert lock_free_during_run == [False] and len(runs.calls) == 1
+    after = PackLock(pack.lock_path, "after")
+    assert after.acquire()                          # released after the run
+    after.release()
 
 
-def test_a_history_that_cannot_be_read_skips_the_fire_time_and_the_loop_goes_on(tmp_path):
-    pack = make_pack(tmp_path, schedule="* * * * *")
-    failures = [BriefError(str(pack.history_path), "cannot open the run history (database is locked)", "check it")]
-
-    def history_for(pack: PackConfig) -> History:
-        if failures:
-            raise failures.pop()
-        return History(pack.history_path)
-
-    fake = FakeTime(utc(2026, 5, 4, 6, 59, 30), stop_at=utc(2026, 5, 4, 7, 0, 30))
-    lines: list[str] = []
-    runs = Runs(fake)
-    scheduler = Scheduler([pack], runs, clock=fake.clock, sleep=fake.sleep, history_for=history_for, log=lines.append)
-    fake.scheduler = scheduler
-    assert scheduler.run_forever() == 0
-    assert lines[0] == (f"Daily 2026-05-04: skipped: {pack.history_path}: cannot open the run history "
-                        "(database is locked); check it")
-    assert [when for _, _, when in runs.calls] == [utc(2026, 5, 4, 7, 0)]
-    released = PackLock(pack.lock_path, "after")
-    assert released.acquire()                        # the lock was not left held
-    released.release()
-
-
-def test_a_pack_locked_by_another_process_is_skipped(tmp_path):
+def test_a_pack_locked_by_another_process_waits_and_then_runs(tmp_path):
     pack = make_pack(tmp_path)
     other = PackLock(pack.lock_path, "manual run")
+    assert other.acquire()
+    fake = FakeTime(utc(2026, 5, 4, 7, 30))
+    scheduler, runs, lines = make_scheduler([pack], fake)
+    original_sleep = fake.sleep
+
+    def sleep(seconds: float) -> None:              # the other run finishes after ten seconds
+        original_sleep(seconds)
+        if len(fake.sleeps) == 10:
+            other.release()
+
+    scheduler.sleep = sleep
+    scheduler.catch_up()
+    assert len(runs.calls) == 1 and runs.calls[0][2] == utc(2026, 5, 4, 7, 30, 10)
+    assert lines[0] == f"Daily 2026-05-04: another process is running this pack ({pack.lock_path}); waiting for it"
+
+
+def test_a_pack_locked_for_too_long_is_skipped(tmp_path):
+    pack = make_pack(tmp_path)
+    other = PackLock(pack.lock_path, "stuck run")
     assert other.acquire()
     try:
         fake = FakeTime(utc(2026, 5, 4, 7, 30))
         scheduler, runs, lines = make_scheduler([pack], fake)
+        scheduler.lock_wait = timedelta(seconds=30)
         scheduler.catch_up()
     finally:
         other.release()
     assert runs.calls == []
-    assert lines == [f"Daily 2026-05-04: another process holds the lock {pack.lock_path} and is running it; skipped"]
+    assert lines[-1] == "Daily 2026-05-04: the other run did not finish within 30s; skipped"
 
 
 def test_upcoming_lists_the_next_fire_times_of_each_pack(tmp_path):
@@ -595,17 +574,22 @@ SCHEDULER_PROCESS = textwrap.dedent("""
     fire = datetime.fromisoformat(fire)
 
     def run_pack(pack, pack_date):
-        with open(folder / "calls.txt", "a") as calls:
-            calls.write(f"{os.getpid()} {pack_date}\\n")
-        time.sleep(0.3)                      # the work takes a while; the other process tries meanwhile
+        # Like `brief pack run`: a pack already built for the date is a no-op.
         with History(pack.history_path) as history:
+            if history.completed_for_date(pack.name, pack_date) is not None:
+                return 0
+            started = time.monotonic()
+            time.sleep(0.3)                  # the work takes a while; the other process waits meanwhile
+            with open(folder / "builds.txt", "a") as builds:
+                builds.write(f"{os.getpid()} {pack_date} {started} {time.monotonic()}\\n")
             run = history.start_run(pack.name, pack_date, "key", "t", "t")
             history.finish_run(run, "ok", [], [], 0.3)
         return 0
 
     def sleep(seconds):
+        time.sleep(0.02)                     # real time passes too, so the other run can finish
         now[0] += timedelta(seconds=seconds)
-        if now[0] > fire + timedelta(seconds=20):
+        if now[0] > fire + timedelta(seconds=120):
             scheduler.request_stop()
 
     def log(line):
@@ -622,7 +606,7 @@ SCHEDULER_PROCESS = textwrap.dedent("""
 """)
 
 
-def test_two_scheduler_processes_run_a_pack_once_per_date(tmp_path):
+def test_two_scheduler_processes_build_a_pack_once_per_date(tmp_path):
     pack = make_pack(tmp_path)
     script = tmp_path / "scheduler_process.py"
     script.write_text(SCHEDULER_PROCESS, encoding="utf-8")
@@ -639,15 +623,13 @@ def test_two_scheduler_processes_run_a_pack_once_per_date(tmp_path):
     results = [process.communicate(timeout=60) for process in processes]
     assert [process.returncode for process in processes] == [0, 0], results
 
-    calls = (tmp_path / "calls.txt").read_text().splitlines()
-    assert len(calls) == 1 and calls[0].endswith(" 2026-05-04")
+    builds = (tmp_path / "builds.txt").read_text().splitlines()
+    assert len(builds) == 1 and builds[0].split()[1] == "2026-05-04"
     with History(pack.history_path) as history:
         assert [run.pack_date for run in history.runs("Daily")] == ["2026-05-04"]
     logs = [path.read_text() for path in sorted(tmp_path.glob("log-*.txt"))]
-    ran = [log for log in logs if "2026-05-04: finished with exit code 0" in log]
-    skipped = [log for log in logs if "2026-05-04: another process holds the lock" in log
-               or "2026-05-04: already completed; skipped" in log]
-    assert len(ran) == 1 and len(skipped) == 1, logs
+    # Both schedulers attended the fire time, one after the other: never at once.
+    assert all("2026-05-04: finished with exit code 0" in log for log in logs) and len(logs) == 2, logs
 
 
 @pytest.mark.parametrize("start, stop, expected", [

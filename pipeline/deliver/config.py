@@ -76,11 +76,11 @@ class EmailSettings:
     @property
     def recipients(self) -> list[tuple[str, str]]:
         """(address, kind) for every recipient, in order, each once."""
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, str]] = {}
         for kind, addresses in (("to", self.to), ("cc", self.cc), ("bcc", self.bcc)):
             for address in addresses:
-                seen.setdefault(address, kind)
-        return list(seen.items())
+                seen.setdefault(address.casefold(), (address, kind))  # A@x.org and a@x.org: one mailbox
+        return list(seen.values())
 
 
 def check_address(address: Any, fail: Callable[[str], BriefError]) -> str:
@@ -199,6 +199,8 @@ def smtp_settings(pack_table: dict[str, Any] | None = None, environ: dict[str, s
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("smtp", {})
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise BriefError(str(path), f"cannot read the user config ({exc})", "fix or remove the file") from None
+        if not isinstance(data, dict):
+            raise BriefError(str(path), "smtp must be a table ([smtp])", "fix the user config")
         settings = replace(settings, **smtp_table(data, lambda k, p: BriefError(str(path), f"smtp.{k}: {p}",
                                                                                 "fix the user config")))
     if pack_table:

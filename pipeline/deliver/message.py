@@ -39,9 +39,10 @@ def header_text(text: str, limit: int = SUBJECT_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
 
 
-def message_id(pack_name: str, pack_date: str, sender: str) -> str:
-    """Stable for a pack and date: a resent message is recognisably the same one."""
-    digest = hashlib.sha256(f"{pack_name}\0{pack_date}".encode("utf-8")).hexdigest()[:24]
+def message_id(pack_name: str, pack_date: str, sender: str, generation: str = "") -> str:
+    """Stable for a pack and date, so that a retried message is recognisably the same one; a
+    deliberate resend (`generation`) is a new message."""
+    digest = hashlib.sha256(f"{pack_name}\0{pack_date}\0{generation}".encode("utf-8")).hexdigest()[:24]
     domain = sender.rsplit("@", 1)[-1] or "brief.invalid"
     return f"<{digest}.{pack_date}@{domain}>"
 
@@ -71,14 +72,14 @@ def check_size(files: list[Path], limit_mb: float) -> None:
 
 
 def build_message(settings: EmailSettings, sender: str, pack: Pack, files: list[Path],
-                  now: dt.datetime | None = None) -> EmailMessage:
+                  now: dt.datetime | None = None, generation: str = "") -> EmailMessage:
     """The message of a pack: its executive summary as the body, its files attached."""
     from pipeline.layout import render_template
 
     check_size(files, settings.max_attachment_mb)
     body = render_template(EMAIL_TEMPLATE, pack=pack, files=[f.name for f in files])
     return compose(sender, settings.to, settings.cc, subject_of(settings, pack), body, files,
-                   message_id(pack.name, pack.date, sender), now)
+                   message_id(pack.name, pack.date, sender, generation), now)
 
 
 def build_files_message(sender: str, to: list[str], cc: list[str], subject: str | None, files: list[Path],
@@ -89,7 +90,8 @@ def build_files_message(sender: str, to: list[str], cc: list[str], subject: str 
     check_size(files, limit_mb)
     subject = header_text(subject or "Files: " + ", ".join(f.name for f in files))
     body = render_template(FILES_TEMPLATE, subject=subject, files=[f.name for f in files])
-    digest = hashlib.sha256("\0".join([subject, *to, *cc, *(f.name for f in files)]).encode()).hexdigest()[:24]
+    contents = [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
+    digest = hashlib.sha256("\0".join([subject, *to, *cc, *contents]).encode()).hexdigest()[:24]
     return compose(sender, to, cc, subject, body, files, f"<{digest}@{sender.rsplit('@', 1)[-1]}>", now)
 
 
@@ -104,7 +106,9 @@ def compose(sender: str, to: list[str] | tuple[str, ...], cc: list[str] | tuple[
     from pipeline.theme import load_theme
 
     document = parse_markdown(body_markdown, Meta(title=subject))
-    msg = EmailMessage(policy=email.policy.SMTP)
+    # Addresses outside ASCII go as UTF-8 (SMTPUTF8); an encoded word is not allowed in an address.
+    ascii_only = all(a.isascii() for a in (sender, *to, *cc))
+    msg = EmailMessage(policy=email.policy.SMTP if ascii_only else email.policy.SMTPUTF8)
     msg["From"] = sender
     if to:
         msg["To"] = ", ".join(to)

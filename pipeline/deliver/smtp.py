@@ -53,10 +53,17 @@ def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
     return context
 
 
+MAX_PAUSE = 300.0
+
+
 def deliver(message: bytes, sender: str, recipients: list[str], settings: SmtpSettings, retries: int = 3,
             backoff: float = 5.0, sleep: Callable[[float], None] = time.sleep,
-            log: Callable[[str], None] = lambda line: None) -> dict[str, Outcome]:
-    """Send `message` to `recipients` (the envelope: never read from the message's headers)."""
+            log: Callable[[str], None] = lambda line: None,
+            on_attempt: Callable[[dict[str, Outcome]], None] = lambda outcomes: None,
+            before_attempt: Callable[[list[str]], None] = lambda recipients: None) -> dict[str, Outcome]:
+    """Send `message` to `recipients` (the envelope: never read from the message's headers).
+    `before_attempt` and `on_attempt` hear who is tried and each attempt's outcomes as soon as
+    they are known, so that they can be recorded before the next pause or attempt."""
     password = settings.password()
     if settings.username and settings.security == "none":
         raise BriefError("smtp", "refusing to send a password without TLS",
@@ -67,20 +74,22 @@ def deliver(message: bytes, sender: str, recipients: list[str], settings: SmtpSe
     outcomes: dict[str, Outcome] = {}
     waiting = list(recipients)
     for attempt in range(1, retries + 1):
+        before_attempt(waiting)
         try:
-            outcomes.update(_one_attempt(message, sender, waiting, settings, password))
+            this = _one_attempt(message, sender, waiting, settings, password)
         except _Transient as exc:
-            outcomes.update({r: Outcome("pending", str(exc)) for r in waiting})
+            this = {r: Outcome("pending", str(exc)) for r in waiting}
         except _Permanent as exc:
-            outcomes.update({r: Outcome("failed", str(exc)) for r in waiting})
-            return outcomes
+            this = {r: Outcome("failed", str(exc)) for r in waiting}
+        outcomes.update(this)
+        on_attempt(this)
         waiting = [r for r in waiting if outcomes[r].status == "pending"]
         if not waiting:
             break
         log(f"attempt {attempt} of {retries}: {len(waiting)} recipient(s) refused for now "
             f"({outcomes[waiting[0]].reply})")
         if attempt < retries:
-            sleep(backoff * 2 ** (attempt - 1))
+            sleep(min(backoff * 2 ** (attempt - 1), MAX_PAUSE))
     return outcomes
 
 
@@ -102,6 +111,7 @@ def _one_attempt(message: bytes, sender: str, recipients: list[str], settings: S
     smtp = _connect(settings)
     handed_over = False
     accepted: list[str] = []
+    outcomes: dict[str, Outcome] = {}
     try:
         _greet(smtp, settings, password)
         options = []
@@ -112,7 +122,6 @@ def _one_attempt(message: bytes, sender: str, recipients: list[str], settings: S
             raise _Permanent(f"the sender {sender} is not ASCII and the server does not offer SMTPUTF8")
         code, reply = smtp.mail(sender, options)
         _check(code, reply, "MAIL FROM")
-        outcomes: dict[str, Outcome] = {}
         for recipient in recipients:
             if not recipient.isascii() and "SMTPUTF8" not in options:
                 outcomes[recipient] = Outcome("failed", "the address is not ASCII and the server does not offer "
@@ -147,8 +156,8 @@ def _one_attempt(message: bytes, sender: str, recipients: list[str], settings: S
         return outcomes
     except (OSError, smtplib.SMTPServerDisconnected, socket.timeout) as exc:
         if handed_over:
-            return {**{r: Outcome("unknown", f"connection lost after the message was handed over ({exc})")
-                       for r in accepted}}
+            lost = f"connection lost after the message was handed over ({exc or type(exc).__name__})"
+            return {**outcomes, **{r: Outcome("unknown", lost) for r in accepted}}
         raise _Transient(f"connection lost ({exc or type(exc).__name__})") from None
     finally:
         try:
@@ -175,6 +184,8 @@ def _greet(smtp: smtplib.SMTP, settings: SmtpSettings, password: str | None) -> 
         try:
             smtp.login(settings.username, password or "")
         except smtplib.SMTPAuthenticationError as exc:
+            if 400 <= exc.smtp_code < 500:
+                raise _Transient(f"login: {_reply(exc.smtp_code, exc.smtp_error)}") from None
             raise BriefError(f"{settings.host}:{settings.port}", f"login refused ({_reply(exc.smtp_code, exc.smtp_error)})",
                              "check smtp.username and the password") from None
 

@@ -481,3 +481,70 @@ def test_an_interrupt_while_the_server_answers_leaves_the_outcome_unknown(tmp_pa
     rerun = cli_pack(path)
     assert rerun.returncode == 1
     assert any("outcome unknown" in line for line in stderr_lines(rerun))
+
+
+def test_a_drop_after_data_with_a_refused_recipient_keeps_each_outcome(tmp_path, smtp_server):
+    handler = smtp_server.handler
+    handler.refuse = {"c@example.org"}
+    handler.drop_after_data = 1
+    path = write_pack(tmp_path, smtp_server, email_table={"to": ["a@example.org", "c@example.org"]})
+    result = cli_pack(path)
+    assert result.returncode == 1
+    stderr_lines(result)                             # one line each, no traceback
+    rows = outbox(path)
+    assert rows["a@example.org"][0] == "unknown"
+    assert rows["c@example.org"] == ("failed", "550 5.1.1 No such user")
+    handler.refuse = set()
+    cli_pack(path)
+    assert handler.received_by("a@example.org") == []     # never sent again on its own
+
+
+def test_a_pack_rebuilt_after_it_was_sent_is_not_sent_again_but_the_run_says_so(tmp_path, smtp_server):
+    path = write_pack(tmp_path, smtp_server)
+    assert run_pack(path).exit_code == 0
+    (tmp_path / "articles" / "01-port.txt").write_text("Port reopens\n\nThe port reopened.\n", encoding="utf-8")
+    again = run_pack(path)
+    assert again.paths and again.distribution.sent == []
+    assert any("--resend sends the new one" in note for note in again.distribution.notes)
+    assert len(smtp_server.handler.messages) == 1
+
+
+def test_a_pack_first_written_to_a_file_is_sent_when_the_mode_becomes_smtp(tmp_path, smtp_server):
+    path = write_pack(tmp_path, smtp_server, email_table={"mode": "file"})
+    assert run_pack(path).exit_code == 0 and smtp_server.handler.messages == []
+    path.write_text(path.read_text().replace('mode = "file"', 'mode = "smtp"'), encoding="utf-8")
+    sent = run_pack(path)
+    assert sent.distribution.sent == ["a@example.org"] and len(smtp_server.handler.messages) == 1
+
+
+def test_an_interrupt_in_the_pause_between_attempts_leaves_the_recipient_pending(tmp_path, smtp_server):
+    smtp_server.handler.fail_first = "MAIL"
+    path = write_pack(tmp_path, smtp_server)
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_pack(load_pack(path), date=DATE, jobs=1, sleep=interrupted)
+    assert outbox(path)["a@example.org"][0] == "pending"
+    assert run_pack(path).distribution.sent == ["a@example.org"]
+
+
+def test_a_dry_run_leaves_the_queued_message_alone(tmp_path, smtp_server):
+    smtp_server.handler.refuse = {"a@example.org"}
+    path = write_pack(tmp_path, smtp_server)
+    run_pack(path)
+    queued = next((tmp_path / "out").rglob("outbox/*.eml"))
+    before = queued.read_bytes()
+    dry = run_pack(path, dry_run=True)
+    assert dry.distribution.eml != queued and dry.distribution.eml.name.endswith(".dry-run.eml")
+    assert queued.read_bytes() == before
+    assert outbox(path)["a@example.org"][0] == "failed"
+
+
+def test_resend_is_a_new_message(tmp_path, smtp_server):
+    path = write_pack(tmp_path, smtp_server)
+    run_pack(path)
+    run_pack(path, resend=True)
+    first, second = (parse(m.content)["Message-ID"] for m in smtp_server.handler.messages)
+    assert first != second

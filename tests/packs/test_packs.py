@@ -36,8 +36,8 @@ def articles(tmp_path) -> list[Path]:
     return write_articles(tmp_path / "articles")
 
 
-def run_pack(path: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", "pack", "run", str(path), "--date", DATE, *args],
+def run_pack(path: Path, *args: str, date: str = DATE, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", "pack", "run", str(path), "--date", date, *args],
                           cwd=str(ROOT), capture_output=True, timeout=timeout)
 
 
@@ -73,20 +73,27 @@ def test_one_document_per_format_with_every_brief_in_order(tmp_path, articles):
 
 def test_second_run_is_a_no_op_and_a_changed_article_rebuilds_and_is_new(tmp_path, articles):
     path = pack_file(tmp_path)
-    assert run_pack(path).returncode == 0
-    second = run_pack(path)
+    assert run_pack(path, date="2026-03-03").returncode == 0
+    second = run_pack(path, date="2026-03-03")
     assert second.returncode == 0 and second.stdout == b""
     assert "up to date" in second.stderr.decode()
     articles[4].write_text("Flood wall finished\n\nThe flood wall in Hebden Bridge is finished.\n", encoding="utf-8")
+    # The next morning: only the changed article is new since the previous pack.
     third = run_pack(path)
     assert third.returncode == 0 and third.stdout
     docx_path = Path(third.stdout.decode().splitlines()[0])
     contents = [p.text for p in docx.Document(str(docx_path)).paragraphs if p.text.endswith("(new)")]
     assert contents == ["Flood wall finished (new)"]
+    # A rebuild of the same morning keeps the same markers: "new" is measured against yesterday.
+    articles[0].write_text("Port strike over\n\nDock workers are back at work.\n", encoding="utf-8")
+    fourth = run_pack(path)
+    contents = [p.text for p in docx.Document(str(Path(fourth.stdout.decode().splitlines()[0]))).paragraphs
+                if p.text.endswith("(new)")]
+    assert contents == ["Port strike over (new)", "Flood wall finished (new)"]
     with sqlite3.connect(tmp_path / "out" / "test-daily" / "history.sqlite") as db:
-        outcomes = db.execute("SELECT outcome FROM runs ORDER BY id").fetchall()
+        outcomes = db.execute("SELECT pack_date, outcome FROM runs ORDER BY id").fetchall()
         new = db.execute("SELECT source FROM inputs WHERE run_id = 2 AND is_new = 1").fetchall()
-    assert outcomes == [("ok",), ("ok",)]
+    assert outcomes == [("2026-03-03", "ok"), (DATE, "ok"), (DATE, "ok")]
     assert [Path(s).name for (s,) in new] == ["05-flood.txt"]
 
 
@@ -216,3 +223,70 @@ def test_schedule_refuses_a_pack_without_a_schedule(tmp_path):
                             capture_output=True, timeout=60)
     assert result.returncode == 1
     assert len(result.stderr.decode().splitlines()) == 1 and "schedule" in result.stderr.decode()
+
+
+def test_the_scheduler_builds_the_pack_at_each_fire_time(tmp_path, articles):
+    """The real run behind `brief schedule`: built at 07:00, built again at 13:00 after a change."""
+    from datetime import datetime, timedelta, timezone
+
+    from pipeline.cli import _scheduled_run
+    from pipeline.schedule import Scheduler
+    from pipeline.store import History
+
+    config = load_pack(pack_file(tmp_path, extra='schedule = "0 7,13 * * *"\n'))
+    now = [datetime(2026, 3, 4, 6, 59, 58, tzinfo=timezone.utc)]
+    lines: list[str] = []
+
+    def sleep(seconds: float) -> None:
+        before = now[0]
+        now[0] += timedelta(seconds=max(seconds, 1))
+        if before.hour < 12 <= now[0].hour:       # an editor changes an article before lunch
+            articles[1].write_text("Grid upgrade delayed\n\nThe grid upgrade is delayed.\n", encoding="utf-8")
+        if now[0] > datetime(2026, 3, 4, 13, 0, 30, tzinfo=timezone.utc):
+            scheduler.request_stop()
+
+    scheduler = Scheduler([config], _scheduled_run, clock=lambda: now[0], sleep=sleep, log=lines.append)
+    assert scheduler.run_forever() == 0
+    with History(config.history_path) as history:
+        runs = [(r.pack_date, r.outcome) for r in history.runs(config.name)]
+    assert runs == [("2026-03-04", "ok"), ("2026-03-04", "ok")], lines
+    assert [line for line in lines if "finished" in line] == [
+        line for line in lines if line.startswith("Test daily 2026-03-04: finished with exit code 0")]
+
+
+def test_the_same_article_named_twice_is_in_the_pack_once(tmp_path, articles):
+    path = pack_file(tmp_path)
+    text = path.read_text().replace(f'sources = ["{tmp_path / "articles"}/"]',
+                                    f'sources = ["{tmp_path / "articles"}/", "{articles[0]}"]')
+    path.write_text(text)
+    result = build_pack(load_pack(path), date=DATE, jobs=1)
+    manifest = json.loads(result.paths[-1].read_text())
+    assert len(manifest["inputs"]) == 12
+
+
+def test_a_dry_run_records_nothing(tmp_path, articles):
+    config = load_pack(pack_file(tmp_path))
+    result = build_pack(config, date=DATE, dry_run=True)
+    assert result.skipped and "would build 12 articles (12 new)" in result.message
+    assert not config.history_path.exists() and not config.lock_path.exists()
+
+
+def test_a_failed_build_is_recorded_as_failed(tmp_path, articles):
+    from pipeline.store import History
+
+    config = load_pack(pack_file(tmp_path))
+    (tmp_path / "out" / "test-daily").mkdir(parents=True)
+    (tmp_path / "out" / "test-daily" / DATE).write_text("a file where the folder goes")
+    with pytest.raises(BriefError):
+        build_pack(config, date=DATE, jobs=1)
+    with History(config.history_path) as history:
+        assert [r.outcome for r in history.runs(config.name)] == ["failed"]
+
+
+@pytest.mark.parametrize("line, words", [('timezone = "Europe"', "timezone: unknown time zone"),
+                                         ('encoding = "hex"', "encoding: 'hex' is not a text encoding")])
+def test_more_pack_file_mistakes(tmp_path, line, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(f'name = "x"\nsources = ["a"]\n{line}\n', encoding="utf-8")
+    with pytest.raises(BriefError, match=words):
+        load_pack(path)
