@@ -5,6 +5,7 @@ speech is left to the quotes section; a quoted term of a few words does not coun
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -21,8 +22,9 @@ _STOP = frozenset(
 MIN_WORDS = 6
 
 
-def _content_words(text: str) -> set[str]:
-    return {w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
+@functools.lru_cache(maxsize=1024)
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2)
 
 
 def _holds_speech(sentence: Sentence, speech: list[tuple[int, int]]) -> bool:

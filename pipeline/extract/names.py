@@ -98,11 +98,13 @@ def _trim_particles(run: list[Token]) -> list[Token]:
     return run
 
 
+@functools.lru_cache(maxsize=8192)
 def is_role_word(word: str) -> bool:
     low = word.lower()
     return low in ROLE_HEADS or low in ROLE_MODIFIERS or word in COUNTRY_FORMS
 
 
+@functools.lru_cache(maxsize=8192)
 def is_role_head(word: str) -> bool:
     if word in TITLE_ABBREVIATIONS:
         return True  # "Sen.", "Gov."
@@ -111,10 +113,12 @@ def is_role_head(word: str) -> bool:
     return low in ROLE_HEADS or ("-" in low and low.rsplit("-", 1)[1] in ROLE_HEADS)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_org_word(word: str) -> bool:
     return word in ORG_HEADS or word in ORG_ACRONYMS
 
 
+@functools.lru_cache(maxsize=8192)
 def is_acronym(word: str) -> bool:
     letters = word.replace(".", "")
     return len(letters) >= 2 and letters.isupper() and letters.isalpha()

@@ -8,6 +8,7 @@ in front of it, or an appositive beside it), then clustered: "Sir Keir", "Mr Sta
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -163,6 +164,11 @@ _INNER_STOP = frozenset("The A An And Of In On At For To By From Or But With As"
 def _plausible_name(words: list[str]) -> bool:
     """Could these capitalised words be a person's name? Not a country, city, organisation,
     institution or event, and no word that only starts sentences."""
+    return _plausible(tuple(words))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plausible(words: tuple[str, ...]) -> bool:
     if not 1 <= len(words) <= 4:
         return False
     for i, w in enumerate(words):
