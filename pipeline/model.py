@@ -106,8 +106,22 @@ class Commitment:
     evidence: str = field(metadata=_doc("Sentence it is taken from."))
 
 
+class _Serialised:
+    """JSON for a top-level model: its own serialisation, and validation on the way back."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: Any):
+        return _build(cls, data, "")
+
+
 @dataclass
-class Brief:
+class Brief(_Serialised):
     title: str = field(metadata=_doc("Headline of the article.", required_text=True))
     standfirst: str | None = None
     event_date: str | None = field(default=None, metadata=_doc("Date of the event (ISO 8601).", format="date"))
@@ -118,16 +132,6 @@ class Brief:
     organisations: list[Organisation] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     source: Source = field(default_factory=Source)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
-
-    @classmethod
-    def from_dict(cls, data: Any) -> "Brief":
-        return _build(cls, data, "")
 
     @classmethod
     def from_json(cls, text: str) -> "Brief":
@@ -154,7 +158,7 @@ class PackFailure:
 
 
 @dataclass
-class Pack:
+class Pack(_Serialised):
     """Several briefs in one document, for one pack date."""
 
     name: str = field(metadata=_doc("Name of the pack.", required_text=True))
@@ -164,16 +168,6 @@ class Pack:
     prepared_by: str | None = None
     entries: list[PackEntry] = field(default_factory=list)
     failures: list[PackFailure] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
-
-    @classmethod
-    def from_dict(cls, data: Any) -> "Pack":
-        return _build(cls, data, "")
 
 
 # --------------------------------------------------------------------------- validation
