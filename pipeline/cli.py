@@ -321,7 +321,7 @@ def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs
 
     config = load_pack(pack_file)
     result = build_pack(config, date=date, force=force, dry_run=dry_run, jobs=jobs,
-                        progress_factory=_progress_bar if sys.stderr.isatty() else None,
+                        progress_factory=_ProgressBar if sys.stderr.isatty() else None,
                         email=not no_email, resend=resend, log=lambda line: error(f"email: {line}"))
     _report_pack(result, click.echo)
     return result.exit_code
@@ -355,7 +355,7 @@ def _report_distribution(distribution) -> None:
         error(f"email: {address}: outcome unknown ({reply}); check the mailbox, then --resend if it never came")
 
 
-class _progress_bar:
+class _ProgressBar:
     """A bar on standard error while the articles are extracted."""
 
     def __init__(self, total: int) -> None:
