@@ -234,11 +234,18 @@ def _pickled_error(exc: BaseException) -> bytes:
         return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), detail))
 
 
-def write_outputs(folder: Path, stem: str, outputs: dict[str, bytes]) -> list[Path]:
+def write_outputs(folder: Path, stem: str, outputs: dict[str, bytes],
+                  kept_sources: list[tuple[str, bytes]] = ()) -> list[Path]:
+    """Write a brief's files, with the web pages it was read from (`kept_sources`: paths
+    relative to `folder`, and bytes) in the same all-or-nothing set."""
     ensure_folder(folder)
     sweep_temp_files(folder)
     paths = [output_path(folder, stem, FORMATS[fmt].extension) for fmt in outputs]
-    atomic_write_all(list(zip(paths, outputs.values())))
+    extra = []
+    for relative, data in kept_sources:
+        ensure_folder((folder / relative).parent)
+        extra.append((folder / relative, data))
+    atomic_write_all(list(zip(paths, outputs.values())) + extra)
     return paths
 
 

@@ -104,6 +104,20 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def _check_since(ctx, param, value: str) -> str:
+    if value == "all":
+        return value  # the default, without importing the web modules
+    from pipeline.readers.web import LAST_RUN, parse_since
+
+    try:
+        window = parse_since(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if window == LAST_RUN:
+        raise click.BadParameter('"last-run" is for packs, which keep a history; give a duration such as 24h')
+    return window
+
+
 encoding_option = click.option("--encoding", metavar="CODEC", callback=_check_encoding,
                                help="Read the input in this encoding (default: UTF-8, or by BOM).")
 
@@ -121,8 +135,16 @@ def _default_sources() -> list[str]:
 
 
 def _read(spec: str, encoding: str | None, warnings: list[str]):
-    from pipeline.readers import read_source
+    """One article: a file, standard input, or a web page (not a feed, which holds many)."""
+    from pipeline.readers import is_web_source, read_source
 
+    if is_web_source(spec):
+        from pipeline.readers import web
+
+        items = web.load(spec, warnings=warnings)
+        if len(items) != 1:
+            raise BriefError(spec, f"is a feed of {len(items)} articles", "use brief generate, which briefs each one")
+        return web.read(items[0], encoding, warnings)
     return read_source(spec, encoding=encoding, warnings=warnings)
 
 
@@ -149,35 +171,44 @@ def _prepare(formats: tuple[str, ...], theme: Path | None, output: Path):
 @output_option
 @encoding_option
 @theme_option
+@click.option("--since", "since", metavar="WINDOW", default="all", callback=_check_since,
+              help="For feeds: only items published within WINDOW (24h, 7d, ...). Default: all.")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, metavar="SECONDS",
+              help="Deadline for fetching each web page or feed.")
 @debug_option
 def generate(sources: tuple[str, ...], formats: tuple[str, ...], output: Path, encoding: str | None,
-             theme: Path | None) -> int:
+             theme: Path | None, since: str, timeout: float) -> int:
     """Write a brief of each SOURCE article.
 
-    SOURCE is a file, a folder (every .txt and .md in it), a glob, or - for standard input.
-    With no SOURCE, every article in seeds/ is used. Each brief is written as
-    OUTPUT/<title>.<format>, and each path is printed on its own line.
+    SOURCE is a file (.txt, .md, .html), a folder (every such file in it), a glob, - for
+    standard input, a web address (http:// or https://), or a feed: an address or file with
+    feed: before it, or a .rss, .atom or .xml file. With no SOURCE, every article in seeds/ is
+    used. Each brief is written as OUTPUT/<title>.<format>, and each path is printed on its own
+    line; a web page read is kept in OUTPUT/sources/.
     """
     from pipeline.build import side_renderer_for
 
     chosen, style = _prepare(formats, theme, output)
     side = side_renderer_for(chosen, style)
+    settings = (timeout, since)  # made into WebSettings only when a web source is met
     try:
-        return _generate(list(sources) or _default_sources(), chosen, output, encoding, style, side)
+        return _generate(list(sources) or _default_sources(), chosen, output, encoding, style, side, settings)
     finally:
         if side is not None:
             side.close()
 
 
-def _generate(specs: list[str], formats: list[str], output: Path, encoding: str | None, style, side) -> int:
-    from pipeline.build import render_brief, write_outputs
-    from pipeline.extract import extract
-    from pipeline.files import slugify
-    from pipeline.readers import expand_sources
+def _generate(specs: list[str], formats: list[str], output: Path, encoding: str | None, style, side,
+              web_settings=None) -> int:
+    from pipeline.readers import expand_sources, is_web_source
 
     owners: dict[str, str] = {}
+    done: set[str] = set()  # web articles briefed in this run, by address and feed item
     failed = 0
     for spec in specs:
+        if is_web_source(spec):
+            failed += _generate_web(spec, formats, output, encoding, style, side, owners, web_settings, done)
+            continue
         try:
             inputs = [str(source) for source in expand_sources([spec])]
         except BriefError as exc:
@@ -185,28 +216,76 @@ def _generate(specs: list[str], formats: list[str], output: Path, encoding: str 
             failed += 1
             continue
         for name in inputs:
-            warnings: list[str] = []
-            try:
-                article = _read(name, encoding, warnings)
-                brief = extract(article)
-                rendered = render_brief(brief, formats, style, side=side)
-                warnings.extend(rendered.warnings)
-                stem = _unique_stem(slugify(brief.title, brief.source.sha256), name, brief.source.sha256, owners)
-                paths = write_outputs(output, stem, rendered.outputs)
-            except Exception as exc:
-                if _Settings.debug:
-                    raise
-                _report_warnings(name, warnings)
-                if isinstance(exc, BriefError):
-                    error(str(exc) if exc.subject else f"{name}: {exc}")
-                else:
-                    error(f"{name}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
-                failed += 1
-                continue
-            _report_warnings(name, warnings)
-            for path in paths:
-                click.echo(str(path))
+            failed += not _generate_one(name, lambda warnings, name=name: _read(name, encoding, warnings),
+                                        formats, output, style, side, owners)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _generate_web(spec: str, formats: list[str], output: Path, encoding: str | None, style, side,
+                  owners: dict[str, str], settings, done: set[str]) -> int:
+    """Brief each article a web source stands for, once in a run (two feeds may list one
+    article); the number that failed."""
+    from pipeline.readers import web
+    from pipeline.readers.url import FetchLimits
+
+    timeout, since = settings
+    settings = web.WebSettings(FetchLimits(timeout=timeout), since)
+    warnings: list[str] = []
+    try:
+        items = web.load(spec, settings.limits, since=settings.since_time(), warnings=warnings)
+    except BriefError as exc:
+        if _Settings.debug:
+            raise
+        _report_warnings(spec, warnings)
+        error(str(exc))
+        return 1
+    _report_warnings(spec, warnings)
+    if not items:
+        warn(spec, "the feed has no items in the window; nothing to write")
+    failed = 0
+    for item in items:
+        keys = {item.name, *item.keys} | ({item.source.url} if item.source.url else set())
+        if keys & done:
+            continue
+        done.update(keys)
+        if item.error is not None:
+            error(f"{item.name}: {item.error}; try again later")
+            failed += 1
+            continue
+        kept = [(web.saved_name(item), item.data)]
+        failed += not _generate_one(item.name, lambda w, item=item: web.read(item, encoding, w),
+                                    formats, output, style, side, owners, kept)
+    return failed
+
+
+def _generate_one(name: str, read_article, formats: list[str], output: Path, style, side,
+                  owners: dict[str, str], kept_sources=()) -> bool:
+    """Read, extract, render and write one article; False (with the error shown) if it failed."""
+    from pipeline.build import render_brief, write_outputs
+    from pipeline.extract import extract
+    from pipeline.files import slugify
+
+    warnings: list[str] = []
+    try:
+        article = read_article(warnings)
+        brief = extract(article)
+        rendered = render_brief(brief, formats, style, side=side)
+        warnings.extend(rendered.warnings)
+        stem = _unique_stem(slugify(brief.title, brief.source.sha256), name, brief.source.sha256, owners)
+        paths = write_outputs(output, stem, rendered.outputs, kept_sources)
+    except Exception as exc:
+        if _Settings.debug:
+            raise
+        _report_warnings(name, warnings)
+        if isinstance(exc, BriefError):
+            error(str(exc) if exc.subject else f"{name}: {exc}")
+        else:
+            error(f"{name}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
+        return False
+    _report_warnings(name, warnings)
+    for path in paths:
+        click.echo(str(path))
+    return True
 
 
 def _unique_stem(stem: str, source: str, sha256: str, owners: dict[str, str]) -> str:

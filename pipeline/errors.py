@@ -6,6 +6,16 @@ Every failure a user can cause is a `BriefError` with three parts, printed on on
 
 from __future__ import annotations
 
+import re
+
+# Line breaks and other control characters, shown as escapes so a message stays on one line
+# whatever a file name or web address holds.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
+
 
 class BriefError(Exception):
     """A failure the user can act on: what it concerns, what went wrong, and what to do."""
@@ -18,4 +28,4 @@ class BriefError(Exception):
 
     def __str__(self) -> str:
         text = f"{self.subject}: {self.problem}" if self.subject else self.problem
-        return f"{text}; {self.hint}" if self.hint else text
+        return one_line(f"{text}; {self.hint}" if self.hint else text)

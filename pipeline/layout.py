@@ -70,7 +70,10 @@ def _long_date(value: str | None) -> str:
     """'2026-01-06' -> 'Tuesday 6 January 2026' (English, whatever the locale)."""
     if not value:
         return ""
-    day = dt.date.fromisoformat(value)
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value  # a hand-edited brief may hold any text here
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 

@@ -47,6 +47,10 @@ class Source:
     sha256: str = field(default="", metadata=_doc("SHA-256 of the input bytes.", pattern=_SHA256.pattern))
     publisher: str | None = field(default=None, metadata=_doc("Publisher named by the source."))
     published: str | None = field(default=None, metadata=_doc("Publication date (ISO 8601).", format="date"))
+    author: str | None = field(default=None, metadata=_doc("Author named by the source."))
+    feed: str | None = field(default=None, metadata=_doc("Feed the article was listed in."))
+    note: str | None = field(default=None, metadata=_doc("How the source was read, when not as usual "
+                                                             "(for example from a feed's summary)."))
 
 
 @dataclass

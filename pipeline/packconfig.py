@@ -7,6 +7,12 @@
     schedule = "0 7 * * 1-5"
     timezone = "Europe/London"
     classification = "OFFICIAL"
+    since = "last-run"           # feeds: items since the previous run ("24h", "7d", "all")
+
+    [fetch]                      # web sources: addresses and feeds
+    timeout = 30                 # seconds for each page or feed, whatever the server does
+    max_bytes = 10_000_000       # per page, after decompression
+    max_redirects = 5
 
     [cover]
     prepared_for = "The Foreign Secretary"
@@ -29,6 +35,7 @@ from pipeline.errors import BriefError
 
 if TYPE_CHECKING:
     from pipeline.deliver.config import EmailSettings, SmtpSettings
+    from pipeline.readers.web import WebSettings
 
 KNOWN_FORMATS = ("docx", "pdf", "md", "html", "json")
 DEFAULT_FORMATS = ("docx", "pdf")
@@ -51,7 +58,15 @@ class PackConfig:
     prepared_by: str | None = None
     email: "EmailSettings | None" = None
     smtp: dict[str, Any] = field(default_factory=dict)
+    since: str = "last-run"
+    fetch: dict[str, Any] = field(default_factory=dict)
     text: str = field(default="", repr=False, compare=False)
+
+    def web_settings(self) -> "WebSettings":
+        from pipeline.readers.url import FetchLimits
+        from pipeline.readers.web import WebSettings
+
+        return WebSettings(FetchLimits(**self.fetch), self.since)
 
     def smtp_settings(self) -> "SmtpSettings":
         from pipeline.deliver.config import smtp_settings
@@ -83,8 +98,11 @@ class PackConfig:
 
 
 _TOP = {"name", "sources", "formats", "output", "schedule", "timezone", "classification", "theme", "encoding",
-        "history", "cover", "email", "smtp"}
+        "history", "cover", "email", "smtp", "since", "fetch"}
 _COVER = {"prepared_for", "prepared_by"}
+# Key: (type, lowest, highest) of a [fetch] setting.
+_FETCH = {"timeout": ((int, float), 0.1, 3600), "max_bytes": (int, 1000, 1_000_000_000),
+          "max_redirects": (int, 0, 30), "allow_private": (bool, None, None), "user_agent": (str, None, None)}
 
 
 def load_pack(path: Path) -> PackConfig:
@@ -185,6 +203,7 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
             raise check.fail("encoding", f"{encoding!r} is not a text encoding", "use e.g. utf-8 or cp1252") from None
 
     email, smtp = _delivery(check, data, formats)
+    since, fetch = _web(check, data)
 
     def optional_path(key: str) -> Path | None:
         value = check.string(data, key)
@@ -195,8 +214,34 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
         output=optional_path("output") or Path("output/packs"), schedule=schedule, timezone=timezone,
         classification=check.string(data, "classification"), theme=optional_path("theme"), encoding=encoding,
         history=optional_path("history"), prepared_for=check.string(cover, "prepared_for", "cover"),
-        prepared_by=check.string(cover, "prepared_by", "cover"), email=email, smtp=smtp, text=text,
+        prepared_by=check.string(cover, "prepared_by", "cover"), email=email, smtp=smtp, since=since,
+        fetch=fetch, text=text,
     )
+
+
+def _web(check: _Checker, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    from pipeline.readers.web import parse_since
+
+    since = check.string(data, "since") or "last-run"
+    try:
+        since = parse_since(since)
+    except ValueError as exc:
+        raise check.fail("since", str(exc), 'e.g. since = "24h"') from None
+    fetch = data.get("fetch", {})
+    if not isinstance(fetch, dict):
+        raise check.fail("fetch", "must be a table ([fetch])", "see the README")
+    for key, value in fetch.items():
+        if key not in _FETCH:
+            raise check.fail(key, "unknown key", f"use one of: {', '.join(sorted(_FETCH))}", "fetch")
+        kind, low, high = _FETCH[key]
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+            raise check.fail(key, f"must be a {'number' if low is not None else 'true or false' if kind is bool else 'string'}, "
+                                  f"not {value!r}", "fix the value", "fetch")
+        if low is not None and not low <= value <= high:
+            raise check.fail(key, f"must be between {low:,} and {high:,}, not {value!r}", "fix the value", "fetch")
+        if kind is str and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise check.fail(key, "must be one line without control characters", "fix the value", "fetch")
+    return since, dict(fetch)
 
 
 def _delivery(check: _Checker, data: dict[str, Any], formats: list[str]):

@@ -24,6 +24,7 @@ from pipeline.errors import BriefError
 
 if TYPE_CHECKING:
     from pipeline.deliver.outbox import Distribution
+    from pipeline.readers.web import WebArticle
 from pipeline.model import Brief, Pack, PackEntry, PackFailure
 from pipeline.packconfig import PackConfig
 from pipeline.store import History, InputRecord, OutputRecord
@@ -41,6 +42,8 @@ class Source:
     data: bytes | None = None
     sha256: str | None = None
     error: str | None = None
+    web: "WebArticle | None" = None  # a page or feed item fetched from the web
+    warnings: list[str] = field(default_factory=list)  # from fetching it
 
 
 @dataclass
@@ -72,14 +75,22 @@ def pack_date_today(config: PackConfig, now: dt.datetime | None = None) -> str:
     return now.astimezone(config.zone).date().isoformat()
 
 
-def collect_sources(config: PackConfig) -> list[Source]:
+def collect_sources(config: PackConfig, history: History | None = None, date: str | None = None) -> list[Source]:
     """Every input the pack's sources name, in order, each read once. A source that names nothing
-    or cannot be read is an entry with an error: it goes to the appendix, not to a crash."""
+    or cannot be read is an entry with an error: it goes to the appendix, not to a crash.
+
+    Web sources are fetched here. A feed gives its items published since the window's start
+    and not in a pack of an earlier date (by the history); the same article listed twice (in
+    two feeds, or as a feed item and an address) is read once."""
     from pipeline.readers import MAX_INPUT_BYTES, expand_sources
+    from pipeline.readers import is_web_source
 
     sources: list[Source] = []
     seen: set[str] = set()
     for spec in config.sources:
+        if is_web_source(spec):
+            sources.extend(s for s in _web_sources(config, spec, history, date) if _first(s, seen))
+            continue
         try:
             names = [str(p) for p in expand_sources([spec])]
         except BriefError as exc:
@@ -92,6 +103,41 @@ def collect_sources(config: PackConfig) -> list[Source]:
             seen.add(real)
             sources.append(_read_source(name, MAX_INPUT_BYTES))
     return sources
+
+
+def _web_sources(config: PackConfig, spec: str, history: History | None, date: str | None) -> list[Source]:
+    from pipeline.readers import web
+
+    settings = config.web_settings()
+    last_run = None
+    earlier: set[str] = set()
+    if history is not None and date is not None:
+        previous = history.previous(config.name, before_date=date)
+        if previous is not None:
+            last_run = dt.datetime.fromisoformat(previous.started_at)
+        earlier = history.feed_items_before(config.name, date)
+    warnings: list[str] = []
+    try:
+        items = web.load(spec, settings.limits, since=settings.since_time(last_run=last_run), seen=earlier,
+                         warnings=warnings)
+    except BriefError as exc:
+        return [Source(spec, error=_reason(exc), warnings=warnings)]
+    if items:
+        items[0].warnings[:0] = warnings
+    return [Source(item.name, item.data, item.sha256, item.error, item, item.warnings) for item in items]
+
+
+def _first(source: Source, seen: set[str]) -> bool:
+    """True the first time an article is met; web articles are known by address and feed item."""
+    keys = {f"name:{source.name}"}
+    if source.web is not None:
+        keys.update(f"item:{key}" for key in source.web.keys)
+    if source.web is not None and source.web.source.url:
+        keys.add(f"name:{source.web.source.url}")
+    if keys & seen:
+        return False
+    seen.update(keys)
+    return True
 
 
 def _reason(exc: BriefError) -> str:
@@ -141,17 +187,21 @@ def run_key(config: PackConfig, date: str, sources: list[Source], templates: str
     return digest.hexdigest()
 
 
-def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str | None) -> Extracted:
+def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str | None,
+                 web_item: "WebArticle | None" = None, fetch_warnings: list[str] = ()) -> Extracted:
     """Read and extract one article; runs in a worker process, so everything it returns pickles."""
     if error is not None:
-        return Extracted(name, None, error=error)
+        return Extracted(name, None, error=error, warnings=list(fetch_warnings))
     from pipeline.extract import extract
-    from pipeline.readers import read_bytes
+    from pipeline.readers import read_bytes, web
 
-    warnings: list[str] = []
+    warnings: list[str] = list(fetch_warnings)
     sha = hashlib.sha256(data).hexdigest()
     try:
-        article = read_bytes(data, name, encoding=encoding, warnings=warnings)
+        if web_item is not None:
+            article = web.read(web_item, encoding, warnings)
+        else:
+            article = read_bytes(data, name, encoding=encoding, warnings=warnings)
         return Extracted(name, sha, extract(article), warnings=warnings)
     except BriefError as exc:
         return Extracted(name, sha, error=_reason(exc), warnings=warnings)
@@ -162,7 +212,7 @@ def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str
 def extract_all(sources: list[Source], encoding: str | None, jobs: int,
                 progress: Callable[[int], None] | None = None) -> list[Extracted]:
     """Extract every source, in parallel processes when `jobs` > 1; results in source order."""
-    args = [(s.name, s.data, s.error, encoding) for s in sources]
+    args = [(s.name, s.data, s.error, encoding, s.web, s.warnings) for s in sources]
     if jobs <= 1 or len(args) <= 1:
         results = []
         for a in args:
@@ -244,8 +294,10 @@ def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, d
 
 def _build_locked(config: PackConfig, date: str, theme: Theme, history: History, force: bool, dry_run: bool,
                   jobs: int, progress_factory) -> PackResult:
+    from pipeline.readers import web
+
     started = time.perf_counter()
-    sources = collect_sources(config)
+    sources = collect_sources(config, history, date)
     templates, theme_digest = template_hash(), theme_hash(config)
     key = run_key(config, date, sources, templates, theme_digest)
     done = history.completed(config.name, key)
@@ -273,13 +325,16 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
             if bar:
                 bar.close()
         pack, inputs, warnings = _assemble(config, date, extracted, seen)
-        outputs, paths = _render_and_write(config, pack, theme, folder, key, inputs, started)
+        kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
+        outputs, paths = _render_and_write(config, pack, theme, folder, key, inputs, started, kept)
     except Exception as exc:
         history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
         raise
     outcome = "partial" if pack.failures else "ok"
+    # A feed item that was read is not news tomorrow; one that failed is tried again.
+    read_items = [key for s, e in zip(sources, extracted) if s.web is not None and e.brief for key in s.web.keys]
     history.finish_run(run_id, outcome, inputs, outputs, time.perf_counter() - started,
-                       f"{len(pack.entries)} briefs, {len(pack.failures)} left out")
+                       f"{len(pack.entries)} briefs, {len(pack.failures)} left out", read_items)
     return PackResult(paths, pack.failures, warnings=warnings)
 
 
@@ -300,7 +355,8 @@ def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: s
 
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
-                      inputs: list[InputRecord], started: float) -> tuple[list[OutputRecord], list[Path]]:
+                      inputs: list[InputRecord], started: float, kept: list[tuple[str, bytes]] = (),
+                      ) -> tuple[list[OutputRecord], list[Path]]:
     """Render and write the pack's files and manifest; their records (absolute paths, for the
     history) and their paths as the pack file names them (to print)."""
     from pipeline.build import render_formats, side_renderer_for
@@ -325,7 +381,11 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
                for fmt, (path, content) in zip(formats, files)]
     manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started)
-    atomic_write_all(files + [(folder / MANIFEST, manifest)])
+    # The web pages read are kept beside the pack (each brief names its copy), in the same set.
+    if kept:
+        ensure_folder(folder / "sources")
+    copies = [(folder / relative, content) for relative, content in dict(kept).items()]
+    atomic_write_all(files + copies + [(folder / MANIFEST, manifest)])
     return outputs, [path for path, _ in files] + [folder / MANIFEST]
 
 

@@ -55,6 +55,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (pack, pack_date, recipient)
 );
+CREATE TABLE IF NOT EXISTS feed_items (
+    pack TEXT NOT NULL,
+    item TEXT NOT NULL,
+    pack_date TEXT NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    PRIMARY KEY (pack, item)
+);
 CREATE TABLE IF NOT EXISTS outputs (
     run_id INTEGER NOT NULL REFERENCES runs (id),
     format TEXT NOT NULL,
@@ -151,9 +158,14 @@ class History:
                         (_now(), seconds, detail, run_id))
 
     def finish_run(self, run_id: int, outcome: str, inputs: list[InputRecord], outputs: list[OutputRecord],
-                   seconds: float, detail: str = "") -> None:
+                   seconds: float, detail: str = "", feed_items: list[str] = ()) -> None:
+        """Record a finished run, with the keys (GUID or link) of the feed items it held; an
+        item keeps the date of the first pack it was in."""
         with self.db:
             self.db.execute("BEGIN")
+            pack, pack_date = self.db.execute("SELECT pack, pack_date FROM runs WHERE id = ?", (run_id,)).fetchone()
+            self.db.executemany("INSERT OR IGNORE INTO feed_items (pack, item, pack_date, run_id) VALUES (?, ?, ?, ?)",
+                                [(pack, key, pack_date, run_id) for key in feed_items])
             self.db.executemany(
                 "INSERT INTO inputs (run_id, position, source, sha256, title, status, error, is_new) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -186,6 +198,12 @@ class History:
             return set()
         return {sha for (sha,) in self.db.execute("SELECT sha256 FROM inputs WHERE run_id = ? AND sha256 IS NOT NULL",
                                                    (run.id,))}
+
+    def feed_items_before(self, pack: str, pack_date: str) -> set[str]:
+        """The feed items already in a pack of an earlier date: not news any more. Items first
+        in today's pack stay in it when it is built again."""
+        return {key for (key,) in self.db.execute("SELECT item FROM feed_items WHERE pack = ? AND pack_date < ?",
+                                                   (pack, pack_date))}
 
     def runs(self, pack: str) -> list[RunRecord]:
         rows = self.db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? ORDER BY id", (pack,)).fetchall()

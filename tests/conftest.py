@@ -83,3 +83,24 @@ def sample_document() -> Document:
         ],
     )
 
+
+
+WEB_FIXTURES = ROOT / "tests" / "readers" / "web_fixtures"
+
+
+@pytest.fixture()
+def web_server():
+    """A real HTTP server on 127.0.0.1 serving the saved pages and feeds of web_fixtures/:
+    /NAME.html, /news/item-N.html and /feed-*.xml (as application/rss+xml or atom+xml)."""
+    from tests.web_server import Route, WebServer
+
+    server = WebServer()
+    for page in WEB_FIXTURES.glob("*.html"):
+        server.routes["/" + page.name] = Route(body=page.read_bytes())
+        if page.name.startswith("news-item-"):
+            server.routes["/news/" + page.name[len("news-"):]] = Route(body=page.read_bytes())
+    for feed in WEB_FIXTURES.glob("feed-*.xml"):
+        kind = "application/atom+xml" if "atom" in feed.name else "application/rss+xml"
+        server.routes["/" + feed.name] = Route(body=feed.read_bytes(), content_type=kind + "; charset=utf-8")
+    yield server
+    server.close()

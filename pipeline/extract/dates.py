@@ -25,6 +25,10 @@ _PATTERNS = [
 _RELATIVE = re.compile(r"\b(?P<lead>on|last|this|next|since|from|until|by)\s+(?P<weekday>Monday|Tuesday|"
                        r"Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _FUTURE = re.compile(r"\b(?:will|would|shall|is to|are to|is due|are due|plans? to|expected to|next)\b")
+# A weekday right after a verb in the past ("announced on Tuesday", "met on Monday") is in the
+# past, whatever else the sentence says will happen.
+_PAST_BEFORE = re.compile(r"\b(?:\w+ed|said|met|told|spoke|held|made|gave|took|went|came|saw|wrote|left|began|won|"
+                          r"lost|sent|struck|agreed|unveiled|signed)\s*,?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,9 @@ def _nearest_year(published: dt.date, month: int, day: int) -> dt.date | None:
 def _relative(m: re.Match[str], text: str, published: dt.date) -> dt.date:
     target = WEEKDAYS[m.group("weekday").lower()]
     lead = m.group("lead").lower()
-    future = lead == "next" or (lead in ("on", "this", "by", "until") and _FUTURE.search(text) is not None)
+    past_verb = _PAST_BEFORE.search(text[max(0, m.start() - 40):m.start()]) is not None
+    future = lead == "next" or (lead in ("on", "this", "by", "until") and not past_verb
+                                and _FUTURE.search(text) is not None)
     if future:
         delta = (target - published.weekday()) % 7 or 7
         return published + dt.timedelta(days=delta)

@@ -26,6 +26,7 @@ from typing import BinaryIO, Callable
 from pipeline.errors import BriefError
 from pipeline.model import Article, Source
 from pipeline.readers.decode import MAX_INPUT_BYTES, decode, describe_size, normalise
+from pipeline.readers.html import decode_html, read_html, read_summary
 from pipeline.readers.markdown import read_markdown
 from pipeline.readers.text import read_text
 from pipeline.text import replace_illegal
@@ -37,6 +38,8 @@ Reader = Callable[[str, Source, list[str]], Article]
 READERS: dict[str, Reader] = {
     "text": read_text,
     "markdown": read_markdown,
+    "html": read_html,
+    "feed-summary": read_summary,
 }
 
 # Extension (lower case, with the dot; "" for none) to format. Unknown extensions read as text.
@@ -46,32 +49,56 @@ EXTENSION_FORMATS: dict[str, str] = {
     ".text": "text",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
 }
 
 # Other names accepted for a format given explicitly.
-FORMAT_ALIASES: dict[str, str] = {"txt": "text", "md": "markdown"}
+FORMAT_ALIASES: dict[str, str] = {"txt": "text", "md": "markdown", "htm": "html"}
 
 # What a folder given on the command line contributes.
-FOLDER_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".markdown")
+FOLDER_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm")
 
 _GLOB_CHARACTERS = set("*?[")
 
-__all__ = ["EXTENSION_FORMATS", "FOLDER_EXTENSIONS", "MAX_INPUT_BYTES", "READERS", "STDIN", "expand_sources",
-           "format_for", "read_bytes", "read_path", "read_source"]
+# Web sources: told apart by their spelling alone, so that reading local files never imports
+# the web modules.
+FEED_PREFIX = "feed:"
+FEED_EXTENSIONS: tuple[str, ...] = (".rss", ".atom", ".xml", ".rdf")
+
+
+def is_web_source(spec: str) -> bool:
+    """True for an http(s) address, a `feed:` source, or a file with a feed's extension."""
+    lowered = spec[:8].lower()
+    return (lowered.startswith(("http://", "https://", FEED_PREFIX))
+            or (PurePath(spec).suffix.lower() in FEED_EXTENSIONS and os.path.isfile(spec)))
+
+__all__ = ["EXTENSION_FORMATS", "FEED_EXTENSIONS", "FEED_PREFIX", "FOLDER_EXTENSIONS", "MAX_INPUT_BYTES", "READERS",
+           "STDIN", "expand_sources", "format_for", "is_web_source", "read_bytes", "read_path", "read_source"]
 
 
 # --------------------------------------------------------------------------- reading
 
 
 def read_bytes(data: bytes, name: str, fmt: str | None = None, encoding: str | None = None,
-               warnings: list[str] | None = None, *, max_bytes: int = MAX_INPUT_BYTES) -> Article:
+               warnings: list[str] | None = None, *, max_bytes: int = MAX_INPUT_BYTES,
+               charset: str | None = None, source: Source | None = None) -> Article:
     """The article in `data`. `name` is used in messages and as Source.path ("-" for stdin);
-    the format comes from `fmt`, or else from the extension of `name`."""
+    the format comes from `fmt`, or else from the extension of `name`. `charset` is what a web
+    server said the encoding is; `source` is what is already known of where the bytes came from."""
     warnings = [] if warnings is None else warnings
-    reader = READERS[_resolve_format(name, fmt, warnings)]
-    text = normalise(decode(data, name, encoding, warnings, max_bytes), warnings)
-    # The name is shown in documents: it must be as safe as article text.
-    source = Source(path=replace_illegal(name)[0], sha256=hashlib.sha256(data).hexdigest())
+    resolved = _resolve_format(name, fmt, warnings)
+    reader = READERS[resolved]
+    if resolved in ("html", "feed-summary"):
+        decoded = decode_html(data, name, encoding, warnings, max_bytes, charset)
+    else:
+        decoded = decode(data, name, encoding, warnings, max_bytes)
+    text = normalise(decoded, warnings)
+    if source is None:
+        # The name is shown in documents: it must be as safe as article text.
+        source = Source(path=replace_illegal(name)[0])
+    source.sha256 = hashlib.sha256(data).hexdigest()
     return reader(text, source, warnings)
 
 

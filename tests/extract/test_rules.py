@@ -232,6 +232,14 @@ def test_weekday_needs_a_publication_date():
     assert brief_of(text, published="2026-01-08").event_date == "2026-01-06"
 
 
+def test_a_weekday_after_a_past_verb_is_past_even_beside_a_future():
+    text = ("Funding\n\nThe funding, announced on Tuesday by the ministry, will be spread over four years.\n")
+    assert brief_of(text, published="2026-03-10").event_date == "2026-03-10"  # a Tuesday: that day
+    assert brief_of(text, published="2026-03-12").event_date == "2026-03-10"
+    future = "Talks\n\nThe ministers will meet in Oslo on Tuesday to sign the accord.\n"
+    assert brief_of(future, published="2026-03-12").event_date == "2026-03-17"
+
+
 def test_day_and_month_take_the_year_of_publication():
     text = "Meeting\n\nThe ministers met in Oslo on 6 Jan.\n"
     assert brief_of(text).event_date is None

@@ -94,3 +94,32 @@ def article_strings(article) -> list[str]:
     strings += [s for s in (article.standfirst, article.source.path, article.source.url) if s is not None]
     strings += [block.text for block in article.blocks]
     return strings
+
+
+# Section E of the catalogue: HTML and XML inputs, byte for byte.
+E01 = (b'<?xml version="1.0"?>\n<!DOCTYPE html [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n'
+       b'  <!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
+       b'  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">\n]>\n'
+       b'<html><head><title>&xxe; Title</title><meta http-equiv="refresh" content="0;url=http://169.254.169.254/"><base href="http://evil.example/">'
+       b'<style>body{background:url(http://evil.example/t.png)}</style></head>\n<body><h1>Headline &lol3;</h1>\n'
+       b'<script>document.write("<p>injected</p>")</script><noscript><p>noscript text</p></noscript>\n'
+       b'<p>Real text &amp; more. <iframe src="http://evil.example"></iframe></p><svg><script>alert(1)</script></svg>\n'
+       b'<p hidden>hidden text</p><p style="display:none">also hidden</p>\n</body></html>\n')
+E02 = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n' +
+       b"".join(b' <!ENTITY lol%d "%s">\n' % (i, (b"&lol%s;" % (b"" if i == 1 else str(i - 1).encode())) * 10)
+                for i in range(1, 10)) +
+       b']>\n<rss version="2.0"><channel><title>&lol9;</title></channel></rss>\n')
+E03 = (b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n'
+       b'<rss version="2.0"><channel><title>Feed &xxe;</title><item><title>Item\n   with folded\n   title</title>'
+       b'<link>javascript:alert(1)</link><description>&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;</description>'
+       b'<pubDate>31 Feb 2024 25:61:00 +9999</pubDate><guid>dup</guid></item>'
+       b'<item><title>Second</title><guid>dup</guid></item></channel></rss>\n')
+E04 = b"<html><body><p>Unclosed <b>bold <i>italic</p><table><tr><td>cell</table></div></span><p>after &amp &lt &copy</body>"
+E05 = b"<div>" * 100000 + b"deep" + b"</div>" * 100000
+WEB_HOSTILE: dict[str, bytes] = {
+    "E01-html-script-xxe.html": E01,
+    "E02-billion-laughs.xml": E02,
+    "E03-rss-xxe-and-script.xml": E03,
+    "E04-malformed-html.html": E04,
+    "E05-deep-nesting.html": E05,
+}

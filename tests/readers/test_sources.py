@@ -29,13 +29,14 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_registry_is_data():
-    assert set(READERS) == {"text", "markdown"}
+    assert set(READERS) == {"text", "markdown", "html", "feed-summary"}
     assert set(EXTENSION_FORMATS.values()) <= set(READERS)
 
 
 @pytest.mark.parametrize("name, fmt", [("a.txt", "text"), ("a.text", "text"), ("README", "text"),
                                        ("a.md", "markdown"), ("A.MARKDOWN", "markdown"),
-                                       ("a.html", "text"), ("-", "text")])
+                                       ("a.html", "html"), ("a.HTM", "html"), ("a.doc", "text"),
+                                       ("-", "text")])
 def test_format_from_extension(name, fmt):
     assert format_for(name) == fmt
 
@@ -59,9 +60,9 @@ def test_unknown_format_is_an_error():
 
 def test_unknown_extension_is_read_as_text_with_a_warning():
     warnings: list[str] = []
-    article = read_bytes(b"Title\n\nBody.", "a.html", warnings=warnings)
+    article = read_bytes(b"Title\n\nBody.", "a.rtf", warnings=warnings)
     assert article.title == "Title"
-    assert warnings == ["unrecognised extension '.html'; read as plain text"]
+    assert warnings == ["unrecognised extension '.rtf'; read as plain text"]
 
 
 # --------------------------------------------------------------------------- read_path
