@@ -10,9 +10,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.blocks import Document, Meta, Paragraph, Span
+from pipeline.blocks import Contents, Document, Meta, Paragraph, Span
 from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
-from pipeline.layout import layout_brief
+from pipeline.layout import Furniture, layout_brief
 from pipeline.model import Brief
 from pipeline.render import FORMATS, RenderJob, render
 from pipeline.text import replace_illegal
@@ -31,28 +31,40 @@ class Rendered:
 
 
 def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path = TEMPLATES_DIR,
-                 side: "SideRenderer | None" = None) -> Rendered:
-    markdown, document = layout_brief(brief, theme.language, folder=templates)
+                 side: "SideRenderer | None" = None, classification: str | None = None) -> Rendered:
+    """`classification` marks every page; None leaves the theme's default."""
+    markdown, document = layout_brief(brief, theme.language, folder=templates,
+                                      furniture=Furniture.from_theme(theme, classification))
     job = RenderJob(document=document, markdown=markdown, theme=theme, brief=brief)
     return Rendered(render_formats(formats, job, side), job.warnings)
 
 
 def render_formats(formats: list[str], job: RenderJob, side: "SideRenderer | None" = None) -> dict[str, bytes]:
-    """Each format's bytes, in the order asked; the side renderer's format rendered beside."""
+    """Each format's bytes, in the order asked; the side renderer's format rendered beside.
+
+    A document with a table of contents has its DOCX made after its PDF, so the DOCX's
+    contents can show the PDF's page numbers before Word or LibreOffice lays it out."""
+    after_pdf = {"docx"} if ("docx" in formats and SIDE_FORMAT in formats
+                             and any(isinstance(b, Contents) for b in job.document.blocks)) else set()
     if side is None or side.format not in formats or not side.submit(job):
-        return {fmt: render(fmt, job) for fmt in formats}
+        ordered = [SIDE_FORMAT] + [f for f in formats if f != SIDE_FORMAT] if after_pdf else formats
+        here = {fmt: render(fmt, job) for fmt in ordered}
+        return {fmt: here[fmt] for fmt in formats}
     try:
-        here = {fmt: render(fmt, job) for fmt in formats if fmt != side.format}
+        here = {fmt: render(fmt, job) for fmt in formats if fmt != side.format and fmt not in after_pdf}
     except BaseException:
         side.discard_result()  # so that the next job gets its own answer
         raise
     result = side.result()
     if result is None:  # the side process is gone: render here instead
-        result = render(side.format, job), []
-    data, warnings = result
+        result = render(side.format, job), [], job.page_facts
+    data, warnings, facts = result
     here[side.format] = data
+    job.page_facts = facts
     for warning in warnings:
         job.warn(warning)
+    for fmt in after_pdf:
+        here[fmt] = render(fmt, job)
     return {fmt: here[fmt] for fmt in formats}
 
 
@@ -126,7 +138,7 @@ class SideRenderer:
         self._pending = True
         return True
 
-    def result(self) -> tuple[bytes, list[str]] | None:
+    def result(self) -> tuple[bytes, list[str], dict | None] | None:
         """The rendered bytes and warnings of the job sent; None when the side process died, or
         the exception it raised, with its traceback as a note."""
         self._pending = False
@@ -191,7 +203,8 @@ def _serve(fmt: str, theme: Theme, job_read: int, result_write: int) -> None:
     while (message := _receive(job_read)) is not None:
         try:
             job = pickle.loads(message)
-            reply = pickle.dumps(("ok", (render(fmt, job), job.warnings), ""), protocol=pickle.HIGHEST_PROTOCOL)
+            data = render(fmt, job)
+            reply = pickle.dumps(("ok", (data, job.warnings, job.page_facts), ""), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # everything goes back to the parent, which decides
             reply = _pickled_error(exc)
         _send(result_write, reply)

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
         if _Settings.debug:
             raise
         error(str(exc))
-        code = EXIT_FAILED
+        code = getattr(exc, "exit_code", EXIT_FAILED)  # a template error is a usage error: 2
     except Exception as exc:  # a bug: say so in one line, unless asked for the traceback
         if _Settings.debug:
             raise
@@ -91,6 +91,41 @@ formats_option = click.option("-f", "--format", "formats", multiple=True, type=c
 output_option = click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"),
                              show_default=True, help="Folder for the output files.")
 theme_option = click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), help="Theme file (TOML).")
+
+
+def _check_classification(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from pipeline.theme import MARKING_MAX, is_marking_text
+
+    if value is not None and not is_marking_text(value):
+        raise click.BadParameter(f"must be one line of at most {MARKING_MAX} printable characters")
+    return value
+
+
+def _check_reference_docx(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is None:
+        return None
+    try:
+        with value.open("rb") as handle:
+            head = handle.read(2)
+    except IsADirectoryError:
+        raise click.BadParameter(f"{str(value)!r} is a folder, not a .docx file") from None
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {str(value)!r} ({exc.strerror or exc})") from None
+    if head != b"PK":
+        raise click.BadParameter(f"{str(value)!r} is not a .docx file (not a zip archive)")
+    return value.resolve()
+
+
+template_dir_option = click.option(
+    "--template-dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
+    help="Folder of templates that replace the built-ins of the same names (see `brief templates`).")
+classification_option = click.option(
+    "--classification", metavar="TEXT", callback=_check_classification,
+    help="Security classification marked on every page (default: the theme's).")
+reference_docx_option = click.option(
+    "--reference-docx", type=click.Path(path_type=Path, dir_okay=True), metavar="FILE",
+    callback=_check_reference_docx,
+    help="A .docx whose styles, page set-up, headers and footers the DOCX is built on.")
 
 
 def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -153,14 +188,18 @@ def _report_warnings(subject: str, warnings: list[str]) -> None:
         warn(subject, message)
 
 
-def _prepare(formats: tuple[str, ...], theme: Path | None, output: Path):
+def _prepare(formats: tuple[str, ...], theme: Path | None, output: Path, reference_docx: Path | None = None):
     """What every input of a run shares, checked once before the first input is read."""
+    import dataclasses
+
     from pipeline.files import ensure_folder
     from pipeline.render import document_timestamp
     from pipeline.theme import load_theme
 
     document_timestamp()
     style = load_theme(theme)
+    if reference_docx is not None:
+        style = dataclasses.replace(style, reference_docx=str(Path(reference_docx).resolve()))
     ensure_folder(output)
     return list(dict.fromkeys(formats)) or list(DEFAULT_FORMATS), style
 
@@ -171,13 +210,17 @@ def _prepare(formats: tuple[str, ...], theme: Path | None, output: Path):
 @output_option
 @encoding_option
 @theme_option
+@template_dir_option
+@classification_option
+@reference_docx_option
 @click.option("--since", "since", metavar="WINDOW", default="all", callback=_check_since,
               help="For feeds: only items published within WINDOW (24h, 7d, ...). Default: all.")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, metavar="SECONDS",
               help="Deadline for fetching each web page or feed.")
 @debug_option
 def generate(sources: tuple[str, ...], formats: tuple[str, ...], output: Path, encoding: str | None,
-             theme: Path | None, since: str, timeout: float) -> int:
+             theme: Path | None, template_dir: Path | None, classification: str | None,
+             reference_docx: Path | None, since: str, timeout: float) -> int:
     """Write a brief of each SOURCE article.
 
     SOURCE is a file (.txt, .md, .html), a folder (every such file in it), a glob, - for
@@ -188,17 +231,45 @@ def generate(sources: tuple[str, ...], formats: tuple[str, ...], output: Path, e
     """
     from pipeline.build import side_renderer_for
 
-    chosen, style = _prepare(formats, theme, output)
+    chosen, style = _prepare(formats, theme, output, reference_docx)
+    _check_templates(template_dir)
     side = side_renderer_for(chosen, style)
+    look = _Look(style, side, template_dir, classification)
     settings = (timeout, since)  # made into WebSettings only when a web source is met
     try:
-        return _generate(list(sources) or _default_sources(), chosen, output, encoding, style, side, settings)
+        return _generate(list(sources) or _default_sources(), chosen, output, encoding, look, settings)
     finally:
         if side is not None:
             side.close()
 
 
-def _generate(specs: list[str], formats: list[str], output: Path, encoding: str | None, style, side,
+def _check_templates(folder: Path | None) -> None:
+    """A syntax error in the user's templates (or the built-ins they include) is reported once,
+    before any input is read. The built-in templates alone are tested with brief itself."""
+    if folder is None:
+        return
+    from pipeline.layout import BRIEF_TEMPLATE
+    from pipeline.templates import used_templates
+
+    used_templates([BRIEF_TEMPLATE], folder)
+
+
+class _Look:
+    """How every brief of a run is rendered: the theme, the side renderer, the templates folder
+    and the classification."""
+
+    def __init__(self, theme, side, templates: Path | None = None, classification: str | None = None) -> None:
+        self.theme, self.side, self.templates, self.classification = theme, side, templates, classification
+
+    def render(self, brief, formats: list[str]):
+        from pipeline.build import render_brief
+        from pipeline.theme import TEMPLATES_DIR
+
+        return render_brief(brief, formats, self.theme, self.templates or TEMPLATES_DIR, side=self.side,
+                            classification=self.classification)
+
+
+def _generate(specs: list[str], formats: list[str], output: Path, encoding: str | None, look: _Look,
               web_settings=None) -> int:
     from pipeline.readers import expand_sources, is_web_source
 
@@ -207,7 +278,7 @@ def _generate(specs: list[str], formats: list[str], output: Path, encoding: str 
     failed = 0
     for spec in specs:
         if is_web_source(spec):
-            failed += _generate_web(spec, formats, output, encoding, style, side, owners, web_settings, done)
+            failed += _generate_web(spec, formats, output, encoding, look, owners, web_settings, done)
             continue
         try:
             inputs = [str(source) for source in expand_sources([spec])]
@@ -217,11 +288,11 @@ def _generate(specs: list[str], formats: list[str], output: Path, encoding: str 
             continue
         for name in inputs:
             failed += not _generate_one(name, lambda warnings, name=name: _read(name, encoding, warnings),
-                                        formats, output, style, side, owners)
+                                        formats, output, look, owners)
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _generate_web(spec: str, formats: list[str], output: Path, encoding: str | None, style, side,
+def _generate_web(spec: str, formats: list[str], output: Path, encoding: str | None, look: _Look,
                   owners: dict[str, str], settings, done: set[str]) -> int:
     """Brief each article a web source stands for, once in a run (two feeds may list one
     article); the number that failed."""
@@ -254,22 +325,24 @@ def _generate_web(spec: str, formats: list[str], output: Path, encoding: str | N
             continue
         kept = [(web.saved_name(item), item.data)]
         failed += not _generate_one(item.name, lambda w, item=item: web.read(item, encoding, w),
-                                    formats, output, style, side, owners, kept)
+                                    formats, output, look, owners, kept)
     return failed
 
 
-def _generate_one(name: str, read_article, formats: list[str], output: Path, style, side,
+def _generate_one(name: str, read_article, formats: list[str], output: Path, look: _Look,
                   owners: dict[str, str], kept_sources=()) -> bool:
-    """Read, extract, render and write one article; False (with the error shown) if it failed."""
-    from pipeline.build import render_brief, write_outputs
+    """Read, extract, render and write one article; False (with the error shown) if it failed.
+    A template error stops the run: every other article would meet it too."""
+    from pipeline.build import write_outputs
     from pipeline.extract import extract
     from pipeline.files import slugify
+    from pipeline.templates import TemplateError
 
     warnings: list[str] = []
     try:
         article = read_article(warnings)
         brief = extract(article)
-        rendered = render_brief(brief, formats, style, side=side)
+        rendered = look.render(brief, formats)
         warnings.extend(rendered.warnings)
         stem = _unique_stem(slugify(brief.title, brief.source.sha256), name, brief.source.sha256, owners)
         paths = write_outputs(output, stem, rendered.outputs, kept_sources)
@@ -277,6 +350,8 @@ def _generate_one(name: str, read_article, formats: list[str], output: Path, sty
         if _Settings.debug:
             raise
         _report_warnings(name, warnings)
+        if isinstance(exc, TemplateError):
+            raise
         if isinstance(exc, BriefError):
             error(str(exc) if exc.subject else f"{name}: {exc}")
         else:
@@ -327,10 +402,14 @@ def extract(source: str, encoding: str | None, explain: bool) -> int:
 @formats_option
 @output_option
 @theme_option
+@template_dir_option
+@classification_option
+@reference_docx_option
 @debug_option
-def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path | None) -> int:
+def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path | None,
+           template_dir: Path | None, classification: str | None, reference_docx: Path | None) -> int:
     """Render a brief from its JSON (as `brief extract` prints it, possibly edited by hand)."""
-    from pipeline.build import render_brief, sanitise_brief, write_outputs
+    from pipeline.build import sanitise_brief, write_outputs
     from pipeline.files import slugify
     from pipeline.model import Brief, ModelError
 
@@ -347,11 +426,11 @@ def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path
     except ModelError as exc:
         raise BriefError(str(brief_file), f"{exc.where}: {exc.problem}",
                          "fix the file (`brief schema` prints the expected shape)") from None
-    chosen, style = _prepare(formats, theme, output)
+    chosen, style = _prepare(formats, theme, output, reference_docx)
     brief, replaced = sanitise_brief(brief)
     if replaced:
         warn(str(brief_file), f"replaced {replaced} characters that documents cannot hold with U+FFFD")
-    rendered = render_brief(brief, chosen, style)
+    rendered = _Look(style, None, template_dir, classification).render(brief, chosen)
     _report_warnings(str(brief_file), rendered.warnings)
     for path in write_outputs(output, slugify(brief.title, brief.source.sha256), rendered.outputs):
         click.echo(str(path))
@@ -386,9 +465,10 @@ def _valid_date(ctx: click.Context, param: click.Parameter, value: str | None) -
               help="Articles extracted at once (default: the number of processors).")
 @click.option("--no-email", is_flag=True, help="Do not send the pack, even if the pack file says to.")
 @click.option("--resend", is_flag=True, help="Send the pack again, to every recipient, as a new message.")
+@template_dir_option
 @debug_option
 def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs: int | None, no_email: bool,
-             resend: bool) -> int:
+             resend: bool, template_dir: Path | None) -> int:
     """Build the pack PACK.toml for one date: one document per format, recorded in the history,
     then e-mailed to the pack's list when it has one.
 
@@ -399,6 +479,10 @@ def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs
     from pipeline.packs import build_pack
 
     config = load_pack(pack_file)
+    if template_dir is not None:  # the command line wins over the pack file's `templates`
+        import dataclasses
+
+        config = dataclasses.replace(config, templates=template_dir)
     result = build_pack(config, date=date, force=force, dry_run=dry_run, jobs=jobs,
                         progress_factory=_ProgressBar if sys.stderr.isatty() else None,
                         email=not no_email, resend=resend, log=lambda line: error(f"email: {line}"))
@@ -530,6 +614,72 @@ def send(files: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], bcc:
         else:
             error(f"email: {address}: {outcome.status} ({outcome.reply})")
     return EXIT_OK if all(o.status == "sent" for o in outcomes.values()) else EXIT_FAILED
+
+
+@cli.group()
+def templates() -> None:
+    """The templates documents are made from: list them, print one, or copy them to edit.
+
+    A folder given with --template-dir (or `templates =` in a pack file) replaces the built-in
+    templates of the same names; every other name, includes too, comes from the built-ins.
+    """
+
+
+_templates_folder_option = click.option(
+    "--template-dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
+    help="A user templates folder, searched before the built-ins.")
+
+
+@templates.command("list")
+@_templates_folder_option
+@debug_option
+def templates_list(template_dir: Path | None) -> int:
+    """Print each template's name, where it comes from (built-in, or the file in DIR) and what it is for."""
+    from pipeline.templates import available
+
+    rows = [(info.name, "built-in" if info.builtin else str(info.path), info.description)
+            for info in available(template_dir)]
+    name_width = max(len(name) for name, _, _ in rows)
+    origin_width = max(len(origin) for _, origin, _ in rows)
+    for name, origin, description in rows:
+        click.echo(f"{name:<{name_width}}  {origin:<{origin_width}}  {description}".rstrip())
+    return EXIT_OK
+
+
+@templates.command("show")
+@click.argument("name")
+@_templates_folder_option
+@debug_option
+def templates_show(name: str, template_dir: Path | None) -> int:
+    """Print the source of template NAME (DIR's version when it has one)."""
+    from pipeline.templates import find
+
+    path = find(name, template_dir)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BriefError(str(path), f"cannot read ({exc.strerror or exc})", "check the file") from None
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+@templates.command("init")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite files already in DIR.")
+@debug_option
+def templates_init(folder: Path, force: bool) -> int:
+    """Copy the built-in templates, and the default theme as DIR/themes/default.toml, into DIR
+    to edit; then use --template-dir DIR (and --theme DIR/themes/default.toml).
+
+    Prints each path written. Refuses to overwrite a file unless --force.
+    """
+    from pipeline.templates import init_folder
+
+    for path in init_folder(folder, force=force):
+        click.echo(str(path))
+    return EXIT_OK
 
 
 @cli.command()

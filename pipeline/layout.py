@@ -11,6 +11,7 @@ unless it is `MarkdownSafe`, so `*`, `#`, `[`, `<` or `&` in an article print li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -19,16 +20,42 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markdown_it.tree import SyntaxTreeNode
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, PageBreak,
-                             Paragraph, Rule, Span, Table, is_safe_link)
+from dataclasses import dataclass
+
+from pipeline.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
+                             PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
 from pipeline.commonmark import parser
-from pipeline.errors import BriefError
+from pipeline import templates
 from pipeline.model import Brief, Pack
 from pipeline.text import clean_line
-from pipeline.theme import TEMPLATES_DIR
+from pipeline.theme import TEMPLATES_DIR, Theme
 
 BRIEF_TEMPLATE = "brief.md.j2"
 PACK_TEMPLATE = "pack.md.j2"
+# What templates write for the two things Markdown has no words for: a table of contents, and
+# the theme's logo. Nothing else of either kind is taken from Markdown.
+CONTENTS_FENCE = "contents"
+LOGO_ADDRESS = "brief:logo"
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What templates and renderers put around the content: the marking, the organisation and
+    its logo, and whether a single brief has a cover page."""
+
+    classification: str = ""
+    caveat: str = ""
+    organisation: str = ""
+    logo: bool = False
+    logo_alt: str = ""
+    cover: bool = False
+
+    @classmethod
+    def from_theme(cls, theme: Theme, classification: str | None = None) -> "Furniture":
+        """The theme's choices; a classification given for this document wins over its default."""
+        return cls(classification=classification if classification is not None else theme.classification,
+                   caveat=theme.caveat, organisation=theme.organisation, logo=bool(theme.logo),
+                   logo_alt=theme.logo_text, cover=theme.brief_cover)
 
 
 class MarkdownSafe(str):
@@ -105,9 +132,19 @@ def _basename(path: str | None) -> str:
     return re.split(r"[/\\]", path or "")[-1]
 
 
-def template_environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
+def template_environment(folder: Path | None = TEMPLATES_DIR) -> jinja2.Environment:
+    """The sandboxed environment templates run in. `folder` is searched first, then the
+    built-in templates: a template there replaces the built-in of its name, includes too.
+
+    One environment per folder for the whole process: it keeps its compiled templates (50 ms
+    each to compile), and recompiles one whose file has changed."""
+    return _environment(None if folder is None or Path(folder) == TEMPLATES_DIR else Path(folder))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folder: Path | None) -> jinja2.Environment:
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(folder)),
+        loader=templates.loader(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=_finalize,
@@ -119,24 +156,37 @@ def template_environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["link"] = _link
     env.filters["basename"] = _basename
     env.globals["h"] = _heading_marks
+    env.globals["contents"] = _contents
     return env
 
 
-def render_markdown(brief: Brief, template: str = BRIEF_TEMPLATE, folder: Path = TEMPLATES_DIR) -> str:
-    return render_template(template, folder, brief=brief)
+def _contents() -> MarkdownSafe:
+    """A table of contents here: the level-2 headings that follow, with page numbers."""
+    return MarkdownSafe(f"```{CONTENTS_FENCE}\n```")
 
 
-def render_template(template: str, folder: Path = TEMPLATES_DIR, **context: Any) -> str:
+def render_markdown(brief: Brief, template: str = BRIEF_TEMPLATE, folder: Path = TEMPLATES_DIR,
+                    furniture: Furniture = Furniture()) -> str:
+    return render_template(template, folder, brief=brief, furniture=furniture)
+
+
+def render_template(template: str, folder: Path | None = TEMPLATES_DIR, **context: Any) -> str:
+    """Render a template (the user's in `folder` if it has one, else the built-in). Any error
+    in it, a typo'd field, a refused attribute or a failing expression, is a
+    `templates.TemplateError` naming the file used and its line."""
     env = template_environment(folder)
     try:
-        text = env.get_template(template).render(**context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BriefError(f"template {exc.name or template} line {exc.lineno}", exc.message or "syntax error",
-                         "fix the template") from None
-    except jinja2.TemplateNotFound as exc:
-        raise BriefError(f"template {exc.name}", "not found", f"templates are read from {folder}") from None
-    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as exc:
-        raise BriefError(f"template {template}", str(exc), "fix the template") from None
+        loaded = env.get_template(template)
+    except jinja2.TemplateNotFound:
+        folders = " or ".join(str(f) for f in templates.search_path(folder))
+        raise templates.TemplateError(f"template {template}", f"not found in {folders}",
+                                      "check the name, or restore the templates folder") from None
+    except Exception as exc:
+        raise templates.template_error(exc, env, template) from exc
+    try:
+        text = loaded.render(**context)
+    except Exception as exc:
+        raise templates.template_error(exc, env, loaded.filename or template) from exc
     return _tidy(text)
 
 
@@ -145,16 +195,21 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def brief_meta(brief: Brief, language: str) -> Meta:
+def brief_meta(brief: Brief, language: str, furniture: Furniture = Furniture()) -> Meta:
     keywords = [p.name for p in brief.people] + list(brief.locations) + [o.name for o in brief.organisations]
     return Meta(title=clean_line(brief.title), subject=clean_line(brief.standfirst or "Briefing note"),
-                keywords=list(dict.fromkeys(clean_line(k) for k in keywords if k))[:12], language=language)
+                keywords=list(dict.fromkeys(clean_line(k) for k in keywords if k))[:12], language=language,
+                author=clean_line(furniture.organisation), classification=clean_line(furniture.classification),
+                caveat=clean_line(furniture.caveat))
 
 
-def pack_meta(pack: Pack, language: str) -> Meta:
+def pack_meta(pack: Pack, language: str, furniture: Furniture = Furniture()) -> Meta:
     names = [p.name for e in pack.entries for p in e.brief.people]
     return Meta(title=clean_line(f"{pack.name}: {_long_date(pack.date)}"), subject="Briefing pack",
-                keywords=list(dict.fromkeys(clean_line(n) for n in names if n))[:12], language=language)
+                keywords=list(dict.fromkeys(clean_line(n) for n in names if n))[:12], language=language,
+                author=clean_line(furniture.organisation),
+                classification=clean_line(pack.classification or furniture.classification),
+                caveat=clean_line(furniture.caveat))
 
 
 def people_index(pack: Pack) -> list[dict[str, Any]]:
@@ -171,17 +226,21 @@ def people_index(pack: Pack) -> list[dict[str, Any]]:
 
 
 def layout_pack(pack: Pack, language: str = "en-GB", template: str = PACK_TEMPLATE,
-                folder: Path = TEMPLATES_DIR) -> tuple[str, Document]:
+                folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture()) -> tuple[str, Document]:
     """The pack's Markdown and the document parsed from it."""
-    markdown = _tidy(render_template(template, folder, pack=pack, people_index=people_index(pack)))
-    return markdown, parse_markdown(markdown, pack_meta(pack, language))
+    meta = pack_meta(pack, language, furniture)
+    furniture = Furniture(meta.classification, meta.caveat, furniture.organisation, furniture.logo,
+                          furniture.logo_alt, True)
+    markdown = _tidy(render_template(template, folder, pack=pack, people_index=people_index(pack),
+                                     furniture=furniture))
+    return markdown, parse_markdown(markdown, meta)
 
 
 def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TEMPLATE,
-                 folder: Path = TEMPLATES_DIR) -> tuple[str, Document]:
+                 folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture()) -> tuple[str, Document]:
     """The brief's Markdown and the document parsed from it."""
-    markdown = render_markdown(brief, template, folder)
-    return markdown, parse_markdown(markdown, brief_meta(brief, language))
+    markdown = render_markdown(brief, template, folder, furniture)
+    return markdown, parse_markdown(markdown, brief_meta(brief, language, furniture))
 
 
 # --------------------------------------------------------------------------- Markdown to blocks
@@ -207,13 +266,16 @@ def _block(node: SyntaxTreeNode) -> Block | None:
     if kind == "heading":
         return Heading(int(node.tag[1:]), _inline_of(node))
     if kind == "paragraph":
-        return Paragraph(_inline_of(node))
+        logo = _logo_of(node)
+        return logo if logo is not None else Paragraph(_inline_of(node))
     if kind in ("bullet_list", "ordered_list"):
         items = [_blocks(item.children) for item in node.children]
         start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
         return ListBlock(ordered=kind == "ordered_list", items=items, start=start)
     if kind == "blockquote":
         return _quote(_blocks(node.children))
+    if kind == "fence" and node.info.strip() == CONTENTS_FENCE:
+        return Contents()
     if kind in ("fence", "code_block"):
         return CodeBlock(node.content.rstrip("\n"))
     if kind == "hr":
@@ -221,6 +283,16 @@ def _block(node: SyntaxTreeNode) -> Block | None:
         return PageBreak() if node.markup.startswith("_") else Rule()
     if kind == "table":
         return _table(node)
+    return None
+
+
+def _logo_of(node: SyntaxTreeNode) -> Image | None:
+    """The theme's logo, when a paragraph is that image and nothing else."""
+    inline = node.children[0] if len(node.children) == 1 and node.children[0].type == "inline" else None
+    parts = [c for c in inline.children if not (c.type == "text" and not c.content.strip())] if inline else []
+    if len(parts) == 1 and parts[0].type == "image" and parts[0].attrs.get("src") == LOGO_ADDRESS:
+        alt = "".join(c.content for c in parts[0].children if c.type == "text") or parts[0].content
+        return Image(LOGO, clean_line(alt))
     return None
 
 

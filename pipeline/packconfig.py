@@ -7,6 +7,7 @@
     schedule = "0 7 * * 1-5"
     timezone = "Europe/London"
     classification = "OFFICIAL"
+    templates = "house-templates/"  # replaces the built-in templates of the same names
     since = "last-run"           # feeds: items since the previous run ("24h", "7d", "all")
 
     [fetch]                      # web sources: addresses and feeds
@@ -52,6 +53,7 @@ class PackConfig:
     timezone: str = "UTC"
     classification: str | None = None
     theme: Path | None = None
+    templates: Path | None = None  # a folder of templates that replace the built-ins of their names
     encoding: str | None = None
     history: Path | None = None
     prepared_for: str | None = None
@@ -97,8 +99,8 @@ class PackConfig:
         return zoneinfo.ZoneInfo(self.timezone)
 
 
-_TOP = {"name", "sources", "formats", "output", "schedule", "timezone", "classification", "theme", "encoding",
-        "history", "cover", "email", "smtp", "since", "fetch"}
+_TOP = {"name", "sources", "formats", "output", "schedule", "timezone", "classification", "theme", "templates",
+        "encoding", "history", "cover", "email", "smtp", "since", "fetch"}
 _COVER = {"prepared_for", "prepared_by"}
 # Key: (type, lowest, highest) of a [fetch] setting.
 _FETCH = {"timeout": ((int, float), 0.1, 3600), "max_bytes": (int, 1000, 1_000_000_000),
@@ -209,10 +211,22 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
         value = check.string(data, key)
         return Path(value) if value else None
 
+    templates = optional_path("templates")
+    if templates is not None and not templates.is_dir():
+        raise check.fail("templates", f"{str(templates)!r} is not a folder",
+                         "give a folder of templates (`brief templates init DIR` makes one)")
+    classification = check.string(data, "classification")
+    if classification is not None:
+        from pipeline.theme import MARKING_MAX, is_marking_text
+
+        if not is_marking_text(classification):
+            raise check.fail("classification", f"must be one line of at most {MARKING_MAX} printable characters",
+                             "fix the value")
+
     return PackConfig(
         path=path, name=name, sources=tuple(sources), formats=tuple(dict.fromkeys(formats)),
         output=optional_path("output") or Path("output/packs"), schedule=schedule, timezone=timezone,
-        classification=check.string(data, "classification"), theme=optional_path("theme"), encoding=encoding,
+        classification=classification, theme=optional_path("theme"), templates=templates, encoding=encoding,
         history=optional_path("history"), prepared_for=check.string(cover, "prepared_for", "cover"),
         prepared_by=check.string(cover, "prepared_by", "cover"), email=email, smtp=smtp, since=since,
         fetch=fetch, text=text,

@@ -30,7 +30,7 @@ from pipeline.packconfig import PackConfig
 from pipeline.store import History, InputRecord, OutputRecord
 from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme, load_theme
 
-PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2")
+PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2")
 MANIFEST = "manifest.json"
 
 
@@ -157,15 +157,13 @@ def _read_source(name: str, limit: int) -> Source:
     return Source(name, data, hashlib.sha256(data).hexdigest())
 
 
-def template_hash(folder: Path = TEMPLATES_DIR) -> str:
-    digest = hashlib.sha256()
-    for name in PACK_TEMPLATES:
-        try:
-            digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
-        except OSError as exc:
-            raise BriefError(str(folder / name), f"cannot read the template ({exc.strerror})",
-                             "reinstall brief or restore the templates folder") from None
-    return digest.hexdigest()
+def template_hash(folder: Path | None = None) -> str:
+    """A digest of the templates a pack is rendered with, as the run will use them: the user's
+    folder's version of each where it has one, includes followed (a syntax error shows here,
+    before any article is read)."""
+    from pipeline.templates import templates_digest
+
+    return templates_digest(PACK_TEMPLATES, folder)
 
 
 def theme_hash(config: PackConfig) -> str:
@@ -297,8 +295,9 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     from pipeline.readers import web
 
     started = time.perf_counter()
+    templates = template_hash(config.templates)  # a broken template shows before any fetch
     sources = collect_sources(config, history, date)
-    templates, theme_digest = template_hash(), theme_hash(config)
+    theme_digest = theme_hash(config)
     key = run_key(config, date, sources, templates, theme_digest)
     done = history.completed(config.name, key)
     folder = pack_folder(config, date)
@@ -364,7 +363,10 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     from pipeline.layout import layout_pack
     from pipeline.render import FORMATS, RenderJob
 
-    markdown, document = layout_pack(pack, theme.language)
+    from pipeline.layout import Furniture
+
+    markdown, document = layout_pack(pack, theme.language, folder=config.templates or TEMPLATES_DIR,
+                                     furniture=Furniture.from_theme(theme))
     job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
     formats = list(config.formats)
     side = side_renderer_for(formats, theme)

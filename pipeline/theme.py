@@ -39,8 +39,35 @@ class Theme:
     heading1_size_pt: float = 14
     heading2_size_pt: float = 12
     line_spacing: float = 1.25
+    heading_fonts: tuple[str, ...] = ()  # empty: the body fonts
     colours: dict[str, str] = field(default_factory=dict)
     language: str = "en-GB"
+    organisation: str = ""
+    logo: str = ""  # an image file; relative paths are taken from the theme's folder
+    logo_alt: str = ""
+    logo_width_mm: float = 35
+    classification: str = ""  # the marking when neither the command nor the pack gives one
+    caveat: str = ""  # a handling caveat printed after the classification
+    footer_text: str = ""
+    reference_docx: str = ""  # a .docx whose styles, page set-up, headers and footers the DOCX uses
+    brief_cover: bool = False  # a cover page for a single brief too (packs always have one)
+    folder: str = ""  # where the theme file is, for its relative paths
+
+    def path(self, value: str) -> Path | None:
+        """A path the theme names, resolved from the theme's folder; None when empty."""
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        return path if path.is_absolute() or not self.folder else Path(self.folder) / path
+
+    @property
+    def heading_font_list(self) -> tuple[str, ...]:
+        return self.heading_fonts or self.body_fonts
+
+    @property
+    def logo_text(self) -> str:
+        """The logo's alternative text: what a screen reader says for it."""
+        return self.logo_alt or (f"{self.organisation} logo" if self.organisation else "Logo")
 
     def colour(self, name: str) -> str:
         """A colour as 'RRGGBB' (no '#'); black when the theme does not name it."""
@@ -50,10 +77,15 @@ class Theme:
 _SECTIONS = {
     "page": {"size": "page_size", "margin_top_mm": "margin_top_mm", "margin_bottom_mm": "margin_bottom_mm",
              "margin_left_mm": "margin_left_mm", "margin_right_mm": "margin_right_mm"},
-    "fonts": {"body": "body_fonts", "mono": "mono_fonts", "body_size_pt": "body_size_pt",
+    "fonts": {"body": "body_fonts", "mono": "mono_fonts", "heading": "heading_fonts", "body_size_pt": "body_size_pt",
               "title_size_pt": "title_size_pt", "heading1_size_pt": "heading1_size_pt",
               "heading2_size_pt": "heading2_size_pt", "line_spacing": "line_spacing"},
-    "document": {"language": "language"},
+    "document": {"language": "language", "cover": "brief_cover"},
+    "brand": {"organisation": "organisation", "logo": "logo", "logo_alt": "logo_alt",
+              "logo_width_mm": "logo_width_mm"},
+    "marking": {"classification": "classification", "caveat": "caveat"},
+    "footer": {"text": "footer_text"},
+    "docx": {"reference": "reference_docx"},
 }
 
 
@@ -67,11 +99,11 @@ def load_theme(path: Path | None = None) -> Theme:
         raise BriefError(str(path), f"cannot read the theme ({exc})", "check the file") from None
     except tomllib.TOMLDecodeError as exc:
         raise BriefError(str(path), f"not valid TOML ({exc})", "fix the theme file") from None
-    return _theme_from(data, str(path))
+    return _theme_from(data, str(path), str(path.resolve().parent))
 
 
-def _theme_from(data: dict, where: str) -> Theme:
-    values: dict[str, object] = {}
+def _theme_from(data: dict, where: str, folder: str = "") -> Theme:
+    values: dict[str, object] = {"folder": folder}
     types = {f.name: f.type for f in fields(Theme)}
     for section, content in data.items():
         if section == "colours":
@@ -96,7 +128,37 @@ def _theme_from(data: dict, where: str) -> Theme:
     if theme.page_size not in _PAGE_MM:
         raise BriefError(where, f"page.size = {theme.page_size!r} is not supported", "use \"A4\" or \"Letter\"")
     _check_ranges(theme, where)
+    _check_files(theme, where)
+    for name in ("organisation", "logo_alt", "classification", "caveat", "footer_text"):
+        if not is_marking_text(getattr(theme, name)):
+            raise BriefError(where, f"{name} must be one line of at most {MARKING_MAX} printable characters",
+                             "fix the theme file")
     return theme
+
+
+MARKING_MAX = 120
+_LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def is_marking_text(text: str) -> bool:
+    """Short, one line, printable: what a page header, footer or cover line can hold."""
+    return len(text) <= MARKING_MAX and text.isprintable()
+
+
+def _check_files(theme: Theme, where: str) -> None:
+    logo = theme.path(theme.logo)
+    if logo is not None:
+        try:
+            head = logo.read_bytes()[:8]
+        except OSError as exc:
+            raise BriefError(where, f"brand.logo {theme.logo}: cannot be read ({exc.strerror or exc})",
+                             "give the path of a PNG or JPEG file, relative to the theme file") from None
+        if not any(head.startswith(magic) for magic in _LOGO_TYPES):
+            raise BriefError(where, f"brand.logo {theme.logo}: is not a PNG or JPEG image", "convert the logo to PNG")
+    reference = theme.path(theme.reference_docx)
+    if reference is not None and not reference.is_file():
+        raise BriefError(where, f"docx.reference {theme.reference_docx}: no such file",
+                         "give the path of a .docx file, relative to the theme file")
 
 
 _PAGE_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
@@ -127,6 +189,10 @@ def _coerce(value: object, kind: str, key: str, where: str) -> object:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise BriefError(where, f"{key} must be a list of font names or paths", "see the default theme")
         return tuple(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise BriefError(where, f"{key} = {value!r} must be true or false", "fix the theme file")
+        return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise BriefError(where, f"{key} = {value!r} must be a positive number", "fix the theme file")

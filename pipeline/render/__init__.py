@@ -48,6 +48,9 @@ class RenderJob:
     brief: "Brief | None" = None
     pack: "Pack | None" = None
     warnings: list[str] = field(default_factory=list)
+    # What the PDF renderer learnt laying the document out: {"pages": n, "headings": {anchor:
+    # page}}. The DOCX uses it for the cached page numbers of its contents and page count.
+    page_facts: dict | None = None
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:

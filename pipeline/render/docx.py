@@ -10,12 +10,13 @@ This is the only module that imports python-docx.
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 
 import docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -26,8 +27,9 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
-                             PageBreak, Rule, Span, Table, is_safe_link)
+from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
+                             OutlineEntry, Paragraph, PageBreak, Rule, Span, Table, contents_entries, is_safe_link,
+                             outline, plain_text)
 from pipeline.render import RenderJob, document_timestamp
 from pipeline.text import replace_illegal
 
@@ -71,27 +73,144 @@ def _numbered_style_name(base: str, depth: int) -> str:
     return base if depth == 1 else f"{base} {depth}"
 
 
+# The styles the writer uses; a reference document without one of them gets ours.
+USED_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2", "List Bullet 3",
+               "List Number", "List Number 2", "List Number 3", "List Continue", "List Continue 2",
+               "List Continue 3", "Quote", "Table Grid", "Header", "Footer", "Caption")
+TOC_STYLE = "TOC 1"
+
+
 class _DocxWriter:
     def __init__(self, job: RenderJob) -> None:
         self.job = job
         self.theme = job.theme
-        self.document: DocxDocument = docx.Document()
+        self.reference = job.theme.path(job.theme.reference_docx)
+        self.document: DocxDocument = self._base_document()
         self.replaced_characters = 0
         # python-docx finds a style by name with a scan of every style, each time; look once.
         self.style_ids = {style.name: style.style_id for style in self.document.styles}
         self.has_hyperlink_style = "Hyperlink" in self.style_ids
+        self._outline = iter(outline(job.document))
+        self._listed = {entry.anchor for entry in contents_entries(job.document)}
+        self._bookmarks = 0
+
+    def _base_document(self) -> DocxDocument:
+        if self.reference is None:
+            return docx.Document()
+        from pipeline.errors import BriefError
+
+        try:
+            document = docx.Document(str(self.reference))
+        except Exception as exc:  # python-docx reports a bad package in many ways
+            raise BriefError(str(self.reference), f"cannot be used as a reference document ({type(exc).__name__})",
+                             "give a .docx saved by Word or LibreOffice") from None
+        body = document.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        return document
 
     def write(self, document: Document) -> None:
-        # Page set-up comes first: python-docx sizes new tables from the text width.
-        self._set_up_pages()
-        self._set_up_styles(self._clean(document.meta.language or self.theme.language))
+        if self.reference is None:
+            # Page set-up comes first: python-docx sizes new tables from the text width.
+            self._set_up_pages()
+            self._set_up_styles(self._clean(document.meta.language or self.theme.language))
+        else:
+            self._adopt_reference_styles()
         self._set_core_properties(document.meta)
+        self._add_page_furniture(document.meta)
         _remove_template_thumbnail(self.document)
         for block in document.blocks:
             self._add_block(block)
         if self.replaced_characters:
             self.job.warn(f"DOCX: replaced {self.replaced_characters} character(s) that a document "
                           f"cannot hold with U+FFFD")
+
+    # -- a reference document ------------------------------------------------------------------------
+
+    def _adopt_reference_styles(self) -> None:
+        """The reference's styles, page set-up, headers and footers stay as they are; a style the
+        writer needs and the reference lacks is copied from the built-in template, with a warning."""
+        import copy
+
+        missing = [name for name in USED_STYLES if name not in self.style_ids]
+        if not missing:
+            return
+        template = docx.Document()
+        template_ids = {style.name: style for style in template.styles}
+        for name in missing:
+            style = template_ids[name]
+            element = copy.deepcopy(style.element)
+            num_pr = element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None:
+                _copy_numbering(template, self.document, num_pr)
+            self.document.styles.element.append(element)
+            self.style_ids[name] = style.style_id
+        self.job.warn(f"DOCX: the reference document {self.reference.name} has no "
+                      f"{', '.join(repr(n) for n in missing)} style; brief's own is used")
+
+    # -- headers and footers ---------------------------------------------------------------------------
+
+    def _add_page_furniture(self, meta: Meta) -> None:
+        """The marking centred at the top and bottom of every page; the footer text, and "Page X of
+        Y" as PAGE and NUMPAGES fields whose cached values a viewer that does not update fields
+        still shows. A reference document's own header and footer lines are kept."""
+        marking = self._clean(meta.marking)
+        footer_text = self._clean(" \u00b7 ".join(t for t in (self.theme.organisation, self.theme.footer_text) if t))
+        pages = str(self._page_count())
+        for section in self.document.sections:
+            if marking:
+                header = section.header
+                header.is_linked_to_previous = False
+                first = _first_or_new_paragraph(header, at_start=True)
+                self._marking_paragraph(first, marking)
+            footer = section.footer
+            footer.is_linked_to_previous = False
+            if marking:
+                self._marking_paragraph(_first_or_new_paragraph(footer, at_start=False), marking)
+            line = footer.add_paragraph() if footer.paragraphs[-1].text or marking else footer.paragraphs[-1]
+            line.style = self.document.styles["Footer"] if "Footer" in self.style_ids else None
+            width = section.page_width - section.left_margin - section.right_margin
+            stops = line.paragraph_format.tab_stops
+            if line.style is not None:  # the Footer style's centre and right tabs would come first
+                for stop in line.style.paragraph_format.tab_stops:
+                    stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+            stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+            if footer_text:
+                line.add_run(footer_text)
+            line.add_run("\tPage ")
+            _add_field(line, "PAGE", "1")
+            line.add_run(" of ")
+            _add_field(line, "NUMPAGES", pages)
+
+    def _marking_paragraph(self, paragraph: DocxParagraph, marking: str) -> None:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(marking)
+        run.bold = run.font.cs_bold = True
+
+    def _page_count(self) -> int:
+        """The number of pages: the PDF's when it was laid out first, else an estimate from the
+        amount of text (Word and LibreOffice put the real number in when they lay it out)."""
+        facts = self.job.page_facts
+        if facts and facts.get("pages"):
+            return int(facts["pages"])
+        theme = self.theme
+        width_mm = {"A4": 210, "Letter": 215.9}[theme.page_size] - theme.margin_left_mm - theme.margin_right_mm
+        height_mm = {"A4": 297, "Letter": 279.4}[theme.page_size] - theme.margin_top_mm - theme.margin_bottom_mm
+        per_line = width_mm / 25.4 * 72 / (theme.body_size_pt * 0.5)
+        lines_per_page = height_mm / 25.4 * 72 / (theme.body_size_pt * theme.line_spacing * 1.35)
+        lines = 0.0
+        breaks = 0
+        for block in self.job.document.blocks:
+            if isinstance(block, PageBreak):
+                breaks += 1
+                lines = 0.0
+                continue
+            lines += max(1.0, len(_block_text(block)) / per_line) + 1
+            while lines > lines_per_page:
+                breaks += 1
+                lines -= lines_per_page
+        return breaks + 1
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -122,6 +241,10 @@ class _DocxWriter:
         _set_font_slots(normal.element.get_or_add_rPr(), theme.body_fonts[0])
         _set_language(normal.element.get_or_add_rPr(), language)
 
+        if theme.heading_fonts:
+            for name in ("Title", "Heading 1", "Heading 2", DEEPEST_HEADING_STYLE):
+                _set_font_slots(styles[name].element.get_or_add_rPr(), theme.heading_fonts[0])
+
         title = styles["Title"]
         _set_font_size(title, theme.title_size_pt)
         title.font.color.rgb = self._colour("title")
@@ -144,13 +267,15 @@ class _DocxWriter:
     def _set_core_properties(self, meta: Meta) -> None:
         properties = self.document.core_properties
         properties.title = self._property_text(meta.title, "title")
+        # The classification travels with the file: Word shows Category and Status.
+        properties.content_status = self._property_text(meta.marking, "status")
         properties.subject = self._property_text(meta.subject, "subject")
         properties.keywords = self._property_text("; ".join(meta.keywords), "keywords")
         properties.language = self._property_text(meta.language or self.theme.language, "language")
         properties.author = self._property_text(meta.author or "brief", "author")
         properties.last_modified_by = "brief"
         properties.comments = ""  # the template says "generated by python-docx"
-        properties.category = ""
+        properties.category = self._property_text(meta.marking, "category")
         properties.revision = 1
         properties.created = properties.modified = document_timestamp()
 
@@ -163,10 +288,17 @@ class _DocxWriter:
 
     # -- blocks ------------------------------------------------------------------------------------
 
-    def _add_block(self, block: Block) -> None:
+    def _add_block(self, block: Block, nested: bool = False) -> None:
         match block:
             case Heading():
-                self._add_paragraph(block.spans, _heading_style(block.level))
+                paragraph = self._add_paragraph(block.spans, _heading_style(block.level))
+                entry = None if nested else next(self._outline, None)
+                if entry is not None:
+                    self._bookmark(paragraph, entry)
+            case Contents():
+                self._add_contents()
+            case Image():
+                self._add_logo(block)
             case Paragraph():
                 self._add_paragraph(block.spans, "Normal")
             case ListBlock():
@@ -184,6 +316,77 @@ class _DocxWriter:
                 self._new_paragraph("Normal").add_run().add_break(WD_BREAK.PAGE)
             case _:
                 raise TypeError(f"unknown block {type(block).__name__}")
+
+    def _bookmark(self, paragraph: DocxParagraph, entry: OutlineEntry) -> None:
+        """A bookmark around the heading's text, for the contents' links and page references."""
+        start = OxmlElement("w:bookmarkStart", {qn("w:id"): str(entry.index), qn("w:name"): _toc_name(entry)})
+        end = OxmlElement("w:bookmarkEnd", {qn("w:id"): str(entry.index)})
+        pPr = paragraph._p.pPr
+        if pPr is not None:
+            pPr.addnext(start)
+        else:
+            paragraph._p.insert(0, start)
+        paragraph._p.append(end)
+
+    def _add_contents(self) -> None:
+        """A TOC field whose result is already the list of headings (with the PDF's page
+        numbers when the PDF was made first), so Word and LibreOffice show usable contents
+        without asking to update fields. Updating it in Word gives Word's own page numbers."""
+        entries = contents_entries(self.job.document)
+        pages = (self.job.page_facts or {}).get("headings", {})
+        style = self._toc_style()
+        levels = sorted({_word_heading_level(e.level) for e in entries}) or [1]
+        instruction = f' TOC \\o "{levels[0]}-{levels[-1]}" \\h \\z \\u '
+        if not entries:
+            paragraph = self._new_paragraph(style)
+            _field_start(paragraph, instruction)
+            _field_end(paragraph)
+            return
+        for number, entry in enumerate(entries):
+            paragraph = self._new_paragraph(style)
+            if number == 0:
+                _field_start(paragraph, instruction)
+            hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): _toc_name(entry), qn("w:history"): "1"})
+            paragraph._p.append(hyperlink)
+            for text in (self._clean(entry.text), "\t", str(pages.get(entry.anchor, ""))):
+                run = paragraph.add_run()
+                if text == "\t":
+                    run.add_tab()
+                else:
+                    run.text = text
+                hyperlink.append(run._r)
+            if number == len(entries) - 1:
+                _field_end(paragraph)
+
+    def _toc_style(self) -> str:
+        if TOC_STYLE not in self.style_ids:
+            from docx.enum.style import WD_STYLE_TYPE
+
+            style = self.document.styles.add_style(TOC_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = self.document.styles["Normal"]
+            section = self.document.sections[0]
+            width = section.page_width - section.left_margin - section.right_margin
+            style.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            style.paragraph_format.space_after = Pt(2)
+            self.style_ids[TOC_STYLE] = style.style_id
+        return TOC_STYLE
+
+    def _add_logo(self, block: Image) -> None:
+        path = self.theme.path(self.theme.logo)
+        if path is None:
+            return
+        paragraph = self._new_paragraph("Normal")
+        try:
+            shape = paragraph.add_run().add_picture(str(path), width=Mm(self.theme.logo_width_mm))
+        except Exception as exc:  # python-docx reports a bad image in many ways
+            self.job.warn(f"the logo {path} cannot be placed ({type(exc).__name__}); it is left out of the DOCX")
+            paragraph._p.getparent().remove(paragraph._p)
+            return
+        # Alternative text: what a screen reader says for the picture.
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", self._clean(block.alt))
+        doc_pr.set("title", self._clean(block.alt))
+        doc_pr.set("name", "Logo")
 
     def _add_paragraph(self, spans: list[Span], style: str) -> DocxParagraph:
         paragraph = self._new_paragraph(style)
@@ -218,7 +421,7 @@ class _DocxWriter:
             elif isinstance(block, Paragraph):
                 self._add_paragraph(block.spans, _list_continue_style(depth))
             else:
-                self._add_block(block)
+                self._add_block(block, nested=True)
 
     def _add_quote(self, quote: BlockQuote) -> None:
         paragraphs: list[DocxParagraph] = []
@@ -228,7 +431,7 @@ class _DocxWriter:
             elif isinstance(block, Paragraph):
                 paragraphs.append(self._add_paragraph(block.spans, "Quote"))
             else:
-                self._add_block(block)
+                self._add_block(block, nested=True)
         if quote.attribution is not None:
             attribution = self._add_paragraph(quote.attribution, "Quote")
             attribution.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -266,11 +469,16 @@ class _DocxWriter:
     # -- spans -------------------------------------------------------------------------------------
 
     def _add_spans(self, paragraph: DocxParagraph, spans: list[Span], strong: bool = False) -> None:
+        if _first_strong_is_rtl(plain_text(spans)):
+            # Word lays the paragraph out right to left: Arabic and Hebrew start at the right.
+            _set_right_to_left(paragraph._p.get_or_add_pPr())
         for span in spans:
             if span.text == "\n":
                 paragraph.add_run().add_break()
                 continue
             run = paragraph.add_run(self._clean(span.text))
+            if _has_rtl(span.text):
+                run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
             # Complex scripts (Arabic, Hebrew...) take their bold and italic from separate flags.
             if span.strong or strong:
                 run.bold = run.font.cs_bold = True
@@ -300,6 +508,119 @@ class _DocxWriter:
 
     def _colour(self, name: str) -> RGBColor:
         return RGBColor.from_string(self.theme.colour(name))
+
+
+def _has_rtl(text: str) -> bool:
+    if text.isascii():
+        return False
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def _first_strong_is_rtl(text: str) -> bool:
+    """The paragraph direction rule of the Unicode bidirectional algorithm: the first strong
+    character decides."""
+    if text.isascii():
+        return False
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+_PPR_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                   "w:pPrChange")
+
+
+def _set_right_to_left(pPr) -> None:
+    if pPr.find(qn("w:bidi")) is None:
+        _insert_before(pPr, OxmlElement("w:bidi"), _PPR_AFTER_BIDI)
+
+
+def _toc_name(entry: OutlineEntry) -> str:
+    return f"_Toc{entry.index:08d}"
+
+
+def _word_heading_level(level: int) -> int:
+    """The Word heading level a document heading gets (level 1 is the Title)."""
+    return max(level - 1, 1)
+
+
+def _block_text(block: Block) -> str:
+    if isinstance(block, (Heading, Paragraph)):
+        return plain_text(block.spans)
+    if isinstance(block, ListBlock):
+        return " ".join(_block_text(b) for item in block.items for b in item) + " " * 40 * len(block.items)
+    if isinstance(block, BlockQuote):
+        return " ".join(_block_text(b) for b in block.blocks)
+    if isinstance(block, Table):
+        return " " * 80 * (len(block.rows) + 1) + " ".join(plain_text(c) for row in block.rows for c in row)
+    if isinstance(block, CodeBlock):
+        return block.text + " " * 80 * block.text.count("\n")
+    return ""
+
+
+def _first_or_new_paragraph(part, at_start: bool) -> DocxParagraph:
+    """An empty paragraph for a header or footer line: the part's only, empty paragraph when it
+    has one; else a new one before (`at_start`) or after what the part holds."""
+    paragraphs = part.paragraphs
+    if len(paragraphs) == 1 and not paragraphs[0].text and not paragraphs[0]._p.xpath(".//w:drawing"):
+        return paragraphs[0]
+    if paragraphs and at_start:
+        return paragraphs[0].insert_paragraph_before()
+    return part.add_paragraph()
+
+
+def _add_field(paragraph: DocxParagraph, instruction: str, cached: str) -> None:
+    """A simple field (PAGE, NUMPAGES) with a cached result."""
+    _field_start(paragraph, f" {instruction} ")
+    paragraph.add_run(cached)
+    _field_end(paragraph)
+
+
+def _field_start(paragraph: DocxParagraph, instruction: str) -> None:
+    begin = paragraph.add_run()._r
+    begin.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "begin"}))
+    instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instr.text = instruction
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "separate"}))
+
+
+def _field_end(paragraph: DocxParagraph) -> None:
+    paragraph.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"}))
+
+
+def _copy_numbering(source: DocxDocument, target: DocxDocument, num_pr) -> None:
+    """Bring the list numbering a copied style refers to, under new ids in the target."""
+    import copy
+
+    source_numbering = source.part.numbering_part.element
+    target_numbering = target.part.numbering_part.element
+    num_id = num_pr.find(qn("w:numId"))
+    if num_id is None:
+        return
+    num = source_numbering.num_having_numId(int(num_id.get(qn("w:val"))))
+    abstract = next(a for a in source_numbering.findall(qn("w:abstractNum"))
+                    if a.get(qn("w:abstractNumId")) == str(num.abstractNumId.val))
+    used_abstract = {int(a.get(qn("w:abstractNumId"))) for a in target_numbering.findall(qn("w:abstractNum"))}
+    new_abstract_id = max(used_abstract, default=-1) + 1
+    abstract = copy.deepcopy(abstract)
+    abstract.set(qn("w:abstractNumId"), str(new_abstract_id))
+    nsid = abstract.find(qn("w:nsid"))
+    if nsid is not None:
+        abstract.remove(nsid)
+    existing = target_numbering.findall(qn("w:abstractNum"))
+    if existing:
+        existing[-1].addnext(abstract)
+    else:
+        target_numbering.insert(0, abstract)
+    new_num = target_numbering.add_num(new_abstract_id)
+    num_id.set(qn("w:val"), str(new_num.numId))
 
 
 def _with_fixed_zip_metadata(data: bytes) -> bytes:

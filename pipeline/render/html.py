@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule, Span,
-                             Table, is_safe_link)
+from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Heading, Image, ListBlock, PageBreak, Paragraph,
+                             Rule, Span, Table, contents_entries, is_safe_link, outline)
 from pipeline.render import RenderJob
 from pipeline.theme import Theme
 
 
 def render(job: RenderJob) -> bytes:
     doc = job.document
-    body = "\n".join(_block(block) for block in doc.blocks)
+    writer = _Writer(job)
+    body = "\n".join(writer.block(block) for block in doc.blocks)
     meta = doc.meta
+    if meta.marking:
+        marking = f'<p class="marking">{escape(meta.marking)}</p>'
+        body = f"{marking}\n{body}\n{marking}"
     head = [
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -49,7 +54,39 @@ def _css(theme: Theme) -> str:
         f"pre,code{{font-family:{mono},monospace}}"
         f"hr{{border:0;border-top:1px solid #{c('rule')}}}"
         f"hr.page-break{{border:0;margin:2em 0;break-after:page}}"
+        f".marking{{text-align:center;font-weight:bold;letter-spacing:.05em}}"
+        f"nav.contents ol{{list-style:none;padding-left:0}}"
     )
+
+
+class _Writer:
+    """Blocks to HTML; headings are numbered in document order so the contents can link to them."""
+
+    def __init__(self, job: RenderJob) -> None:
+        self.job = job
+        self.anchors = iter([entry.anchor for entry in outline(job.document)])
+
+    def block(self, block: Block) -> str:
+        if isinstance(block, Heading):
+            level = min(max(block.level, 1), 6)
+            return f'<h{level} id="{next(self.anchors)}">{_spans(block.spans)}</h{level}>'
+        if isinstance(block, Contents):
+            items = "".join(f'<li><a href="#{e.anchor}">{escape(e.text)}</a></li>'
+                            for e in contents_entries(self.job.document))
+            return f'<nav class="contents" aria-label="Contents"><ol>{items}</ol></nav>'
+        if isinstance(block, Image):
+            return self.image(block)
+        return _block(block)
+
+    def image(self, block: Image) -> str:
+        path = self.job.theme.path(self.job.theme.logo)
+        if path is None:
+            return ""
+        data = path.read_bytes()
+        kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+        source = f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
+        width = f"{self.job.theme.logo_width_mm:g}mm"
+        return f'<p><img src="{source}" alt="{escape(block.alt, quote=True)}" style="width:{width}"></p>'
 
 
 def _block(block: Block) -> str:
@@ -78,6 +115,8 @@ def _block(block: Block) -> str:
         return "<hr>"
     if isinstance(block, PageBreak):
         return '<hr class="page-break">'
+    if isinstance(block, (Contents, Image)):
+        return ""  # only at the top level, where _Writer draws them
     raise TypeError(f"unknown block {block!r}")
 
 

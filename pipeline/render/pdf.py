@@ -34,18 +34,43 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Image as RlImage
 from reportlab.platypus import PageBreak as RlPageBreak
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, KeepTogether,
                                 ListFlowable, ListItem, PageTemplate, Paragraph, Spacer, Table,
                                 TableStyle, XPreformatted)
+from reportlab.platypus.tableofcontents import TableOfContents
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Document, Heading, ListBlock,
-                             PageBreak, Paragraph as ParagraphBlock, Rule, Span, Table as TableBlock,
-                             is_safe_link, plain_text)
+from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
+                             OutlineEntry, PageBreak, Paragraph as ParagraphBlock, Rule, Span,
+                             Table as TableBlock, contents_entries, is_safe_link, outline, plain_text)
 from pipeline.render import RenderJob
+from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines
 from pipeline.render.fonts import FontFace, find_font_face, looks_like_path, unusable_reason
 from pipeline.theme import Theme
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode map, with characters beyond U+FFFF written as the UTF-16 pairs the
+    PDF format asks for: reportlab writes them as five hex digits, so copying or searching an
+    emoji gives another character."""
+    def utf16(code: int) -> str:
+        return "".join(f"{unit:04X}" for unit in
+                       ((0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF))
+                        if code > 0xFFFF else (code,)))
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        *(f"<{index:02X}> <{utf16(code)}>" for index, code in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 TAB_WIDTH = 4
@@ -75,8 +100,10 @@ def render(job: RenderJob) -> bytes:
     styles = _Styles(theme, fonts)
     page_size = PAGE_SIZES[theme.page_size]
     frame_width = page_size[0] - (theme.margin_left_mm + theme.margin_right_mm) * mm
-    story = _StoryBuilder(fonts, styles, theme).flowables(job.document.blocks, frame_width)
-    pdf = _build_pdf(job.document, theme, story, styles)
+    builder = _StoryBuilder(fonts, styles, theme, job)
+    story = builder.flowables(job.document.blocks, frame_width)
+    pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, bool(builder.toc))
+    job.page_facts = facts
     fonts.report_missing_glyphs()
     return pdf
 
@@ -84,36 +111,126 @@ def render(job: RenderJob) -> bytes:
 # --------------------------------------------------------------------------------------------
 # Document template
 
+PAGE_COUNT_FORM = "brief-page-count"
 
-def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: "_Styles") -> bytes:
+
+class _Template(BaseDocTemplate):
+    """Records each heading's page, for the outline (bookmarks), the table of contents and the
+    DOCX's contents; reportlab calls afterFlowable for every flowable drawn."""
+
+    def beforeDocument(self) -> None:
+        self.heading_pages: dict[str, int] = {}
+        self._depth = -1
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        heading = getattr(flowable, "_brief_heading", None)
+        if heading is None:
+            return
+        entry, listed, label = heading
+        self.heading_pages.setdefault(entry.anchor, self.page)
+        self.canv.bookmarkPage(entry.anchor)
+        # Outline levels start at 0 and may deepen one step at a time.
+        depth = min(max(entry.level - 1, 0), self._depth + 1)
+        self._depth = depth
+        self.canv.addOutlineEntry(entry.text or " ", entry.anchor, level=depth, closed=depth >= 2)
+        if listed:
+            self.notify("TOCEntry", (0, label, self.page, entry.anchor))
+
+
+class _PageCanvas(Canvas):
+    """A canvas that knows, when the document is saved, how many pages it has: every page's
+    "of Y" is one form, drawn once at the end."""
+
+    def __init__(self, *args, count_font: tuple[str, float] = ("Helvetica", 8), count_colour=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._count_font = count_font
+        self._count_colour = count_colour
+
+    def save(self) -> None:
+        pages = self.getPageNumber() - (0 if self._code else 1)
+        self.beginForm(PAGE_COUNT_FORM)
+        self.setFont(*self._count_font)
+        if self._count_colour is not None:
+            self.setFillColor(self._count_colour)
+        self.drawString(0, 0, str(max(pages, 1)))
+        self.endForm()
+        super().save()
+
+
+def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: "_Styles",
+               markup: "_Markup", has_contents: bool) -> tuple[bytes, dict]:
     buffer = io.BytesIO()
     meta = document.meta
-    template = BaseDocTemplate(
+    keywords = ", ".join(meta.keywords)
+    if meta.marking:
+        keywords = f"Classification: {meta.marking}" + (f"; {keywords}" if keywords else "")
+    template = _Template(
         buffer, pagesize=PAGE_SIZES[theme.page_size],
         leftMargin=theme.margin_left_mm * mm, rightMargin=theme.margin_right_mm * mm,
         topMargin=theme.margin_top_mm * mm, bottomMargin=theme.margin_bottom_mm * mm,
         title=meta.title, author=meta.author or "brief", subject=meta.subject,
-        keywords=", ".join(meta.keywords), creator="brief", lang=meta.language or theme.language,
-        invariant=1, initialFontName=styles.body.fontName, initialFontSize=styles.body.fontSize)
+        keywords=keywords, creator="brief", lang=meta.language or theme.language,
+        invariant=1, initialFontName=styles.body.fontName, initialFontSize=styles.body.fontSize,
+        displayDocTitle=1)
     # No frame padding: the theme's margins alone decide where text goes.
     frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    footer = _footer_drawer(theme, styles)
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=footer)])
-    template.build(story or [Spacer(0, 0)])
-    return buffer.getvalue()
+    furniture = _furniture_drawer(theme, styles, markup, meta.marking)
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=furniture)])
+    canvasmaker = functools.partial(_PageCanvas, count_font=(styles.footer.fontName, styles.footer.fontSize),
+                                    count_colour=styles.footer.textColor)
+    if has_contents:
+        # The contents need the page of every heading: reportlab lays the story out again
+        # until the page numbers settle (usually twice).
+        template.multiBuild(story or [Spacer(0, 0)], canvasmaker=canvasmaker, maxPasses=6)
+    else:
+        template.build(story or [Spacer(0, 0)], canvasmaker=canvasmaker)
+    facts = {"pages": template.page, "headings": dict(template.heading_pages)}
+    return buffer.getvalue(), facts
 
 
-def _footer_drawer(theme: Theme, styles: "_Styles") -> Callable:
+def _furniture_drawer(theme: Theme, styles: "_Styles", markup: "_Markup", marking: str) -> Callable:
+    """Draws what every page carries: the marking centred at the top and the bottom, the footer
+    text at the bottom left, and "Page X of Y" at the bottom right; all inside the page's
+    margin bands, never over the text."""
+    centred = styles.derived(styles.marking, alignment=TA_CENTER)
+    left = styles.derived(styles.footer, alignment=TA_LEFT)
+    marking_markup = markup.text(_clean_text(marking), bold=True) if marking else ""
+    footer_text = " \u00b7 ".join(t for t in (theme.organisation, theme.footer_text) if t)
+    footer_markup = markup.text(_clean_text(footer_text)) if footer_text else ""
+
     def draw(canvas, doc) -> None:
+        width, height = doc.pagesize
+        left_x = theme.margin_left_mm * mm
+        text_width = width - (theme.margin_left_mm + theme.margin_right_mm) * mm
+        footer_y = theme.margin_bottom_mm * mm / 2
         canvas.saveState()
-        canvas.setFont(styles.footer.fontName, styles.footer.fontSize)
+        if marking_markup:
+            for y in (height - theme.margin_top_mm * mm / 2, footer_y):
+                _draw_line(canvas, Paragraph(marking_markup, centred), left_x, y, text_width)
+        number = f"Page {doc.page} of "
+        font, size = styles.footer.fontName, styles.footer.fontSize
+        slot = pdfmetrics.stringWidth("Page 0000 of 0000", font, size)
+        x = left_x + text_width - slot
+        if footer_markup:
+            # The footer text keeps clear of the marking in the middle and the page number.
+            room = (text_width - pdfmetrics.stringWidth(marking, font, size)) / 2 - size if marking else text_width - slot - size
+            _draw_line(canvas, Paragraph(footer_markup, left), left_x, footer_y, max(room, size * 4))
+        canvas.setFont(font, size)
         canvas.setFillColor(styles.footer.textColor)
-        x = doc.pagesize[0] - theme.margin_right_mm * mm
-        canvas.drawRightString(x, theme.margin_bottom_mm * mm / 2, f"Page {doc.page}")
+        canvas.drawString(x, footer_y - size * 0.3, number)
+        canvas.translate(x + pdfmetrics.stringWidth(number, font, size), footer_y - size * 0.3)
+        canvas.doForm(PAGE_COUNT_FORM)
         canvas.restoreState()
 
     return draw
+
+
+def _draw_line(canvas, paragraph: Paragraph, x: float, middle_y: float, width: float) -> None:
+    """A short paragraph centred vertically on `middle_y` (theme and marking texts are one line
+    of at most 120 characters, so they fit the margin band)."""
+    _, height = paragraph.wrap(width, 1000)
+    paragraph.drawOn(canvas, x, middle_y - height / 2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,6 +437,16 @@ class _FontBook:
             warn(f"none of the theme's fonts.body ({', '.join(theme.body_fonts)}) is installed; the PDF "
                  "uses Helvetica, which has Latin characters only; install fonts-dejavu-core")
             self.body = _Chain([_builtin_family("Helvetica")], self._unusable)
+        self.heading = self.body
+        if theme.heading_fonts:
+            # Headings take what their fonts lack from the body fonts.
+            heading = [families.setdefault(label, _Family(label)) for label in theme.heading_fonts]
+            chain = _Chain([*heading, *self.body.families()], self._unusable)
+            if chain.primary() is not None and chain.primary() in heading:
+                self.heading = chain
+            else:
+                warn(f"none of the theme's fonts.heading ({', '.join(theme.heading_fonts)}) is installed; "
+                     f"headings use the body font")
         self._mono: _Chain | None = None
         self._keys: dict[tuple[bool, bool, bool], dict[str, object]] = {}
         self._missing: dict[str, None] = {}
@@ -347,10 +474,11 @@ class _FontBook:
         if looks_like_path(family.label):
             self._warn(f"theme font {family.label} {problem}; it is not used in the PDF")
 
-    def runs(self, text: str, code: bool, bold: bool, italic: bool) -> list[tuple[tuple, str]]:
+    def runs(self, text: str, code: bool, bold: bool, italic: bool,
+             heading: bool = False) -> list[tuple[tuple, str]]:
         """`text` cut into runs of ((face name, bold, italic), text), each drawable by one font."""
-        chain = self.mono if code else self.body
-        keys = self._keys.setdefault((code, bold, italic), {})
+        chain = self.mono if code else self.heading if heading else self.body
+        keys = self._keys.setdefault((code, bold, italic, chain is self.heading and not code), {})
         # In order of appearance, so fallback fonts load, and missing characters are listed,
         # the same way every time (set order changes from one process to the next).
         distinct = dict.fromkeys(text)
@@ -461,7 +589,13 @@ class _Styles:
                                    leading=body_size * 0.95 * theme.line_spacing, spaceAfter=0)
         self.attribution = ParagraphStyle("attribution", parent=self.body, textColor=self.colour("muted"))
         self.footer = ParagraphStyle("footer", parent=self.body, fontSize=max(body_size * 0.75, 6),
-                                     textColor=self.colour("muted"))
+                                     leading=max(body_size * 0.75, 6) * 1.2, textColor=self.colour("muted"),
+                                     spaceAfter=0)
+        self.marking = ParagraphStyle("marking", parent=self.footer, fontSize=max(body_size * 0.85, 7),
+                                      leading=max(body_size * 0.85, 7) * 1.2,
+                                      textColor=self.colour("marking" if "marking" in theme.colours else "text"))
+        self.toc = ParagraphStyle("toc", parent=self.body, leftIndent=0, rightIndent=body_size * 3,
+                                  spaceBefore=0, spaceAfter=body_size * 0.3)
         self._derived: dict[tuple, ParagraphStyle] = {}
 
     def colour(self, name: str) -> colors.Color:
@@ -477,7 +611,8 @@ class _Styles:
 
     def _heading(self, name: str, size: float, colour: str, space_before: float) -> ParagraphStyle:
         # keepWithNext: a heading never ends a page without the text it introduces.
-        return ParagraphStyle(name, parent=self.body, fontSize=size, leading=size * 1.25,
+        return ParagraphStyle(name, parent=self.body, fontName=self._fonts.heading.primary().name,
+                              fontSize=size, leading=size * 1.25,
                               textColor=self.colour(colour), spaceBefore=space_before,
                               spaceAfter=size * 0.4, keepWithNext=1)
 
@@ -512,23 +647,51 @@ class _Markup:
         self.fonts = fonts
         self.link_colour = "#" + _safe_hex(styles.theme.colour("link"))
 
-    def spans(self, spans: list[Span], bold: bool = False) -> str:
-        return "".join(self.span(span, bold) for span in spans)
+    def spans(self, spans: list[Span], bold: bool = False, heading: bool = False) -> str:
+        return "".join(self.span(span, bold, heading) for span in spans)
 
-    def span(self, span: Span, bold: bool = False) -> str:
+    def span(self, span: Span, bold: bool = False, heading: bool = False) -> str:
         if span.text == "\n":
             return "<br/>"
-        inner = self.text(_clean_text(span.text), code=span.code,
+        inner = self.text(_clean_text(span.text), code=span.code, heading=heading,
                           bold=bold or span.strong, italic=span.emphasis)
         if span.href and is_safe_link(span.href):
             href = escape(span.href, quote=True)
             return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
         return inner
 
-    def text(self, text: str, code: bool = False, bold: bool = False, italic: bool = False) -> str:
+    def visual_spans(self, spans: list[Span], width: float, size: float, direction: str,
+                     bold: bool = False, heading: bool = False) -> str:
+        """Markup for spans with right-to-left text (pipeline.render.bidi): the lines are broken
+        here, in logical order, at `width` points for `size`-point text, and each line is written
+        in the order reportlab draws it, left to right, with <br/> between lines. Every line
+        fits, so reportlab only stacks them."""
+        segments = [("\n" if span.text == "\n" else _clean_text(span.text),
+                     (span.code, bold or span.strong, span.emphasis,
+                      span.href if span.href and is_safe_link(span.href) else None))
+                    for span in spans]
+
+        def measure(text: str, key: tuple) -> float:
+            code, run_bold, italic, _ = key
+            return sum(pdfmetrics.stringWidth(piece, rl_fonts.tt2ps(face, b, i), size)
+                       for (face, b, i), piece in self.fonts.runs(text, code, run_bold, italic, heading))
+
+        lines = visual_lines(segments, width, measure, direction)
+        return "<br/>".join("".join(self._visual_piece(text, key, heading) for text, key in line)
+                            for line in lines)
+
+    def _visual_piece(self, text: str, key: tuple, heading: bool) -> str:
+        code, bold, italic, href = key
+        inner = self.text(text, code=code, bold=bold, italic=italic, heading=heading)
+        if href:
+            return f'<a href="{escape(href, quote=True)}" color="{self.link_colour}">{inner}</a>'
+        return inner
+
+    def text(self, text: str, code: bool = False, bold: bool = False, italic: bool = False,
+             heading: bool = False) -> str:
         # <font face> must be outermost: reportlab resets bold and italic when the face changes.
         parts = []
-        for (face, run_bold, run_italic), piece in self.fonts.runs(text, code, bold, italic):
+        for (face, run_bold, run_italic), piece in self.fonts.runs(text, code, bold, italic, heading):
             body = escape(piece)
             if run_italic:
                 body = f"<i>{body}</i>"
@@ -580,26 +743,39 @@ def _cut_point(text: str, start: int, limit: int) -> int | None:
 class _StoryBuilder:
     """Blocks to platypus flowables, each fitted to the width it will have."""
 
-    def __init__(self, fonts: _FontBook, styles: _Styles, theme: Theme) -> None:
+    def __init__(self, fonts: _FontBook, styles: _Styles, theme: Theme, job: RenderJob | None = None) -> None:
         self.fonts = fonts
         self.styles = styles
         self.theme = theme
+        self.job = job
         self.markup = _Markup(fonts, styles)
+        document = job.document if job is not None else Document(meta=None, blocks=[])
+        self._outline = iter(outline(document))
+        self._listed = {entry.anchor for entry in contents_entries(document)}
+        self.toc: TableOfContents | None = None
 
     def flowables(self, blocks: list[Block], width: float, body_style: ParagraphStyle | None = None,
                   nested: bool = False) -> list[Flowable]:
         """Flowables for blocks; `nested` inside a list item or a quotation."""
         story: list[Flowable] = []
         for block in blocks:
-            story.extend(self.block(block, width, body_style or self.styles.body, nested))
+            made = self.block(block, width, body_style or self.styles.body, nested)
+            if isinstance(block, Heading) and not nested:
+                entry = next(self._outline, None)
+                if entry is not None and made:
+                    # The first piece carries the heading's bookmark and contents entry.
+                    made[0]._brief_heading = (entry, entry.anchor in self._listed,
+                                              self.markup.text(_clean_text(entry.text)))
+            story.extend(made)
         return story
 
     def block(self, block: Block, width: float, body_style: ParagraphStyle,
               nested: bool = False) -> list[Flowable]:
         if isinstance(block, Heading):
-            return self.paragraphs(block.spans, self._heading_style(block.level), bold=True)
+            return self.paragraphs(block.spans, self._heading_style(block.level), bold=True, heading=True,
+                                   width=width)
         if isinstance(block, ParagraphBlock):
-            return self.paragraphs(block.spans, body_style)
+            return self.paragraphs(block.spans, body_style, width=width)
         if isinstance(block, ListBlock):
             return self.bullet_list(block, width)
         if isinstance(block, BlockQuote):
@@ -610,21 +786,57 @@ class _StoryBuilder:
             return self.code(block, width)
         if isinstance(block, PageBreak):
             return [RlPageBreak()]
+        if isinstance(block, Contents):
+            return self.contents()
+        if isinstance(block, Image):
+            return self.image(block, width)
         if isinstance(block, Rule):
             return [HRFlowable(width="100%", thickness=0.75, color=self.styles.colour("rule"),
                                spaceBefore=self.theme.body_size_pt * 0.5,
                                spaceAfter=self.theme.body_size_pt * 0.8)]
         raise TypeError(f"unknown block {type(block).__name__}")
 
+    def contents(self) -> list[Flowable]:
+        if self.toc is not None:
+            return []  # one table of contents per document
+        toc = TableOfContents(dotsMinLevel=0)
+        toc.levelStyles = [self.styles.toc]
+        self.toc = toc
+        return [toc, Spacer(0, self.theme.body_size_pt)]
+
+    def image(self, block: Image, width: float) -> list[Flowable]:
+        path = self.theme.path(self.theme.logo)
+        if path is None:
+            return []
+        try:
+            picture = RlImage(str(path))
+        except Exception as exc:  # reportlab reports a bad image in many ways
+            if self.job is not None:
+                self.job.warn(f"the logo {path} cannot be drawn ({type(exc).__name__}); it is left out of the PDF")
+            return []
+        shown = min(self.theme.logo_width_mm * mm, width)
+        scale = shown / picture.imageWidth
+        picture.drawWidth, picture.drawHeight = shown, picture.imageHeight * scale
+        picture.hAlign = "LEFT"
+        return [picture, Spacer(0, self.theme.body_size_pt)]
+
     def _heading_style(self, level: int) -> ParagraphStyle:
         if level <= 1:
             return self.styles.title
         return self.styles.heading if level == 2 else self.styles.subheading
 
-    def paragraphs(self, spans: list[Span], style: ParagraphStyle, bold: bool = False) -> list[Flowable]:
-        """One Paragraph, or several for a very long one; none for an empty one."""
+    def paragraphs(self, spans: list[Span], style: ParagraphStyle, bold: bool = False,
+                   heading: bool = False, width: float | None = None) -> list[Flowable]:
+        """One Paragraph, or several for a very long one; none for an empty one. `width` is the
+        width the paragraph gets; right-to-left text needs it (see _Markup.visual_spans)."""
         if not any(span.text.strip() or span.text == "\n" for span in spans):
             return []
+        text = "".join(span.text for span in spans)
+        direction = None
+        if width is not None and has_rtl(text):
+            direction = paragraph_direction(text)
+            if direction == "rtl" and style.alignment == TA_LEFT:
+                style = self.styles.derived(style, alignment=TA_RIGHT)
         if any(_has_cjk(span.text) for span in spans):
             # Lines of CJK text have no spaces to break at.
             style = self.styles.derived(style, wordWrap="CJK")
@@ -633,7 +845,13 @@ class _StoryBuilder:
         flowables = []
         for number, chunk in enumerate(chunks, start=1):
             chunk_style = style if number == len(chunks) else self.styles.derived(style, spaceAfter=0)
-            flowables.append(Paragraph(self.markup.spans(chunk, bold), chunk_style))
+            if direction:
+                line_width = width - style.leftIndent - style.rightIndent
+                markup = self.markup.visual_spans(chunk, line_width, style.fontSize, direction,
+                                                  bold, heading)
+            else:
+                markup = self.markup.spans(chunk, bold, heading)
+            flowables.append(Paragraph(markup, chunk_style))
         return flowables
 
     def bullet_list(self, block: ListBlock, width: float) -> list[Flowable]:
@@ -690,7 +908,8 @@ class _StoryBuilder:
         widths = _column_widths(rows, columns, width)
         padding = 4 if columns <= 6 else 2
         has_header = bool(block.header)
-        data = [[self._cell(row, index, block.align, header=has_header and number == 0)
+        data = [[self._cell(row, index, block.align, header=has_header and number == 0,
+                            width=widths[index] - 2 * padding)
                  for index in range(columns)] for number, row in enumerate(rows)]
         commands = [("GRID", (0, 0), (-1, -1), 0.5, self.styles.colour("table_border")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -703,12 +922,12 @@ class _StoryBuilder:
         return [table, Spacer(0, self.theme.body_size_pt * 0.8)]
 
     def _cell(self, row: list[list[Span]], index: int, align: list[str | None],
-              header: bool) -> list[Flowable]:
+              header: bool, width: float | None = None) -> list[Flowable]:
         spans = row[index] if index < len(row) else []
         alignment = {"center": TA_CENTER, "right": TA_RIGHT}.get(
             align[index] if index < len(align) else None, TA_LEFT)
         style = self.styles.derived(self.styles.cell, alignment=alignment)
-        return self.paragraphs(spans, style, bold=header) or [Spacer(0, 0)]
+        return self.paragraphs(spans, style, bold=header, width=width) or [Spacer(0, 0)]
 
     def code(self, block: CodeBlock, width: float) -> list[Flowable]:
         style = self.styles.code

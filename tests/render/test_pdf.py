@@ -68,7 +68,7 @@ def squeeze(text: str) -> str:
 
 
 def without_footers(text: str) -> str:
-    return re.sub(r"Page \d+", "", text)
+    return re.sub(r"Page \d+( of \d+)?", "", text)
 
 
 def uris(data: bytes) -> list[str]:

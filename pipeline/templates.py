@@ -1,0 +1,263 @@
+"""Where templates come from, and what a broken one says.
+
+The built-in templates live in `templates/`. A user folder (`--template-dir`, or `templates =`
+in a pack file) is searched first: a template in it replaces the built-in of the same name, and
+every other name, includes too, falls back to the built-in. Templates run in Jinja2's immutable
+sandbox with StrictUndefined; any error in one is a `TemplateError` naming the file actually used
+and its line. jinja2 is imported only where it is used, so the command line's help stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Iterable
+
+from pipeline.errors import BriefError
+from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    import jinja2
+
+TEMPLATE_SUFFIX = ".j2"
+HINT = "fix the template (`brief templates show NAME` prints the built-in one)"
+
+
+class TemplateError(BriefError):
+    """A template that cannot be loaded or rendered: a configuration mistake, exit status 2."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    path: Path  # the file used: the user's when it has one, else the built-in
+    builtin: bool
+    description: str
+
+
+def search_path(folder: Path | None) -> list[Path]:
+    """The folders templates are read from, first match wins: the user's, then the built-ins."""
+    if folder is None or _same_folder(folder, TEMPLATES_DIR):
+        return [TEMPLATES_DIR]
+    return [folder, TEMPLATES_DIR]
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def loader(folder: Path | None) -> "jinja2.BaseLoader":
+    import jinja2
+
+    loaders = [jinja2.FileSystemLoader(str(path)) for path in search_path(folder)]
+    return loaders[0] if len(loaders) == 1 else jinja2.ChoiceLoader(loaders)
+
+
+def _names_in(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.name.endswith(TEMPLATE_SUFFIX) and p.is_file())
+    except OSError as exc:
+        raise TemplateError(str(folder), f"cannot read the templates folder ({exc.strerror or exc})",
+                            "check the path given for the templates") from None
+
+
+def builtin_names() -> list[str]:
+    return _names_in(TEMPLATES_DIR)
+
+
+def resolve(name: str, folder: Path | None) -> Path | None:
+    """The file a template name stands for, or None when no folder has it."""
+    if not _is_plain_name(name):
+        return None
+    for path in search_path(folder):
+        candidate = path / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _is_plain_name(name: str) -> bool:
+    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..") and "\0" not in name
+
+
+def available(folder: Path | None) -> list[TemplateInfo]:
+    """Every template a run can use, by name, with the file that would be used."""
+    names = set(builtin_names())
+    if folder is not None:
+        names.update(_names_in(folder))
+    infos = []
+    for name in sorted(names, key=lambda n: (n.lstrip("_").casefold(), n)):
+        path = resolve(name, folder)
+        if path is not None:
+            infos.append(TemplateInfo(name, path, path.parent == TEMPLATES_DIR, describe(path)))
+    return infos
+
+
+def find(name: str, folder: Path | None) -> Path:
+    """The file for a template name; "brief" stands for "brief.md.j2"."""
+    for candidate in (name, f"{name}.md.j2", f"{name}.j2", f"_{name}.md.j2"):
+        path = resolve(candidate, folder)
+        if path is not None:
+            return path
+    known = ", ".join(info.name for info in available(folder))
+    raise TemplateError(f"template {name}", "no such template", f"use one of: {known}")
+
+
+_LEADING_COMMENT = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.DOTALL)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+def describe(path: Path) -> str:
+    """The first sentence of the template's leading {# ... #} comment, on one line."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    match = _LEADING_COMMENT.match(text)
+    if not match:
+        return ""
+    words = " ".join(match.group(1).split())
+    return _SENTENCE_END.split(words, maxsplit=1)[0]
+
+
+def init_folder(folder: Path, force: bool = False) -> list[Path]:
+    """Copy the built-in templates (and the default theme, as themes/default.toml) into
+    `folder`; nothing is written when a file is already there, unless `force`."""
+    from pipeline.files import atomic_write_all, ensure_folder
+
+    copies = [(TEMPLATES_DIR / name, folder / name) for name in builtin_names()]
+    copies.append((DEFAULT_THEME, folder / "themes" / DEFAULT_THEME.name))
+    if not force:
+        existing = [str(target) for _, target in copies if target.exists() or target.is_symlink()]
+        if existing:
+            if len(existing) == 1:
+                raise BriefError(existing[0], "already exists", "rerun with --force to overwrite it")
+            raise BriefError(f"{existing[0]} and {len(existing) - 1} more", "already exist",
+                             "rerun with --force to overwrite them")
+    files = []
+    for source, target in copies:
+        try:
+            files.append((target, source.read_bytes()))
+        except OSError as exc:
+            raise BriefError(str(source), f"cannot read the built-in ({exc.strerror or exc})",
+                             "reinstall brief") from None
+    for parent in dict.fromkeys(target.parent for target, _ in files):
+        ensure_folder(parent)
+    atomic_write_all(files)
+    return [target for target, _ in files]
+
+
+# --------------------------------------------------------------------------- what a run uses
+
+
+def used_templates(roots: Iterable[str], folder: Path | None) -> list[tuple[str, Path]]:
+    """The templates rendering `roots` can read, includes followed, with the file used for
+    each. An include whose name is computed cannot be followed: then every template is."""
+    import jinja2
+    from jinja2 import meta
+
+    from pipeline.layout import template_environment  # the same options (whitespace, lines) as a render
+
+    env = template_environment(folder)
+    found: dict[str, Path] = {}
+    pending = list(roots)
+    while pending:
+        name = pending.pop(0)
+        if name in found:
+            continue
+        path = resolve(name, folder)
+        if path is None:
+            continue  # a missing include is the render's error to report, with its line
+        found[name] = path
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateError(f"template {path}", f"cannot be read ({exc})", "check the file") from None
+        try:
+            tree = env.parse(source, name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            raise template_error(exc, env) from exc
+        for reference in meta.find_referenced_templates(tree):
+            if reference is None:
+                for info in available(folder):
+                    found.setdefault(info.name, info.path)
+                pending.clear()
+                break
+            pending.append(reference)
+    return sorted(found.items())
+
+
+def templates_digest(roots: Iterable[str], folder: Path | None) -> str:
+    """A digest of every template `roots` use, as they are now (the user's where present)."""
+    digest = hashlib.sha256()
+    for name, path in used_templates(roots, folder):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise TemplateError(f"template {path}", f"cannot be read ({exc.strerror or exc})",
+                                "reinstall brief or restore the templates folder") from None
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def template_error(exc: BaseException, env: "jinja2.Environment | None" = None,
+                   template: str | None = None) -> TemplateError:
+    """What went wrong in a template, as one line naming the file used and the line."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+
+    if isinstance(exc, TemplateError):
+        return exc
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = _where(exc.filename or exc.name or template, exc.lineno)
+        return TemplateError(where, f"syntax error: {_message(exc.message or exc)}", HINT)
+    where = _where(*_template_frame(exc.__traceback__, _loaded_files(env)) or (template, None))
+    if isinstance(exc, SecurityError):
+        return TemplateError(where, f"the template sandbox refused it: {_message(exc)}",
+                             "templates may only read the fields they are given")
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(where, f"undefined: {_message(exc)}", HINT)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        names = ", ".join(getattr(exc, "templates", None) or [exc.name])
+        return TemplateError(where, f"no template named {names}",
+                             "add it to the templates folder or fix the name (`brief templates list`)")
+    return TemplateError(where, f"{type(exc).__name__}: {_message(exc)}", HINT)
+
+
+def _where(path: str | None, line: int | None) -> str:
+    where = f"template {path or '?'}"
+    return f"{where}, line {line}" if line else where
+
+
+def _message(exc: BaseException | str) -> str:
+    text = " ".join(str(exc).split()).rstrip(".")
+    return text or (type(exc).__name__ if isinstance(exc, BaseException) else "")
+
+
+def _loaded_files(env: "jinja2.Environment | None") -> set[str]:
+    if env is None or env.cache is None:
+        return set()
+    return {t.filename for t in list(env.cache.values()) if getattr(t, "filename", None)}
+
+
+def _template_frame(tb: TracebackType | None, files: set[str]) -> tuple[str, int] | None:
+    """The innermost traceback frame that is a line of a template (jinja2 rewrites a
+    template's frames to carry its file name and line)."""
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in files or (not files and filename.endswith(TEMPLATE_SUFFIX)):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
