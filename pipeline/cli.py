@@ -287,6 +287,9 @@ def _generate(specs: list[str], formats: list[str], output: Path, encoding: str 
             failed += 1
             continue
         for name in inputs:
+            if is_web_source(name):  # a feed file a glob matched
+                failed += _generate_web(name, formats, output, encoding, look, owners, web_settings, done)
+                continue
             failed += not _generate_one(name, lambda warnings, name=name: _read(name, encoding, warnings),
                                         formats, output, look, owners)
     return EXIT_FAILED if failed else EXIT_OK
@@ -304,11 +307,14 @@ def _generate_web(spec: str, formats: list[str], output: Path, encoding: str | N
     warnings: list[str] = []
     try:
         items = web.load(spec, settings.limits, since=settings.since_time(), warnings=warnings)
-    except BriefError as exc:
-        if _Settings.debug:
+    except (BriefError, Exception) as exc:
+        if _Settings.debug or isinstance(exc, KeyboardInterrupt):
             raise
         _report_warnings(spec, warnings)
-        error(str(exc))
+        if isinstance(exc, BriefError):
+            error(str(exc))
+        else:
+            error(f"{spec}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
         return 1
     _report_warnings(spec, warnings)
     if not items:

@@ -253,8 +253,9 @@ def _web(check: _Checker, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                                   f"not {value!r}", "fix the value", "fetch")
         if low is not None and not low <= value <= high:
             raise check.fail(key, f"must be between {low:,} and {high:,}, not {value!r}", "fix the value", "fetch")
-        if kind is str and any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise check.fail(key, "must be one line without control characters", "fix the value", "fetch")
+        if kind is str and not all(" " <= c <= "~" for c in value):
+            raise check.fail(key, "must be one line of printable ASCII (it is sent in an HTTP header)",
+                             "fix the value", "fetch")
     return since, dict(fetch)
 
 

@@ -101,7 +101,10 @@ def collect_sources(config: PackConfig, history: History | None = None, date: st
             if real in seen or name == "-":
                 continue  # one article named twice ("arts/" and "arts/01.txt") is in the pack once
             seen.add(real)
-            sources.append(_read_source(name, MAX_INPUT_BYTES))
+            if is_web_source(name):  # a feed file a glob matched
+                sources.extend(s for s in _web_sources(config, name, history, date) if _first(s, seen))
+            else:
+                sources.append(_read_source(name, MAX_INPUT_BYTES))
     return sources
 
 
@@ -122,6 +125,8 @@ def _web_sources(config: PackConfig, spec: str, history: History | None, date: s
                          warnings=warnings)
     except BriefError as exc:
         return [Source(spec, error=_reason(exc), warnings=warnings)]
+    except Exception as exc:  # a bug reading one source must not lose the rest of the pack
+        return [Source(spec, error=f"internal error: {type(exc).__name__}: {exc}", warnings=warnings)]
     if items:
         items[0].warnings[:0] = warnings
     return [Source(item.name, item.data, item.sha256, item.error, item, item.warnings) for item in items]
@@ -307,6 +312,9 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
             return PackResult([], [], skipped=True,
                               message=f"{config.name} for {date} is up to date (run {done.id}, {done.finished_at}); "
                                       f"--force builds it again")
+    kept = _keep_todays_pack(config, date, history, sources, force)
+    if kept is not None:
+        return kept
     # "New" is measured against the pack of the previous date, whatever ran since this morning.
     seen = history.seen_inputs(history.previous(config.name, before_date=date))
     if dry_run:
@@ -335,6 +343,31 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     history.finish_run(run_id, outcome, inputs, outputs, time.perf_counter() - started,
                        f"{len(pack.entries)} briefs, {len(pack.failures)} left out", read_items)
     return PackResult(paths, pack.failures, warnings=warnings)
+
+
+def _keep_todays_pack(config: PackConfig, date: str, history: History, sources: list[Source],
+                      force: bool) -> PackResult | None:
+    """A pack already built for this date is not replaced by one that has lost web articles
+    it held (a site down, an item gone from its feed): the rebuild would be worse. --force
+    replaces it all the same."""
+    if force:
+        return None
+    today = history.completed_for_date(config.name, date)
+    if today is None:
+        return None
+    paths = [Path(o.path) for o in history.outputs(today.id)]
+    if not paths or not all(p.exists() for p in paths):
+        return None
+    read_now = {s.name for s in sources if s.error is None}
+    lost = [r.source for r in history.inputs(today.id)
+            if r.status == "ok" and r.source.lower().startswith(("http://", "https://")) and r.source not in read_now]
+    if not lost:
+        return None
+    shown = ", ".join(lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+    return PackResult([], [], skipped=True,
+                      message=f"{config.name} for {date}: kept the pack built at {today.finished_at}: "
+                              f"{len(lost)} web {'article' if len(lost) == 1 else 'articles'} it holds "
+                              f"cannot be read now ({shown}); --force builds it without them")
 
 
 def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: set[str]

@@ -46,6 +46,35 @@ class _Refused(Exception):
     pass
 
 
+_DECLARATION = re.compile(rb"""\A(\xef\xbb\xbf)?<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+# What expat reads itself; any other declared encoding is decoded here first.
+_EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf-16-le", "utf-16-be", "us-ascii", "ascii", "iso-8859-1",
+                    "latin-1", "latin1"}
+
+
+def as_expat_input(data: bytes, name: str) -> bytes:
+    """The feed in an encoding expat and feedparser both read: one declared as Shift JIS, GB2312,
+    Big5 or any other encoding Python knows is re-encoded as UTF-8 (declaration included)."""
+    match = _DECLARATION.match(data[:300])
+    if match is None or match.group(2).decode("ascii").lower() in _EXPAT_ENCODINGS:
+        return data
+    label = match.group(2).decode("ascii")
+    import codecs
+
+    try:
+        info = codecs.lookup(label)
+        if not getattr(info, "_is_text_encoding", True) or info.name in ("idna", "punycode", "rot-13"):
+            raise LookupError(label)
+        text = data.decode(info.name, errors="replace")
+    except (LookupError, ValueError, UnicodeError):
+        raise BriefError(name, f"the feed declares an encoding brief does not know ({label!r})",
+                         "ask the publisher for a feed in UTF-8") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = re.sub(r"""\A<\?xml[^>]{0,200}?\?>""", '<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    return text.encode("utf-8")
+
+
 def refuse_entities(data: bytes, name: str) -> None:
     """Raise BriefError if the XML document declares entities or refers to external ones."""
     parser = xml.parsers.expat.ParserCreate()
@@ -68,6 +97,9 @@ def refuse_entities(data: bytes, name: str) -> None:
             raise BriefError(name, f"the document expands entities beyond safe limits ({exc})",
                              "ask the publisher for a plain RSS or Atom feed") from None
         # Other errors: a broken feed, which feedparser's lenient reading may still manage.
+    except (ValueError, LookupError, UnicodeError, RecursionError) as exc:
+        raise BriefError(name, f"the feed cannot be read as XML ({type(exc).__name__}: {str(exc)[:80]})",
+                         "ask the publisher for a feed in UTF-8") from None
 
 
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL | re.IGNORECASE)
@@ -95,14 +127,19 @@ def parse_feed(data: bytes, name: str, warnings: list[str], base: str | None = N
     `content_type` is the server's Content-Type header, which may name the encoding."""
     import feedparser
 
-    refuse_entities(data, name)
-    headers = {"content-type": content_type or "application/xml"}
-    if base:
-        headers["content-location"] = base
-    # Relative links are resolved here, for links only: feedparser would also resolve GUIDs,
-    # which are names, not addresses.
-    result = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
-                              resolve_relative_uris=False)
+    converted = as_expat_input(data, name)
+    refuse_entities(converted, name)
+    # A re-encoded feed's charset is its new declaration's, not the server's. No
+    # content-location: feedparser would resolve GUIDs against it, and GUIDs are names, not
+    # addresses. Links are resolved here, against `base`.
+    headers = {"content-type": "application/xml" if converted is not data else (content_type or "application/xml")}
+    data = converted
+    try:
+        result = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True,
+                                  resolve_relative_uris=False)
+    except Exception as exc:  # feedparser promises not to raise; a bug there must not stop a run
+        raise BriefError(name, f"the feed cannot be read ({type(exc).__name__})",
+                         "check the feed in a browser, or ask the publisher") from None
     if not result.get("version") and not result.entries:
         problem = f" ({_exception_line(result.get('bozo_exception'))})" if result.get("bozo") else ""
         raise BriefError(name, f"is not an RSS or Atom feed{problem}",

@@ -8,9 +8,11 @@ decides what is safe to parse and what counts as visible:
   entities declared in a DTD. An XML declaration or a DOCTYPE with an internal subset
   (`<!DOCTYPE html [<!ENTITY ...>]>`) is removed first, so its text cannot leak into the
   article either.
-- Scripts, styles, templates, forms, `noscript` and embedded SVG/MathML never reach the text.
-- Hidden text is not article text: elements with the `hidden` attribute, `aria-hidden="true"`,
-  or an inline style of `display: none` or `visibility: hidden` are dropped, whatever they hold.
+- Scripts, styles, templates, form controls, `noscript` and embedded SVG/MathML never reach the
+  text. A <form> itself is kept: some sites wrap the whole page in one.
+- Hidden text is not article text: elements with the `hidden` attribute or an inline style of
+  `display: none` or `visibility: hidden` are dropped, whatever they hold. `aria-hidden` is not
+  hiding (a page saved with a dialog open marks the whole article so).
 - A page nested deeper than lxml's limit keeps what the parser kept; a page with no article
   text found is an error, not an empty brief.
 """
@@ -34,7 +36,7 @@ _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _DECLARATION_MARK = re.compile(r"[\"'\[\]>]")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
-_NEVER_TEXT = ("script", "style", "template", "noscript", "iframe", "object", "embed", "form", "button",
+_NEVER_TEXT = ("script", "style", "template", "noscript", "iframe", "object", "embed", "button",
                "select", "textarea", "svg", "math", "canvas", "video", "audio", "base")
 _BLOCK_KINDS = {"p": "paragraph", "head": "heading", "item": "item", "quote": "paragraph"}
 
@@ -178,7 +180,6 @@ def _drop_invisible(root: Any) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         local = tag.rsplit("}", 1)[-1].lower()
         if (local in _NEVER_TEXT or element.get("hidden") is not None
-                or (element.get("aria-hidden") or "").strip().lower() == "true"
                 or _HIDDEN_STYLE.search(element.get("style") or "")):
             doomed.append(element)
     for element in doomed:
@@ -277,9 +278,11 @@ def _ld_nodes(data: Any, depth: int):
             yield from _ld_nodes(graph, depth + 1)
 
 
-def _ld_name(value: Any) -> str | None:
+def _ld_name(value: Any, depth: int = 0) -> str | None:
+    if depth > 3:
+        return None  # an author is a name, a list of names, or a record with one
     if isinstance(value, list):
-        names = [n for n in (_ld_name(v) for v in value[:10]) if n]
+        names = [n for n in (_ld_name(v, depth + 1) for v in value[:10]) if n]
         return ", ".join(names) if names else None
     if isinstance(value, dict):
         value = value.get("name")
@@ -304,7 +307,7 @@ def iso_date(value: str | None) -> str | None:
 
 def read_html(text: str, source: Source, warnings: list[str]) -> Article:
     """The article of a whole HTML page."""
-    name = source.path or source.url or "-"
+    name = source.url or source.path or "-"
     root = parse_page(text, name)
     if root is None:
         raise BriefError(name, "the page holds no HTML elements", "check that this is the saved article page")

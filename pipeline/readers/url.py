@@ -78,18 +78,20 @@ def is_web_address(spec: str) -> bool:
 
 
 def fetch(url: str, limits: FetchLimits = FetchLimits(), accept: frozenset[str] = ANY_ARTICLE,
-          *, subject: str | None = None, trusted_private: bool = False) -> Fetched:
+          *, subject: str | None = None, trusted_private: bool | None = None) -> Fetched:
     """The body at `url`, or a BriefError that says what went wrong in one line.
 
-    `subject` names the source in errors (the address by default). `trusted_private` lets a
-    feed served from a private address point to pages on private addresses too."""
+    `subject` names the source in errors (the address by default). `trusted_private` says
+    whether private addresses may be reached, for an address the user did not name (a feed's
+    item: true when the feed itself is on a private address); by default an address the user
+    names may be private when it is private itself."""
     subject = subject or url
     deadline = time.monotonic() + limits.timeout
     first = _parse(url, subject)
     allow_private = limits.allow_private
     if allow_private is None:
-        allow_private = trusted_private or _is_private_host(first.hostname or "", first.port, subject, deadline,
-                                                            limits)
+        allow_private = trusted_private if trusted_private is not None else _is_private_host(
+            first.hostname or "", first.port, subject, deadline, limits)
         refusal = "reached from a public address", "a public page or feed may not lead into a private network"
     else:
         refusal = ("not allowed by the settings (allow_private = false)",
@@ -196,7 +198,9 @@ def _request(url: str, limits: FetchLimits, deadline: float, allow_private: bool
                                  "try the article's address from a browser")
             return _Response(None, location.strip())
         if response.status != 200:
-            reason = response.reason or http.client.responses.get(response.status, "")
+            # The reason phrase is the server's text: only its printable ASCII is repeated.
+            reason = "".join(c for c in (response.reason or "") if " " <= c <= "~")[:60].strip()
+            reason = reason or http.client.responses.get(response.status, "")
             raise BriefError(subject, f"the server answered {response.status} {reason}".rstrip(),
                              _status_hint(response.status))
         content_type, charset = _content_type(response.getheader("Content-Type") or "")
@@ -208,6 +212,10 @@ def _request(url: str, limits: FetchLimits, deadline: float, allow_private: bool
             raise _too_large(subject, limits, "")
         data = _read_body(response, (response.getheader("Content-Encoding") or "").strip().lower(),
                           limits, subject)
+        if (length and length.strip().isdigit() and not response.getheader("Content-Encoding")
+                and len(data) < int(length) and not watchdog.fired):
+            raise BriefError(subject, f"the page ended early ({len(data):,} of {int(length):,} bytes)",
+                             "the connection was cut; try again later")
         if watchdog.fired:  # the body ended because the watchdog shut the socket
             raise _timed_out(subject, limits)
         return _Response(Fetched(url, url, content_type, charset, data), None)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,8 @@ from pipeline.errors import BriefError
 from pipeline.model import Article, Source
 from pipeline.readers import FEED_PREFIX, is_web_source
 from pipeline.readers.feed import Feed, FeedItem, looks_like_feed, parse_feed
-from pipeline.readers.url import FEED_TYPES, PAGE_TYPES, TEXT_TYPES, FetchLimits, Fetched, fetch, is_web_address
+from pipeline.readers.url import (ANY_ARTICLE, FEED_TYPES, PAGE_TYPES, TEXT_TYPES, FetchLimits, Fetched, fetch,
+                                  is_web_address)
 
 SUMMARY_FORMAT = "feed-summary"
 ITEM_FETCHES = 4  # pages of one feed fetched at once: quick, and gentle with one publisher
@@ -32,6 +35,7 @@ __all__ = ["FEED_PREFIX", "SUMMARY_FORMAT", "WebArticle", "WebSettings", "is_web
            "read", "saved_name"]
 
 LAST_RUN = "last-run"
+LAST_RUN_MARGIN = dt.timedelta(hours=12)
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -62,7 +66,9 @@ class WebSettings:
         window = self.since
         if window == LAST_RUN:
             if last_run is not None:
-                return last_run
+                # Items already in a pack are left out by their GUID and link; the margin keeps
+                # the ones dated before they reached the feed, or fetched as the last run began.
+                return last_run - LAST_RUN_MARGIN
             window = first_run
         if window == "all":
             return None
@@ -102,13 +108,19 @@ def load(spec: str, limits: FetchLimits = FetchLimits(), *, since: dt.datetime |
     warnings = [] if warnings is None else warnings
     forced_feed = spec.lower().startswith(FEED_PREFIX)
     target = spec[len(FEED_PREFIX):].strip() if forced_feed else spec
+    if not target or target == "-":
+        raise BriefError(spec, "names no feed", "write feed: and then the feed's address or file")
     if not is_web_address(target):
         data = _read_feed_file(target, limits.max_bytes)
         feed = parse_feed(data, target, warnings)
-        return _feed_items(feed, target, limits, since, seen, warnings, trusted_private=True)
-    fetched = fetch(target, limits)
-    if forced_feed or fetched.content_type in FEED_TYPES or (not fetched.content_type and looks_like_feed(fetched.data)):
-        if not forced_feed and fetched.content_type in ("application/xml", "text/xml") and not looks_like_feed(fetched.data):
+        # A saved feed's items were chosen by its publisher: they get the same rule as a
+        # public feed's, and may not point into a private network.
+        return _feed_items(feed, os.path.basename(target), limits, since, seen, warnings, trusted_private=False)
+    fetched = fetch(target, limits, ANY_ARTICLE | {"application/octet-stream"})
+    # Feeds are often served as text/html, text/plain or octet-stream: the document decides.
+    is_feed = looks_like_feed(fetched.data)
+    if forced_feed or is_feed or fetched.content_type in FEED_TYPES:
+        if not forced_feed and not is_feed:
             raise BriefError(target, "is an XML document, not an RSS or Atom feed",
                              "give the address of the article's web page, or of a feed")
         feed = parse_feed(fetched.data, target, warnings, base=fetched.final_url,
@@ -154,25 +166,51 @@ def _feed_items(feed: Feed, feed_name: str, limits: FetchLimits, since: dt.datet
     # An item is known by its GUID and by its link: publishers change one or the other, and
     # the same article reaches a pack through two feeds with different GUIDs.
     chosen = [item for item in feed.items
-              if not (set(item_keys(item)) & seen) and not (since is not None and item.published is not None
-                                                            and item.published < since)]
+              if not (set(item_keys(item, feed_name)) & seen)
+              and not (since is not None and item.published is not None and item.published < since)]
     left = len(feed.items) - len(chosen)
     if left:
         warnings.append(f"{left} of the {len(feed.items)} items of {feed_name} are older than the window or "
                         f"were in an earlier pack")
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=ITEM_FETCHES) as pool:
-        return list(pool.map(lambda item: _feed_item(item, feed, feed_name, limits, trusted_private), chosen))
+    return _in_parallel(lambda item: _feed_item(item, feed, feed_name, limits, trusted_private), chosen,
+                        ITEM_FETCHES)
 
 
-def item_keys(item: FeedItem) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(k for k in (item.key, item.link) if k))
+def _in_parallel(work, items: list, workers: int) -> list:
+    """work(item) for each item, `workers` at a time, results in order. The threads are daemons
+    and the caller waits in short steps, so Ctrl-C stops a run at once, without waiting out the
+    fetches under way."""
+    results: list = [None] * len(items)
+    position = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while True:
+            with lock:
+                index = next(position, None)
+            if index is None:
+                return
+            results[index] = work(items[index])
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(workers, len(items)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.1)
+    return results
+
+
+def item_keys(item: FeedItem, feed_name: str = "") -> tuple[str, ...]:
+    """How an item is known across runs: its link, and its GUID within its feed (two feeds may
+    use the same GUID for different articles)."""
+    guid = f"{feed_name} {item.key}" if feed_name and item.key != item.link else item.key
+    return tuple(dict.fromkeys(k for k in (guid, item.link) if k))
 
 
 def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, trusted_private: bool) -> WebArticle:
     published = item.published.date().isoformat() if item.published else None
-    base = dict(feed=_safe_url(feed_name) or feed_name, keys=item_keys(item), published=published)
+    base = dict(feed=_safe_url(feed_name) or feed_name, keys=item_keys(item, feed_name), published=published)
     if item.link is not None:
         try:
             fetched = fetch(item.link, limits, PAGE_TYPES | TEXT_TYPES, trusted_private=trusted_private)
@@ -183,6 +221,8 @@ def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, 
             return page
         except BriefError as exc:
             reason = exc.problem
+        except Exception as exc:  # one page's surprise must not cost the rest of the feed
+            reason = f"internal error reading the page ({type(exc).__name__})"
     else:
         reason = "the item has no web address"
     name = item.link or f"{feed_name} ({item.title})"

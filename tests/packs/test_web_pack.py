@@ -88,7 +88,8 @@ def test_feed_items_already_in_an_earlier_pack_are_left_out(tmp_path, web_server
     again = build_pack(load_pack(path), "2026-11-25", force=True, email=False)
     assert again.failures == [] and titles(content(tmp_path, "2026-11-25")) == feed_titles(3, 2, 1)
     history = sqlite3.connect(tmp_path / "out" / "web-daily" / "history.sqlite")
-    dates = dict(history.execute("SELECT item, pack_date FROM feed_items WHERE item LIKE 'unique-guid-%'"))
+    dates = {item.rsplit(" ", 1)[1]: date for item, date in
+             history.execute("SELECT item, pack_date FROM feed_items WHERE item LIKE '% unique-guid-%'")}
     assert dates == {"unique-guid-1": "2026-11-25", "unique-guid-2": "2026-11-25", "unique-guid-3": "2026-11-25",
                      "unique-guid-4": "2026-11-24", "unique-guid-5": "2026-11-24"}
 
@@ -206,3 +207,27 @@ def test_web_settings_are_checked_with_file_and_line(tmp_path, bad, problem):
     with pytest.raises(BriefError) as caught:
         load_pack(path)
     assert problem in str(caught.value) and re.match(rf"{re.escape(str(path))}:\d+", str(caught.value))
+
+
+def test_a_rerun_does_not_replace_todays_pack_with_one_missing_a_web_article(tmp_path, web_server):
+    path = pack_file(tmp_path, [web_server.url("/port-strike.html"), web_server.url("/summit-water.html")])
+    assert build_pack(load_pack(path), "2026-11-25", email=False).failures == []
+    built = (tmp_path / "out" / "web-daily" / "2026-11-25" / "web-daily-2026-11-25.json").read_bytes()
+    del web_server.routes["/summit-water.html"]  # the site is down this time
+    kept = build_pack(load_pack(path), "2026-11-25", email=False)
+    assert kept.skipped and "kept the pack" in kept.message and "summit-water" in kept.message
+    assert (tmp_path / "out" / "web-daily" / "2026-11-25" / "web-daily-2026-11-25.json").read_bytes() == built
+    forced = build_pack(load_pack(path), "2026-11-25", force=True, email=False)
+    assert [f.source for f in forced.failures] == [web_server.url("/summit-water.html")]
+
+
+def test_a_glob_of_feed_files_reads_each_as_a_feed(tmp_path, web_server):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "one.rss").write_bytes((WEB_FIXTURES / "feed-rss1.xml").read_bytes()
+                                    .replace(b"__BASE__", web_server.base.encode()))
+    path = pack_file(tmp_path, [f"{feeds}/*.rss"], 'since = "all"\n[fetch]\nallow_private = true',
+                     formats='["json"]')
+    path.write_text(path.read_text().replace("[fetch]\ntimeout", "timeout"), encoding="utf-8")
+    build_pack(load_pack(path), "2026-11-25", email=False)
+    assert sorted(titles(content(tmp_path, "2026-11-25"))) == sorted(feed_titles(4, 5))

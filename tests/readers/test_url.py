@@ -555,3 +555,29 @@ def test_error_for_an_address_with_a_line_break_is_one_line(address):
         fetch(address, FetchLimits(timeout=1))
     assert caught.value.problem == "the address contains spaces or control characters"
     assert "\n" not in str(caught.value)
+
+
+def test_a_body_shorter_than_its_length_is_an_error(web_server):
+    def short(handler, stopping) -> None:
+        handler.wfile.write(PAGE[:100])  # then the connection closes, 4,900 bytes short
+
+    web_server.routes["/short"] = Route(stream=short, headers={"Content-Length": str(len(PAGE[:100]) + 4900)})
+    error = refused(web_server.url("/short"))
+    assert "the page ended early (100 of 5,000 bytes)" in error.problem or "ended early" in error.problem
+
+
+def test_a_hostile_reason_phrase_is_not_repeated_raw(web_server):
+    web_server.routes["/odd"] = Route(404, b"gone")
+    import http.server
+
+    original = http.server.BaseHTTPRequestHandler.send_response
+
+    def send_response(self, code, message=None):
+        original(self, code, "Not\x1b[31m Found\x07" if code == 404 else message)
+
+    http.server.BaseHTTPRequestHandler.send_response = send_response
+    try:
+        error = refused(web_server.url("/odd"))
+    finally:
+        http.server.BaseHTTPRequestHandler.send_response = original
+    assert "\x1b" not in error.problem and "\x07" not in error.problem and "404" in error.problem

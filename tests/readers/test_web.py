@@ -33,7 +33,9 @@ def test_window_start():
     last = dt.datetime(2026, 11, 24, 7, 0, 5, tzinfo=UTC)
     assert web.WebSettings(since="24h").since_time(now) == dt.datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
     assert web.WebSettings(since="all").since_time(now) is None
-    assert web.WebSettings(since="last-run").since_time(now, last_run=last) == last
+    # Since the last run, with a margin for items dated before they reached the feed (items
+    # already in a pack are left out by their GUID and link, not by the window).
+    assert web.WebSettings(since="last-run").since_time(now, last_run=last) == last - web.LAST_RUN_MARGIN
     # The first run of a pack has no previous run: the last day's items.
     assert web.WebSettings(since="last-run").since_time(now) == now - dt.timedelta(hours=24)
 
@@ -50,7 +52,8 @@ def test_a_page_address_stands_for_one_article(web_server):
 def test_a_feed_stands_for_its_items_in_order(web_server):
     items = web.load(web_server.url("/feed-rss2.xml"), LIMITS)
     assert [i.source.url for i in items] == [web_server.url(f"/news/item-{n}.html") for n in (5, 4, 3, 2, 1)]
-    assert [i.keys[0] for i in items] == [f"unique-guid-{n}" for n in (5, 4, 3, 2, 1)]
+    assert [i.keys for i in items] == [(f"{web_server.url('/feed-rss2.xml')} unique-guid-{n}",
+                                        web_server.url(f"/news/item-{n}.html")) for n in (5, 4, 3, 2, 1)]
     assert all(i.feed == web_server.url("/feed-rss2.xml") and i.published == "2026-11-24" for i in items)
 
 
@@ -93,16 +96,69 @@ def test_an_item_with_neither_page_nor_summary_is_an_error_of_its_own(tmp_path, 
                     f'<item><title>Gone</title><link>{web_server.url("/gone")}</link><guid>g1</guid></item>'
                     f'<item><title>Here</title><link>{web_server.url("/ministry-housing.html")}</link>'
                     '<guid>g2</guid></item></channel></rss>', encoding="utf-8")
-    first, second = web.load(str(feed), LIMITS)
+    first, second = web.load(str(feed), FetchLimits(timeout=2, allow_private=True))
     assert first.data is None and "404" in first.error and "no summary" in first.error
     assert second.error is None and second.data
 
 
-def test_a_local_feed_file_may_point_to_local_pages(tmp_path, web_server):
+def test_a_saved_feed_may_not_point_into_the_local_network_unless_allowed(tmp_path, web_server):
     feed = tmp_path / "saved.xml"
     feed.write_bytes((web_server_fixture_feed()).replace(b"__BASE__", web_server.base.encode()))
-    items = web.load(f"feed:{feed}", FetchLimits(timeout=2))
-    assert [i.fmt for i in items] == ["html", "html"]
+    refused = web.load(f"feed:{feed}", FetchLimits(timeout=2))
+    assert [i.fmt for i in refused] == [web.SUMMARY_FORMAT] * 2
+    assert all("private or local address" in i.source.note for i in refused)
+    assert web_server.hits == {}
+    allowed = web.load(f"feed:{feed}", FetchLimits(timeout=2, allow_private=True))
+    assert [i.fmt for i in allowed] == ["html", "html"]
+    assert allowed[0].feed == "saved.xml"  # the file's name, not the folder it was in
+
+
+def test_the_same_guid_in_two_feeds_names_two_articles(tmp_path, web_server):
+    for name, number in (("a", 1), ("b", 2)):
+        web_server.routes[f"/{name}.xml"] = Route(
+            body=(f'<rss version="2.0"><channel><title>{name}</title><item><title>T{number}</title>'
+                  f'<link>{web_server.url(f"/news/item-{number}.html")}</link><guid isPermaLink="false">1</guid>'
+                  f'</item></channel></rss>').encode(), content_type="application/rss+xml")
+    first = web.load(web_server.url("/a.xml"), LIMITS)
+    second = web.load(web_server.url("/b.xml"), LIMITS, seen=set(first[0].keys))
+    assert len(second) == 1 and second[0].source.url == web_server.url("/news/item-2.html")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html; charset=utf-8", "application/octet-stream"])
+def test_a_feed_served_with_the_wrong_type_is_still_a_feed(web_server, content_type):
+    from tests.conftest import WEB_FIXTURES
+
+    web_server.routes["/mislabelled"] = Route(body=(WEB_FIXTURES / "feed-rss2.xml").read_bytes(),
+                                              content_type=content_type)
+    assert len(web.load(web_server.url("/mislabelled"), LIMITS)) == 5
+
+
+def test_a_page_whose_reading_fails_unexpectedly_falls_back_to_the_summary(web_server, monkeypatch):
+    def broken(item, *args, **kwargs):
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(web, "_check_readable", broken)
+    items = web.load(web_server.url("/feed-rss2.xml"), LIMITS)
+    assert {i.fmt for i in items} == {web.SUMMARY_FORMAT}
+    assert all("internal error reading the page (RecursionError)" in i.source.note for i in items)
+
+
+def test_an_empty_feed_source_is_named():
+    for spec in ("feed:", "feed: ", "feed:-"):
+        with pytest.raises(BriefError, match="names no feed"):
+            web.load(spec, LIMITS)
+
+
+def test_a_feed_in_a_legacy_encoding_is_read(tmp_path):
+    feed = tmp_path / "jp.rss"
+    feed.write_bytes('<?xml version="1.0" encoding="shift_jis"?><rss version="2.0"><channel><title>T</title>'
+                     '<item><title>日本の首相</title><description>東京で会談</description><guid>g</guid></item>'
+                     '</channel></rss>'.encode("shift_jis"))
+    [item] = web.load(str(feed), LIMITS)
+    assert web.read(item).title == "日本の首相"
+    feed.write_bytes(b'<?xml version="1.0" encoding="x-bogus"?><rss version="2.0"><channel/></rss>')
+    with pytest.raises(BriefError, match="encoding brief does not know"):
+        web.load(str(feed), LIMITS)
 
 
 def test_a_missing_feed_file_is_named():
