@@ -172,7 +172,16 @@ def template_hash(folder: Path | None = None) -> str:
 
 
 def theme_hash(config: PackConfig) -> str:
-    return hashlib.sha256((config.theme or DEFAULT_THEME).read_bytes()).hexdigest()
+    """The theme file and the files it names (logo, reference document): a new logo rebuilds."""
+    digest = hashlib.sha256((config.theme or DEFAULT_THEME).read_bytes())
+    theme = load_theme(config.theme)
+    for named in (theme.path(theme.logo), theme.path(theme.reference_docx)):
+        if named is not None:
+            try:
+                digest.update(b"\0" + named.read_bytes())
+            except OSError:
+                pass  # the render reports it
+    return digest.hexdigest()
 
 
 def run_key(config: PackConfig, date: str, sources: list[Source], templates: str, theme: str) -> str:
@@ -333,7 +342,8 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
                 bar.close()
         pack, inputs, warnings = _assemble(config, date, extracted, seen)
         kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
-        outputs, paths = _render_and_write(config, pack, theme, folder, key, inputs, started, kept)
+        outputs, paths, render_warnings = _render_and_write(config, pack, theme, folder, key, inputs, started, kept)
+        warnings.extend((config.name, w) for w in render_warnings)
     except Exception as exc:
         history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
         raise
@@ -388,7 +398,7 @@ def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: s
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
                       inputs: list[InputRecord], started: float, kept: list[tuple[str, bytes]] = (),
-                      ) -> tuple[list[OutputRecord], list[Path]]:
+                      ) -> tuple[list[OutputRecord], list[Path], list[str]]:
     """Render and write the pack's files and manifest; their records (absolute paths, for the
     history) and their paths as the pack file names them (to print)."""
     from pipeline.build import render_formats, side_renderer_for
@@ -421,7 +431,7 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
         ensure_folder(folder / "sources")
     copies = [(folder / relative, content) for relative, content in dict(kept).items()]
     atomic_write_all(files + copies + [(folder / MANIFEST, manifest)])
-    return outputs, [path for path, _ in files] + [folder / MANIFEST]
+    return outputs, [path for path, _ in files] + [folder / MANIFEST], job.warnings
 
 
 def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord], outputs: list[OutputRecord],

@@ -99,6 +99,15 @@ def load_theme(path: Path | None = None) -> Theme:
         raise BriefError(str(path), f"cannot read the theme ({exc})", "check the file") from None
     except tomllib.TOMLDecodeError as exc:
         raise BriefError(str(path), f"not valid TOML ({exc})", "fix the theme file") from None
+    if path != DEFAULT_THEME and DEFAULT_THEME.is_file():
+        # A theme says what it changes: the rest is the default theme's (colours included).
+        defaults = tomllib.loads(DEFAULT_THEME.read_text(encoding="utf-8"))
+        for section, content in data.items():
+            if isinstance(content, dict) and isinstance(defaults.get(section), dict):
+                defaults[section] = {**defaults[section], **content}
+            else:
+                defaults[section] = content
+        data = defaults
     return _theme_from(data, str(path), str(path.resolve().parent))
 
 
@@ -137,12 +146,16 @@ def _theme_from(data: dict, where: str, folder: str = "") -> Theme:
 
 
 MARKING_MAX = 120
+_LOGO_MAX_PIXELS = 4000
 _LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+_MARKING_EXTRAS = set("\u00a0\u202f\u200c\u200d")  # no-break spaces and joiners belong to text
 
 
 def is_marking_text(text: str) -> bool:
     """Short, one line, printable: what a page header, footer or cover line can hold."""
-    return len(text) <= MARKING_MAX and text.isprintable()
+    return len(text) <= MARKING_MAX and all(c.isprintable() or c in _MARKING_EXTRAS for c in text)
 
 
 def _check_files(theme: Theme, where: str) -> None:
@@ -155,6 +168,20 @@ def _check_files(theme: Theme, where: str) -> None:
                              "give the path of a PNG or JPEG file, relative to the theme file") from None
         if not any(head.startswith(magic) for magic in _LOGO_TYPES):
             raise BriefError(where, f"brand.logo {theme.logo}: is not a PNG or JPEG image", "convert the logo to PNG")
+        from PIL import Image  # reads the header only
+
+        try:
+            with Image.open(logo) as picture:
+                size, mode = picture.size, picture.mode
+        except Exception as exc:  # Pillow reports a bad image in many ways
+            raise BriefError(where, f"brand.logo {theme.logo}: cannot be read as an image ({type(exc).__name__})",
+                             "save the logo again as PNG") from None
+        if max(size) > _LOGO_MAX_PIXELS:
+            raise BriefError(where, f"brand.logo {theme.logo}: is {size[0]}x{size[1]} pixels, over {_LOGO_MAX_PIXELS}",
+                             "a logo needs far fewer pixels; scale it down")
+        if mode == "CMYK":
+            raise BriefError(where, f"brand.logo {theme.logo}: is a CMYK image, which Word cannot place",
+                             "save the logo as an RGB PNG")
     reference = theme.path(theme.reference_docx)
     if reference is not None and not reference.is_file():
         raise BriefError(where, f"docx.reference {theme.reference_docx}: no such file",
@@ -166,6 +193,7 @@ _PAGE_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 _SIZE_RANGES = {"body_size_pt": (5, 36), "title_size_pt": (5, 96), "heading1_size_pt": (5, 72),
                 "heading2_size_pt": (5, 72), "line_spacing": (0.8, 3)}
 _MIN_TEXT_MM = 50
+_MIN_FURNITURE_MM = 8
 
 
 def _check_ranges(theme: Theme, where: str) -> None:
@@ -177,6 +205,10 @@ def _check_ranges(theme: Theme, where: str) -> None:
     if width - theme.margin_left_mm - theme.margin_right_mm < _MIN_TEXT_MM:
         raise BriefError(where, f"the left and right margins leave less than {_MIN_TEXT_MM} mm of text on a "
                          f"{width:g} mm wide page", "make the margins smaller")
+    for side in ("top", "bottom"):
+        if getattr(theme, f"margin_{side}_mm") < _MIN_FURNITURE_MM:
+            raise BriefError(where, f"margin_{side}_mm = {getattr(theme, f'margin_{side}_mm'):g} leaves no room for the "
+                             f"marking and page number (at least {_MIN_FURNITURE_MM} mm)", "make the margin larger")
     if height - theme.margin_top_mm - theme.margin_bottom_mm < _MIN_TEXT_MM:
         raise BriefError(where, f"the top and bottom margins leave less than {_MIN_TEXT_MM} mm of text on a "
                          f"{height:g} mm high page", "make the margins smaller")

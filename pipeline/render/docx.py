@@ -78,6 +78,7 @@ USED_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "L
                "List Number", "List Number 2", "List Number 3", "List Continue", "List Continue 2",
                "List Continue 3", "Quote", "Table Grid", "Header", "Footer", "Caption")
 TOC_STYLE = "TOC 1"
+LOGO_MAX_HEIGHT_MM = 40
 
 
 class _DocxWriter:
@@ -105,9 +106,13 @@ class _DocxWriter:
             raise BriefError(str(self.reference), f"cannot be used as a reference document ({type(exc).__name__})",
                              "give a .docx saved by Word or LibreOffice") from None
         body = document.element.body
+        if body.find(qn("w:sectPr")) is None:
+            raise BriefError(str(self.reference), "has no page set-up (no section properties)",
+                             "save it again from Word or LibreOffice as a .docx document")
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
+        _ensure_numbering_part(document)
         return document
 
     def write(self, document: Document) -> None:
@@ -158,41 +163,59 @@ class _DocxWriter:
         marking = self._clean(meta.marking)
         footer_text = self._clean(" \u00b7 ".join(t for t in (self.theme.organisation, self.theme.footer_text) if t))
         pages = str(self._page_count())
+        even_pages = bool(self.document.settings.odd_and_even_pages_header_footer)
         for section in self.document.sections:
-            if marking:
-                header = section.header
-                header.is_linked_to_previous = False
-                first = _first_or_new_paragraph(header, at_start=True)
-                self._marking_paragraph(first, marking)
-            footer = section.footer
-            footer.is_linked_to_previous = False
-            if marking:
-                self._marking_paragraph(_first_or_new_paragraph(footer, at_start=False), marking)
-            line = footer.add_paragraph() if footer.paragraphs[-1].text or marking else footer.paragraphs[-1]
-            line.style = self.document.styles["Footer"] if "Footer" in self.style_ids else None
             width = section.page_width - section.left_margin - section.right_margin
-            stops = line.paragraph_format.tab_stops
-            if line.style is not None:  # the Footer style's centre and right tabs would come first
-                for stop in line.style.paragraph_format.tab_stops:
-                    stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
-            stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-            if footer_text:
-                line.add_run(footer_text)
-            line.add_run("\tPage ")
-            _add_field(line, "PAGE", "1")
-            line.add_run(" of ")
-            _add_field(line, "NUMPAGES", pages)
+            # Every kind of header a reference document may use: a first page of its own, and
+            # even pages of their own, carry the marking too.
+            pairs = [(section.header, section.footer)]
+            if section.different_first_page_header_footer:
+                pairs.append((section.first_page_header, section.first_page_footer))
+            if even_pages:
+                pairs.append((section.even_page_header, section.even_page_footer))
+            for header, footer in pairs:
+                self._furnish(header, footer, marking, footer_text, pages, width)
+
+    def _furnish(self, header, footer, marking: str, footer_text: str, pages: str, width) -> None:
+        if marking:
+            header.is_linked_to_previous = False
+            self._marking_paragraph(_first_or_new_paragraph(header, at_start=True), marking)
+        footer.is_linked_to_previous = False
+        if marking:
+            self._marking_paragraph(_first_or_new_paragraph(footer, at_start=False), marking)
+        line = footer.add_paragraph() if footer.paragraphs[-1].text or marking else footer.paragraphs[-1]
+        style_id = self.style_ids.get("Footer")
+        stops = line.paragraph_format.tab_stops
+        if style_id is not None:
+            line._p.style = style_id
+            # The Footer style's centre and right tabs would come before ours.
+            for stop in self.document.styles.element.get_by_id(style_id).xpath("./w:pPr/w:tabs/w:tab"):
+                stops.add_tab_stop(int(stop.get(qn("w:pos"))) * 635, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+        if footer_text:
+            line.add_run(footer_text)
+        line.add_run("\tPage ")
+        _add_field(line, "PAGE", "1")
+        line.add_run(" of ")
+        _add_field(line, "NUMPAGES", pages)
 
     def _marking_paragraph(self, paragraph: DocxParagraph, marking: str) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(marking)
         run.bold = run.font.cs_bold = True
+        if "marking" in self.theme.colours:
+            run.font.color.rgb = self._colour("marking")
+        if _first_strong_is_rtl(marking):
+            _set_right_to_left(paragraph._p.get_or_add_pPr())
 
     def _page_count(self) -> int:
         """The number of pages: the PDF's when it was laid out first, else an estimate from the
         amount of text (Word and LibreOffice put the real number in when they lay it out)."""
         facts = self.job.page_facts
-        if facts and facts.get("pages"):
+        # The PDF's count only where the PDF is always laid out first (a document with
+        # contents): otherwise the DOCX would depend on the order formats are made in.
+        has_contents = any(isinstance(b, Contents) for b in self.job.document.blocks)
+        if has_contents and facts and facts.get("pages"):
             return int(facts["pages"])
         theme = self.theme
         width_mm = {"A4": 210, "Letter": 215.9}[theme.page_size] - theme.margin_left_mm - theme.margin_right_mm
@@ -359,6 +382,9 @@ class _DocxWriter:
                 _field_end(paragraph)
 
     def _toc_style(self) -> str:
+        existing = next((name for name in self.style_ids if name.lower() == TOC_STYLE.lower()), None)
+        if existing is not None:
+            return existing  # Word calls it "toc 1"
         if TOC_STYLE not in self.style_ids:
             from docx.enum.style import WD_STYLE_TYPE
 
@@ -376,8 +402,13 @@ class _DocxWriter:
         if path is None:
             return
         paragraph = self._new_paragraph("Normal")
+        section = self.document.sections[0]
+        width = min(Mm(self.theme.logo_width_mm), section.page_width - section.left_margin - section.right_margin)
         try:
-            shape = paragraph.add_run().add_picture(str(path), width=Mm(self.theme.logo_width_mm))
+            shape = paragraph.add_run().add_picture(str(path), width=width)
+            if shape.height > Mm(LOGO_MAX_HEIGHT_MM):  # a tall logo keeps to a corner of the cover
+                shape.width = int(shape.width * Mm(LOGO_MAX_HEIGHT_MM) / shape.height)
+                shape.height = Mm(LOGO_MAX_HEIGHT_MM)
         except Exception as exc:  # python-docx reports a bad image in many ways
             self.job.warn(f"the logo {path} cannot be placed ({type(exc).__name__}); it is left out of the DOCX")
             paragraph._p.getparent().remove(paragraph._p)
@@ -404,15 +435,18 @@ class _DocxWriter:
         # Each ordered list gets its own numbering instance, or Word would continue the count
         # from the previous list in the document.
         num_id = _new_numbering(self.document, style, block.start) if block.ordered else None
-        for item in block.items:
-            self._add_list_item(item, style, depth, num_id)
+        for number, item in enumerate(block.items, start=block.start):
+            # A reference document whose list style has no numbering: the number as text.
+            label = f"{number}. " if block.ordered and num_id is None else ""
+            self._add_list_item(item, style, depth, num_id, label)
 
-    def _add_list_item(self, item: list[Block], style: str, depth: int, num_id: int | None) -> None:
+    def _add_list_item(self, item: list[Block], style: str, depth: int, num_id: int | None,
+                       label: str = "") -> None:
         blocks = list(item)
         # The bullet or number belongs to a paragraph; an item that opens with something else
         # gets an empty one so the count stays right.
         first = blocks.pop(0) if blocks and isinstance(blocks[0], Paragraph) else Paragraph([])
-        paragraph = self._add_paragraph(first.spans, style)
+        paragraph = self._add_paragraph(([Span(label)] if label else []) + first.spans, style)
         if num_id is not None:
             _set_numbering(paragraph, num_id)
         for block in blocks:
@@ -721,11 +755,34 @@ def _wrap_in_hyperlink(run: Run, url: str) -> None:
     hyperlink.append(run._r)
 
 
-def _new_numbering(document: DocxDocument, style_name: str, start: int) -> int:
-    """A new numbering instance for a list style, counting from `start`; returns its numId."""
+def _ensure_numbering_part(document: DocxDocument) -> None:
+    """A numbering part for a document that has none (LibreOffice writes none for a document
+    without lists): python-docx cannot make one, so the built-in template's is copied."""
+    import copy
+
+    from docx.opc.packuri import PackURI
+    from docx.parts.numbering import NumberingPart
+
+    try:
+        document.part.numbering_part
+        return
+    except NotImplementedError:
+        pass
+    template = docx.Document().part.numbering_part
+    element = copy.deepcopy(template.element)
+    part = NumberingPart(PackURI("/word/numbering.xml"), template.content_type, element, document.part.package)
+    document.part.relate_to(part, RT.NUMBERING)
+
+
+def _new_numbering(document: DocxDocument, style_name: str, start: int) -> int | None:
+    """A new numbering instance for a list style, counting from `start`; returns its numId, or
+    None when the style has no numbering (a reference document's own list style)."""
     numbering = document.part.numbering_part.element
-    style_num_id = document.styles[style_name].element.pPr.numPr.numId.val
-    abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+    try:
+        style_num_id = document.styles[style_name].element.pPr.numPr.numId.val
+        abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+    except (AttributeError, KeyError):
+        return None
     num = numbering.add_num(abstract_id)
     num.add_lvlOverride(ilvl=0).add_startOverride(max(start, 0))
     return num.numId

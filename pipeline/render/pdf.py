@@ -48,7 +48,7 @@ from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, H
                              OutlineEntry, PageBreak, Paragraph as ParagraphBlock, Rule, Span,
                              Table as TableBlock, contents_entries, is_safe_link, outline, plain_text)
 from pipeline.render import RenderJob
-from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines
+from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines, visual_text
 from pipeline.render.fonts import FontFace, find_font_face, looks_like_path, unusable_reason
 from pipeline.theme import Theme
 
@@ -112,6 +112,7 @@ def render(job: RenderJob) -> bytes:
 # Document template
 
 PAGE_COUNT_FORM = "brief-page-count"
+LOGO_MAX_HEIGHT_MM = 40  # a tall logo keeps to a corner of the cover
 
 
 class _Template(BaseDocTemplate):
@@ -195,9 +196,8 @@ def _furniture_drawer(theme: Theme, styles: "_Styles", markup: "_Markup", markin
     margin bands, never over the text."""
     centred = styles.derived(styles.marking, alignment=TA_CENTER)
     left = styles.derived(styles.footer, alignment=TA_LEFT)
-    marking_markup = markup.text(_clean_text(marking), bold=True) if marking else ""
+    marking_markup = markup.line(marking, bold=True) if marking else ""
     footer_text = " \u00b7 ".join(t for t in (theme.organisation, theme.footer_text) if t)
-    footer_markup = markup.text(_clean_text(footer_text)) if footer_text else ""
 
     def draw(canvas, doc) -> None:
         width, height = doc.pagesize
@@ -212,10 +212,13 @@ def _furniture_drawer(theme: Theme, styles: "_Styles", markup: "_Markup", markin
         font, size = styles.footer.fontName, styles.footer.fontSize
         slot = pdfmetrics.stringWidth("Page 0000 of 0000", font, size)
         x = left_x + text_width - slot
-        if footer_markup:
-            # The footer text keeps clear of the marking in the middle and the page number.
-            room = (text_width - pdfmetrics.stringWidth(marking, font, size)) / 2 - size if marking else text_width - slot - size
-            _draw_line(canvas, Paragraph(footer_markup, left), left_x, footer_y, max(room, size * 4))
+        if footer_text:
+            # The footer text keeps clear of the marking in the middle and of the page number,
+            # on one line: what does not fit is cut with an ellipsis.
+            room = ((text_width - pdfmetrics.stringWidth(marking, font, size)) / 2 - size if marking
+                    else text_width - slot - size)
+            fitted = _fit(footer_text, max(room, size * 4), font, size)
+            _draw_line(canvas, Paragraph(markup.line(fitted), left), left_x, footer_y, max(room, size * 4))
         canvas.setFont(font, size)
         canvas.setFillColor(styles.footer.textColor)
         canvas.drawString(x, footer_y - size * 0.3, number)
@@ -224,6 +227,15 @@ def _furniture_drawer(theme: Theme, styles: "_Styles", markup: "_Markup", markin
         canvas.restoreState()
 
     return draw
+
+
+def _fit(text: str, width: float, font: str, size: float) -> str:
+    """`text`, cut with an ellipsis to fit `width` on one line (measured in the main font)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "\u2026", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
 
 
 def _draw_line(canvas, paragraph: Paragraph, x: float, middle_y: float, width: float) -> None:
@@ -660,6 +672,14 @@ class _Markup:
             return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
         return inner
 
+    def line(self, text: str, bold: bool = False) -> str:
+        """Markup for one short line drawn as it is (page furniture, contents entries): right-to-
+        left text shaped and in drawing order."""
+        text = _clean_text(text)
+        if has_rtl(text):
+            text = visual_text(text)
+        return self.text(text, bold=bold)
+
     def visual_spans(self, spans: list[Span], width: float, size: float, direction: str,
                      bold: bool = False, heading: bool = False) -> str:
         """Markup for spans with right-to-left text (pipeline.render.bidi): the lines are broken
@@ -764,8 +784,7 @@ class _StoryBuilder:
                 entry = next(self._outline, None)
                 if entry is not None and made:
                     # The first piece carries the heading's bookmark and contents entry.
-                    made[0]._brief_heading = (entry, entry.anchor in self._listed,
-                                              self.markup.text(_clean_text(entry.text)))
+                    made[0]._brief_heading = (entry, entry.anchor in self._listed, self.markup.line(entry.text))
             story.extend(made)
         return story
 
@@ -815,8 +834,8 @@ class _StoryBuilder:
                 self.job.warn(f"the logo {path} cannot be drawn ({type(exc).__name__}); it is left out of the PDF")
             return []
         shown = min(self.theme.logo_width_mm * mm, width)
-        scale = shown / picture.imageWidth
-        picture.drawWidth, picture.drawHeight = shown, picture.imageHeight * scale
+        scale = min(shown / picture.imageWidth, LOGO_MAX_HEIGHT_MM * mm / picture.imageHeight)
+        picture.drawWidth, picture.drawHeight = picture.imageWidth * scale, picture.imageHeight * scale
         picture.hAlign = "LEFT"
         return [picture, Spacer(0, self.theme.body_size_pt)]
 

@@ -352,3 +352,88 @@ def test_accessibility_basics_in_both_formats(sample_brief, theme):
     assert [p.style.name for p in document.paragraphs if p.text == "Key facts"] == ["Heading 1"]
     header_rows = [t.rows[0]._tr.trPr for t in document.tables]
     assert header_rows and all(pr is not None and pr.find(qn("w:tblHeader")) is not None for pr in header_rows)
+
+
+def without_numbering(path: Path) -> Path:
+    """The document as LibreOffice saves one without lists: no numbering part at all."""
+    import zipfile
+
+    source = zipfile.ZipFile(path)
+    target_path = path.with_name("no-numbering.docx")
+    with zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "word/numbering.xml":
+                continue
+            if entry.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*numbering[^>]*/>', b"", data)
+            if entry.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override [^>]*numbering[^>]*/>', b"", data)
+            target.writestr(entry, data)
+    return target_path
+
+
+def test_a_reference_without_a_numbering_part_still_numbers_the_packs_lists(tmp_path, theme):
+    reference = without_numbering(make_reference(tmp_path / "house.docx"))
+    styled = dataclasses.replace(theme, reference_docx=str(reference))
+    markdown, document = layout_pack(pack_of(2), styled.language, furniture=Furniture.from_theme(styled))
+    outputs = render_formats(["docx"], RenderJob(document=document, markdown=markdown, theme=styled))
+    numbered = [p for p in open_docx(outputs["docx"]).paragraphs if p.style.name == "List Number"]
+    assert numbered, "the Sources list is numbered"
+    libreoffice_text(outputs["docx"], tmp_path)
+
+
+def test_a_reference_with_its_own_first_page_header_is_marked_on_every_page(sample_brief, tmp_path, theme):
+    path = tmp_path / "first.docx"
+    document = docx.Document()
+    document.sections[0].different_first_page_header_footer = True
+    document.sections[0].first_page_header.paragraphs[0].text = "Cover header"
+    document.save(str(path))
+    rendered = render_brief(sample_brief, ["docx"], dataclasses.replace(theme, reference_docx=str(path)),
+                            classification="SECRET")
+    section = open_docx(rendered.outputs["docx"]).sections[0]
+    assert [p.text for p in section.first_page_header.paragraphs] == ["SECRET", "Cover header"]
+    assert section.header.paragraphs[0].text == "SECRET"
+    assert "SECRET" in [p.text for p in section.first_page_footer.paragraphs]
+
+
+def test_a_right_to_left_marking_reads_right_in_the_pdf(sample_brief, tmp_path, theme):
+    rendered = render_brief(sample_brief, ["pdf", "docx"], theme, classification="סודי ביותר")
+    first = pdf_pages_text(rendered.outputs["pdf"], tmp_path)[0].splitlines()[0].strip()
+    # pdftotext gives a right-to-left line back in reading order, inside embedding marks; drawn
+    # in logical order it would read backwards.
+    assert first.strip("\u202b\u202c") == "סודי ביותר"
+    header = open_docx(rendered.outputs["docx"]).sections[0].header.paragraphs[0]
+    assert header.text == "סודי ביותר" and header._p.pPr.find(qn("w:bidi")) is not None
+
+
+def test_a_partial_theme_keeps_the_default_for_what_it_does_not_say(tmp_path):
+    path = tmp_path / "brand.toml"
+    path.write_text('[brand]\norganisation = "Unit"\n[colours]\ntitle = "#112233"\n', encoding="utf-8")
+    partial, default = load_theme(path), load_theme()
+    assert partial.organisation == "Unit" and partial.colours["title"] == "#112233"
+    assert partial.colours["table_header_fill"] == default.colours["table_header_fill"]
+    assert partial.body_fonts == default.body_fonts
+
+
+@pytest.mark.parametrize("mode, size, problem", [("CMYK", (40, 20), "CMYK"), ("RGB", (4100, 10), "pixels")])
+def test_a_logo_that_cannot_be_placed_is_refused_when_the_theme_loads(tmp_path, mode, size, problem):
+    from PIL import Image
+
+    from pipeline.errors import BriefError
+
+    Image.new(mode, size).save(tmp_path / "logo.jpg", "JPEG")
+    (tmp_path / "t.toml").write_text('[brand]\nlogo = "logo.jpg"\n', encoding="utf-8")
+    with pytest.raises(BriefError, match=problem):
+        load_theme(tmp_path / "t.toml")
+
+
+def test_a_tall_logo_keeps_to_the_cover(sample_brief, tmp_path, theme):
+    from PIL import Image
+
+    Image.new("RGB", (50, 3000), (0, 0, 0)).save(tmp_path / "tall.png")
+    branded = dataclasses.replace(theme, logo=str(tmp_path / "tall.png"), brief_cover=True)
+    rendered = render_brief(sample_brief, ["pdf", "docx"], branded)
+    assert len(PdfReader(io.BytesIO(rendered.outputs["pdf"])).pages[0].images) == 1
+    picture = open_docx(rendered.outputs["docx"]).inline_shapes[0]
+    assert round(picture.height.mm) == 40
