@@ -371,7 +371,10 @@ class _DocxWriter:
                 _field_start(paragraph, instruction)
             hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): _toc_name(entry), qn("w:history"): "1"})
             paragraph._p.append(hyperlink)
-            for text in (self._clean(entry.text), "\t", str(pages.get(entry.anchor, ""))):
+            page = str(pages.get(entry.anchor, ""))
+            # Without the PDF's page numbers the entries are the headings alone; Word's update
+            # adds the numbers.
+            for text in (self._clean(entry.text), *(("\t", page) if page else ())):
                 run = paragraph.add_run()
                 if text == "\t":
                     run.add_tab()
