@@ -12,6 +12,7 @@ rest of the feed goes on.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import html
@@ -89,6 +90,10 @@ class WebArticle:
     keys: tuple[str, ...] = ()  # the feed item's GUID and link
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # The article as read while choosing between the page and the summary, kept so that the
+    # page is not read a second time; with the warnings reading it gave.
+    article: Article | None = None
+    read_warnings: list[str] = field(default_factory=list)
 
     @property
     def sha256(self) -> str | None:
@@ -137,6 +142,9 @@ def read(item: WebArticle, encoding: str | None = None, warnings: list[str] | No
     if item.data is None:
         raise BriefError(item.name, item.error or "nothing was fetched", "try again later")
     warnings = [] if warnings is None else warnings
+    if item.article is not None and encoding is None:
+        warnings.extend(item.read_warnings)
+        return copy.deepcopy(item.article)
     source = Source(path=saved_name(item), url=item.source.url, feed=item.feed, note=item.source.note,
                     publisher=item.source.publisher)
     article = read_bytes(item.data, item.name, item.fmt, encoding if item.fmt != SUMMARY_FORMAT else None,
@@ -236,8 +244,8 @@ def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, 
 
 
 def _check_readable(page: WebArticle) -> None:
-    """Read the page once, so a page with no article text falls back to the item's summary."""
-    read(page, warnings=[])
+    """Read the page now, so a page with no article text falls back to the item's summary."""
+    page.article = read(page, warnings=page.read_warnings)
 
 
 def _private_allowed(fetched: Fetched, limits: FetchLimits) -> bool:

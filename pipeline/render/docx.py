@@ -10,7 +10,6 @@ This is the only module that imports python-docx.
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
 
 import docx
@@ -31,6 +30,7 @@ from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, H
                              OutlineEntry, Paragraph, PageBreak, Rule, Span, Table, contents_entries, is_safe_link,
                              outline, plain_text)
 from pipeline.render import RenderJob, document_timestamp
+from pipeline.render.bidi import has_rtl, paragraph_direction
 from pipeline.text import replace_illegal
 
 # Heading level 1 is the document title; deeper levels shift down one Word heading.
@@ -205,7 +205,7 @@ class _DocxWriter:
         run.bold = run.font.cs_bold = True
         if "marking" in self.theme.colours:
             run.font.color.rgb = self._colour("marking")
-        if _first_strong_is_rtl(marking):
+        if paragraph_direction(marking) == "rtl":
             _set_right_to_left(paragraph._p.get_or_add_pPr())
 
     def _page_count(self) -> int:
@@ -506,7 +506,7 @@ class _DocxWriter:
     # -- spans -------------------------------------------------------------------------------------
 
     def _add_spans(self, paragraph: DocxParagraph, spans: list[Span], strong: bool = False) -> None:
-        if _first_strong_is_rtl(plain_text(spans)):
+        if paragraph_direction(plain_text(spans)) == "rtl":
             # Word lays the paragraph out right to left: Arabic and Hebrew start at the right.
             _set_right_to_left(paragraph._p.get_or_add_pPr())
         for span in spans:
@@ -514,7 +514,7 @@ class _DocxWriter:
                 paragraph.add_run().add_break()
                 continue
             run = paragraph.add_run(self._clean(span.text))
-            if _has_rtl(span.text):
+            if has_rtl(span.text):
                 run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
             # Complex scripts (Arabic, Hebrew...) take their bold and italic from separate flags.
             if span.strong or strong:
@@ -545,32 +545,6 @@ class _DocxWriter:
 
     def _colour(self, name: str) -> RGBColor:
         return RGBColor.from_string(self.theme.colour(name))
-
-
-def _has_rtl(text: str) -> bool:
-    if text.isascii():
-        return False
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
-
-
-def _first_strong_is_rtl(text: str) -> bool:
-    """The paragraph direction rule of the Unicode bidirectional algorithm: the first strong
-    character decides."""
-    if text.isascii():
-        return False
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind == "L":
-            return False
-        if kind in ("R", "AL"):
-            return True
-    return False
-
-
-_PPR_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-                   "w:pPrChange")
 
 
 def _set_right_to_left(pPr) -> None:
@@ -691,6 +665,8 @@ _PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:w
                    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
                    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
                    "w:pPrChange")
+# The elements of w:pPr that come after w:bidi.
+_PPR_AFTER_BIDI = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:bidi") + 1:]
 _PBDR_SIDES = ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
 _TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
                         "w:tblDescription", "w:tblPrChange")
