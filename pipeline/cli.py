@@ -1,25 +1,29 @@
-"""The `brief` command line: thin click commands over the library.
+"""The `brief` command line: click commands over the library in `pipeline.api`.
 
-Heavy modules (readers, extraction, python-docx, reportlab) are imported inside the commands
-that need them, so `brief --help` stays fast. Every failure a user can cause is printed as one
-line, ``brief: <what>: <why>; <what to do>``; tracebacks only with --debug.
+Commands parse options, call one library function and print what it returns: paths on standard
+output (or one JSON document with --json), everything else one line each on standard error,
+``brief: <what>: <why>; <what to do>``; tracebacks only with --debug. Heavy modules are imported
+inside the commands that need them, so `brief --help` stays fast.
 """
 
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from pipeline import __version__
 from pipeline.errors import BriefError
-from pipeline.render import DEFAULT_FORMATS, FORMATS
+from pipeline.render import FORMATS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The exit statuses, one table for every command (README, "Exit status and messages").
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNDELIVERED, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+ENV_PREFIX = "BRIEF"
 
 
 class Interrupted(Exception):
@@ -28,26 +32,51 @@ class Interrupted(Exception):
 
 class _Settings:
     debug = False
+    quiet = False    # standard error: errors only
+    verbose = False  # standard error: a line per stage, with its time
 
 
-def _debug_requested(args: list[str]) -> bool:
+def _flag_given(args: list[str], *names: str) -> bool:
     options = args[:args.index("--")] if "--" in args else args
-    return "--debug" in options or os.environ.get("BRIEF_DEBUG", "") not in ("", "0")
+    return any(name in options for name in names)
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")
+
+
+def _colour() -> bool:
+    return "NO_COLOR" not in os.environ and sys.stderr.isatty()
 
 
 def error(message: str) -> None:
-    click.echo("brief: " + " ".join(message.split()), err=True)
+    prefix = click.style("brief:", fg="red", bold=True) if _colour() else "brief:"
+    click.echo(prefix + " " + " ".join(message.split()), err=True)
 
 
 def warn(subject: str, message: str) -> None:
-    error(f"warning: {subject}: {message}" if subject else f"warning: {message}")
+    if not _Settings.quiet:
+        error(f"warning: {subject}: {message}" if subject else f"warning: {message}")
+
+
+def note(message: str) -> None:
+    """A line for a person that is neither an error nor a warning (quiet hides it)."""
+    if not _Settings.quiet:
+        error(message)
+
+
+def stage(message: str, seconds: float) -> None:
+    if _Settings.verbose and not _Settings.quiet:
+        click.echo(f"brief: {message} ({seconds * 1000:.0f} ms)", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    _Settings.debug = _debug_requested(args)
+    _Settings.debug = _flag_given(args, "--debug") or _env_flag("BRIEF_DEBUG")
+    _Settings.quiet = _flag_given(args, "-q", "--quiet") or _env_flag("BRIEF_QUIET")
+    _Settings.verbose = _flag_given(args, "-v", "--verbose") or _env_flag("BRIEF_VERBOSE")
     try:
-        code = cli.main(args=args, prog_name="brief", standalone_mode=False)
+        code = cli.main(args=args, prog_name="brief", standalone_mode=False, auto_envvar_prefix=ENV_PREFIX)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -67,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         if _Settings.debug:
             raise
         error(str(exc))
-        code = getattr(exc, "exit_code", EXIT_FAILED)  # a template error is a usage error: 2
+        code = getattr(exc, "exit_code", EXIT_FAILED)  # a template or settings error is a usage error: 2
     except Exception as exc:  # a bug: say so in one line, unless asked for the traceback
         if _Settings.debug:
             raise
@@ -84,8 +113,20 @@ class _Group(click.Group):
             raise Interrupted() from None
 
 
-debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
-                            help="Show a traceback when something fails.")
+def _common(command):
+    """--debug, -q and -v on every command (read before click runs, in `main`)."""
+    for option in (click.option("-v", "--verbose", is_flag=True, expose_value=False, allow_from_autoenv=False,
+                                help="Also print a line per stage with its time."),
+                   click.option("-q", "--quiet", is_flag=True, expose_value=False, allow_from_autoenv=False,
+                                help="Print errors only on standard error."),
+                   click.option("--debug", is_flag=True, expose_value=False, allow_from_autoenv=False,
+                                help="Show a traceback when something fails.")):
+        command = option(command)
+    return command
+
+
+json_option = click.option("--json", "as_json", is_flag=True, allow_from_autoenv=False,
+                           help="Print one JSON document of what was done on standard output.")
 formats_option = click.option("-f", "--format", "formats", multiple=True, type=click.Choice(list(FORMATS)),
                               help="Output format; repeat for several. Default: docx and pdf.")
 output_option = click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output"),
@@ -116,18 +157,6 @@ def _check_reference_docx(ctx: click.Context, param: click.Parameter, value: Pat
     return value.resolve()
 
 
-template_dir_option = click.option(
-    "--template-dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
-    help="Folder of templates that replace the built-ins of the same names (see `brief templates`).")
-classification_option = click.option(
-    "--classification", metavar="TEXT", callback=_check_classification,
-    help="Security classification marked on every page (default: the theme's).")
-reference_docx_option = click.option(
-    "--reference-docx", type=click.Path(path_type=Path, dir_okay=True), metavar="FILE",
-    callback=_check_reference_docx,
-    help="A .docx whose styles, page set-up, headers and footers the DOCX is built on.")
-
-
 def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
         try:
@@ -153,55 +182,96 @@ def _check_since(ctx, param, value: str) -> str:
     return window
 
 
+def _valid_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is not None:
+        try:
+            if len(value) != 10:
+                raise ValueError
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    return value
+
+
+template_dir_option = click.option(
+    "--template-dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
+    help="Folder of templates that replace the built-ins of the same names (see `brief templates`).")
+classification_option = click.option(
+    "--classification", metavar="TEXT", callback=_check_classification,
+    help="Security classification marked on every page (default: the theme's).")
+reference_docx_option = click.option(
+    "--reference-docx", type=click.Path(path_type=Path, dir_okay=True), metavar="FILE",
+    callback=_check_reference_docx,
+    help="A .docx whose styles, page set-up, headers and footers the DOCX is built on.")
 encoding_option = click.option("--encoding", metavar="CODEC", callback=_check_encoding,
                                help="Read the input in this encoding (default: UTF-8, or by BOM).")
+pack_date_option = click.option("--date", callback=_valid_date, metavar="YYYY-MM-DD",
+                                help="The pack's date (default: today in the pack's time zone).")
+pack_file_argument = click.argument("pack_file", metavar="PACK.toml", type=click.Path(path_type=Path, dir_okay=False))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="brief", message="%(prog)s %(version)s")
-@debug_option
+@_common
 def cli() -> None:
-    """Turn news articles into structured briefs: DOCX, PDF, HTML, Markdown and JSON."""
+    """Turn news articles into structured briefs: DOCX, PDF, HTML, Markdown and JSON.
+
+    Every option of a command can also come from a variable BRIEF_<COMMAND>_<OPTION> (shown in
+    each command's --help); a flag beats a variable, which beats a pack file, which beats the user
+    config, which beats the default.
+    """
 
 
-def _default_sources() -> list[str]:
-    local = Path("seeds")
-    return [str(local if local.is_dir() else PROJECT_ROOT / "seeds")]
+# --------------------------------------------------------------------------- printing results
 
 
-def _read(spec: str, encoding: str | None, warnings: list[str]):
-    """One article: a file, standard input, or a web page (not a feed, which holds many)."""
-    from pipeline.readers import is_web_source, read_source
+class _Printer:
+    """Prints a run's events as they happen: paths on standard output, the rest on standard error.
+    With --json nothing is printed until the end, when the whole report is."""
 
-    if is_web_source(spec):
-        from pipeline.readers import web
+    def __init__(self, as_json: bool, print_path=None) -> None:
+        self.as_json = as_json
+        self.print_path = print_path or (lambda path: click.echo(str(path)))
 
-        items = web.load(spec, warnings=warnings)
-        if len(items) != 1:
-            raise BriefError(spec, f"is a feed of {len(items)} articles", "use brief generate, which briefs each one")
-        return web.read(items[0], encoding, warnings)
-    return read_source(spec, encoding=encoding, warnings=warnings)
+    def __call__(self, event) -> None:
+        from pipeline.api import LeftOut, Notice, Written
+
+        if self.as_json:
+            return
+        if isinstance(event, Written):
+            self.print_path(event.path)
+        elif isinstance(event, Notice):
+            warn(event.source, event.message)
+        elif isinstance(event, LeftOut):
+            error(f"{event.source}: {event.reason}")
+
+    def finish(self, report) -> int:
+        if self.as_json:
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return report.exit_code
 
 
-def _report_warnings(subject: str, warnings: list[str]) -> None:
-    for message in warnings:
-        warn(subject, message)
+def _verbose_listener(printer: _Printer):
+    """-v: time between an input's events, as a line per input."""
+    if not _Settings.verbose:
+        return printer
+    last = [time.perf_counter()]
+
+    def listen(event) -> None:
+        from pipeline.api import Written
+
+        printer(event)
+        now = time.perf_counter()
+        if isinstance(event, Written):
+            stage(f"{event.source}: wrote {event.path}", now - last[0])
+            last[0] = now
+
+    return listen
 
 
-def _prepare(formats: tuple[str, ...], theme: Path | None, output: Path, reference_docx: Path | None = None):
-    """What every input of a run shares, checked once before the first input is read."""
-    import dataclasses
-
-    from pipeline.files import ensure_folder
-    from pipeline.render import document_timestamp
-    from pipeline.theme import load_theme
-
-    document_timestamp()
-    style = load_theme(theme)
-    if reference_docx is not None:
-        style = dataclasses.replace(style, reference_docx=str(Path(reference_docx).resolve()))
-    ensure_folder(output)
-    return list(dict.fromkeys(formats)) or list(DEFAULT_FORMATS), style
+# --------------------------------------------------------------------------- generate, extract, render
 
 
 @cli.command()
@@ -217,183 +287,46 @@ def _prepare(formats: tuple[str, ...], theme: Path | None, output: Path, referen
               help="For feeds: only items published within WINDOW (24h, 7d, ...). Default: all.")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, metavar="SECONDS",
               help="Deadline for fetching each web page or feed.")
-@debug_option
-def generate(sources: tuple[str, ...], formats: tuple[str, ...], output: Path, encoding: str | None,
-             theme: Path | None, template_dir: Path | None, classification: str | None,
-             reference_docx: Path | None, since: str, timeout: float) -> int:
+@click.option("--allow-private", is_flag=True,
+              help="Let web sources reach private and loopback addresses (an intranet).")
+@json_option
+@_common
+def generate(sources: tuple[str, ...], as_json: bool, **options) -> int:
     """Write a brief of each SOURCE article.
 
     SOURCE is a file (.txt, .md, .html), a folder (every such file in it), a glob, - for
     standard input, a web address (http:// or https://), or a feed: an address or file with
-    feed: before it, or a .rss, .atom or .xml file. With no SOURCE, every article in seeds/ is
-    used. Each brief is written as OUTPUT/<title>.<format>, and each path is printed on its own
-    line; a web page read is kept in OUTPUT/sources/.
+    feed: before it, or a .rss, .atom, .xml or .rdf file. With no SOURCE, every article in
+    ./seeds/ is used when the current folder has one. Each brief is written as
+    OUTPUT/<title>.<format>, and each path is printed on its own line; a web page read is kept
+    in OUTPUT/sources/.
     """
-    from pipeline.build import side_renderer_for
+    from pipeline import api
 
-    chosen, style = _prepare(formats, theme, output, reference_docx)
-    _check_templates(template_dir)
-    side = side_renderer_for(chosen, style)
-    look = _Look(style, side, template_dir, classification)
-    settings = (timeout, since)  # made into WebSettings only when a web source is met
-    try:
-        return _generate(list(sources) or _default_sources(), chosen, output, encoding, look, settings)
-    finally:
-        if side is not None:
-            side.close()
-
-
-def _check_templates(folder: Path | None) -> None:
-    """A syntax error in the user's templates (or the built-ins they include) is reported once,
-    before any input is read. The built-in templates alone are tested with brief itself."""
-    if folder is None:
-        return
-    from pipeline.layout import BRIEF_TEMPLATE
-    from pipeline.templates import used_templates
-
-    used_templates([BRIEF_TEMPLATE], folder)
-
-
-class _Look:
-    """How every brief of a run is rendered: the theme, the side renderer, the templates folder
-    and the classification."""
-
-    def __init__(self, theme, side, templates: Path | None = None, classification: str | None = None) -> None:
-        self.theme, self.side, self.templates, self.classification = theme, side, templates, classification
-
-    def render(self, brief, formats: list[str]):
-        from pipeline.build import render_brief
-        from pipeline.theme import TEMPLATES_DIR
-
-        return render_brief(brief, formats, self.theme, self.templates or TEMPLATES_DIR, side=self.side,
-                            classification=self.classification)
-
-
-def _generate(specs: list[str], formats: list[str], output: Path, encoding: str | None, look: _Look,
-              web_settings=None) -> int:
-    from pipeline.readers import expand_sources, is_web_source
-
-    owners: dict[str, str] = {}
-    done: set[str] = set()  # web articles briefed in this run, by address and feed item
-    failed = 0
-    for spec in specs:
-        if is_web_source(spec):
-            failed += _generate_web(spec, formats, output, encoding, look, owners, web_settings, done)
-            continue
-        try:
-            inputs = [str(source) for source in expand_sources([spec])]
-        except BriefError as exc:
-            error(str(exc))
-            failed += 1
-            continue
-        for name in inputs:
-            if is_web_source(name):  # a feed file a glob matched
-                failed += _generate_web(name, formats, output, encoding, look, owners, web_settings, done)
-                continue
-            failed += not _generate_one(name, lambda warnings, name=name: _read(name, encoding, warnings),
-                                        formats, output, look, owners)
-    return EXIT_FAILED if failed else EXIT_OK
-
-
-def _generate_web(spec: str, formats: list[str], output: Path, encoding: str | None, look: _Look,
-                  owners: dict[str, str], settings, done: set[str]) -> int:
-    """Brief each article a web source stands for, once in a run (two feeds may list one
-    article); the number that failed."""
-    from pipeline.readers import web
-    from pipeline.readers.url import FetchLimits
-
-    timeout, since = settings
-    settings = web.WebSettings(FetchLimits(timeout=timeout), since)
-    warnings: list[str] = []
-    try:
-        items = web.load(spec, settings.limits, since=settings.since_time(), warnings=warnings)
-    except (BriefError, Exception) as exc:
-        if _Settings.debug or isinstance(exc, KeyboardInterrupt):
-            raise
-        _report_warnings(spec, warnings)
-        if isinstance(exc, BriefError):
-            error(str(exc))
-        else:
-            error(f"{spec}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
-        return 1
-    _report_warnings(spec, warnings)
-    if not items:
-        warn(spec, "the feed has no items in the window; nothing to write")
-    failed = 0
-    for item in items:
-        keys = {item.name, *item.keys} | ({item.source.url} if item.source.url else set())
-        if keys & done:
-            continue
-        done.update(keys)
-        if item.error is not None:
-            error(f"{item.name}: {item.error}; try again later")
-            failed += 1
-            continue
-        kept = [(web.saved_name(item), item.data)]
-        failed += not _generate_one(item.name, lambda w, item=item: web.read(item, encoding, w),
-                                    formats, output, look, owners, kept)
-    return failed
-
-
-def _generate_one(name: str, read_article, formats: list[str], output: Path, look: _Look,
-                  owners: dict[str, str], kept_sources=()) -> bool:
-    """Read, extract, render and write one article; False (with the error shown) if it failed.
-    A template error stops the run: every other article would meet it too."""
-    from pipeline.build import write_outputs
-    from pipeline.extract import extract
-    from pipeline.files import slugify
-    from pipeline.templates import TemplateError
-
-    warnings: list[str] = []
-    try:
-        article = read_article(warnings)
-        brief = extract(article)
-        rendered = look.render(brief, formats)
-        warnings.extend(rendered.warnings)
-        stem = _unique_stem(slugify(brief.title, brief.source.sha256), name, brief.source.sha256, owners)
-        paths = write_outputs(output, stem, rendered.outputs, kept_sources)
-    except Exception as exc:
-        if _Settings.debug:
-            raise
-        _report_warnings(name, warnings)
-        if isinstance(exc, TemplateError):
-            raise
-        if isinstance(exc, BriefError):
-            error(str(exc) if exc.subject else f"{name}: {exc}")
-        else:
-            error(f"{name}: internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it")
-        return False
-    _report_warnings(name, warnings)
-    for path in paths:
-        click.echo(str(path))
-    return True
-
-
-def _unique_stem(stem: str, source: str, sha256: str, owners: dict[str, str]) -> str:
-    """The file stem for one input: two inputs of a run never share one, whatever their titles."""
-    import hashlib
-
-    owner = owners.setdefault(stem, source)
-    if owner == source:
-        return stem
-    suffix = hashlib.sha256(f"{source}\0{sha256}".encode("utf-8", "surrogateescape")).hexdigest()[:10]
-    unique = f"{stem[:69]}-{suffix}"
-    owners.setdefault(unique, source)
-    return unique
+    options["formats"] = tuple(options["formats"])
+    options["allow_private"] = True if options["allow_private"] else None
+    settings = api.GenerateSettings(**options)
+    printer = _Printer(as_json)
+    started = time.perf_counter()
+    report = api.generate(list(sources), settings, _verbose_listener(printer), debug=_Settings.debug)
+    stage(f"generate: {len(report.written)} files", time.perf_counter() - started)
+    return printer.finish(report)
 
 
 @cli.command()
 @click.argument("source")
 @encoding_option
 @click.option("--explain", is_flag=True, help="Print each extracted item with the rule that produced it.")
-@debug_option
+@_common
 def extract(source: str, encoding: str | None, explain: bool) -> int:
     """Print the brief of SOURCE as JSON (or, with --explain, why each item is there)."""
+    from pipeline.api import read_article
     from pipeline.extract import extract_with_trace
 
     warnings: list[str] = []
-    article = _read(source, encoding, warnings)
-    _report_warnings(source, warnings)
+    article = read_article(source, encoding, warnings)
+    for message in warnings:
+        warn(source, message)
     result = extract_with_trace(article)
     if explain:
         for item in result.trace:
@@ -411,12 +344,11 @@ def extract(source: str, encoding: str | None, explain: bool) -> int:
 @template_dir_option
 @classification_option
 @reference_docx_option
-@debug_option
-def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path | None,
-           template_dir: Path | None, classification: str | None, reference_docx: Path | None) -> int:
+@_common
+def render(brief_file: Path, **options) -> int:
     """Render a brief from its JSON (as `brief extract` prints it, possibly edited by hand)."""
-    from pipeline.build import sanitise_brief, write_outputs
-    from pipeline.files import slugify
+    from pipeline import api
+    from pipeline.build import sanitise_brief
     from pipeline.model import Brief, ModelError
 
     try:
@@ -432,15 +364,15 @@ def render(brief_file: Path, formats: tuple[str, ...], output: Path, theme: Path
     except ModelError as exc:
         raise BriefError(str(brief_file), f"{exc.where}: {exc.problem}",
                          "fix the file (`brief schema` prints the expected shape)") from None
-    chosen, style = _prepare(formats, theme, output, reference_docx)
     brief, replaced = sanitise_brief(brief)
     if replaced:
         warn(str(brief_file), f"replaced {replaced} characters that documents cannot hold with U+FFFD")
-    rendered = _Look(style, None, template_dir, classification).render(brief, chosen)
-    _report_warnings(str(brief_file), rendered.warnings)
-    for path in write_outputs(output, slugify(brief.title, brief.source.sha256), rendered.outputs):
-        click.echo(str(path))
-    return EXIT_OK
+    options["formats"] = tuple(options["formats"])
+    printer = _Printer(False)
+    return printer.finish(api.render_file(brief, api.GenerateSettings(**options), printer, str(brief_file)))
+
+
+# --------------------------------------------------------------------------- packs
 
 
 @cli.group()
@@ -448,104 +380,180 @@ def pack() -> None:
     """Briefing packs: many articles in one document, from a pack file (TOML)."""
 
 
-def _valid_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    import datetime as dt
+def _load_pack(path: Path, template_dir: Path | None = None):
+    from pipeline.packconfig import load_pack
 
-    if value is not None:
-        try:
-            if len(value) != 10:
-                raise ValueError
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-    return value
+    config = load_pack(path)
+    if template_dir is not None:  # the command line (or its variable) wins over the pack file's `templates`
+        import dataclasses
+
+        config = dataclasses.replace(config, templates=template_dir)
+    return config
 
 
 @pack.command("run")
-@click.argument("pack_file", metavar="PACK.toml", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--date", callback=_valid_date, metavar="YYYY-MM-DD",
-              help="The pack's date (default: today in the pack's time zone).")
+@pack_file_argument
+@pack_date_option
 @click.option("--force", is_flag=True, help="Build even when a run with the same inputs is done.")
-@click.option("--dry-run", is_flag=True, help="Say what would be built; write and record nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Say what would be built, and write the e-mail as <pack>-<date>.dry-run.eml; record nothing.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Articles extracted at once (default: the number of processors).")
 @click.option("--no-email", is_flag=True, help="Do not send the pack, even if the pack file says to.")
 @click.option("--resend", is_flag=True, help="Send the pack again, to every recipient, as a new message.")
 @template_dir_option
-@debug_option
+@json_option
+@_common
 def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs: int | None, no_email: bool,
-             resend: bool, template_dir: Path | None) -> int:
+             resend: bool, template_dir: Path | None, as_json: bool) -> int:
     """Build the pack PACK.toml for one date: one document per format, recorded in the history,
     then e-mailed to the pack's list when it has one.
 
-    Prints each written path on its own line; exits 1 when an article was left out or a
-    recipient was not reached.
+    Prints each written path on its own line. Exits 1 when an article was left out, 3 when a
+    recipient was not reached, 4 when another run of the pack holds its lock.
     """
-    from pipeline.packconfig import load_pack
-    from pipeline.packs import build_pack
+    from pipeline import api
 
-    config = load_pack(pack_file)
-    if template_dir is not None:  # the command line wins over the pack file's `templates`
-        import dataclasses
-
-        config = dataclasses.replace(config, templates=template_dir)
-    result = build_pack(config, date=date, force=force, dry_run=dry_run, jobs=jobs,
-                        progress_factory=_ProgressBar if sys.stderr.isatty() else None,
-                        email=not no_email, resend=resend, log=lambda line: error(f"email: {line}"))
-    _report_pack(result, click.echo)
-    return result.exit_code
+    started = time.perf_counter()
+    config = _load_pack(pack_file, template_dir)
+    stage(f"{pack_file}: read the pack file", time.perf_counter() - started)
+    bar = _ProgressBar.factory(as_json)
+    report = api.run_pack(config, date, force=force, dry_run=dry_run, jobs=jobs, progress_factory=bar,
+                          email=not no_email, resend=resend, log=lambda line: note(f"email: {line}"))
+    stage(f"{config.name}: built" + (" and sent" if report.deliveries else ""), time.perf_counter() - started)
+    return _finish_pack(report, as_json, lambda path: click.echo(str(path)))
 
 
-def _report_pack(result, print_path) -> None:
+def _finish_pack(report, as_json: bool, print_path) -> int:
     """What a pack run did: paths on standard output, everything else one line each on standard error."""
-    for source, message in result.warnings:
-        warn(source, message)
-    if result.message:
-        error(result.message)
-    for failure in result.failures:
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return report.exit_code
+    for notice in report.warnings:
+        warn(notice.source, notice.message)
+    for message in report.messages:
+        note(message)
+    for failure in report.left_out:
         error(f"{failure.source}: left out of the pack: {failure.reason}")
-    for path in result.paths:
-        print_path(str(path))
-    _report_distribution(result.distribution)
+    for record in report.written:
+        print_path(record.path)
+    _report_deliveries(report.deliveries)
+    return report.exit_code
 
 
-def _report_distribution(distribution) -> None:
-    if distribution is None:
-        return
-    for note in distribution.notes:
-        error(f"email: {note}")
-    if distribution.sent:
-        error(f"email: sent to {', '.join(distribution.sent)}")
-    for address, reply in distribution.failed:
-        error(f"email: {address}: refused ({reply}); mend the address and run again")
-    for address, reply in distribution.pending:
-        error(f"email: {address}: not sent yet ({reply}); run again later")
-    for address, reply in distribution.unknown:
-        error(f"email: {address}: outcome unknown ({reply}); check the mailbox, then --resend if it never came")
+def _report_deliveries(deliveries) -> None:
+    sent = [d.recipient for d in deliveries if d.status == "sent"]
+    if sent:
+        note(f"email: sent to {', '.join(sent)}")
+    for d in deliveries:
+        if d.status == "failed":
+            error(f"email: {d.recipient}: refused ({d.reply}); {_refusal_hint(d.reply)}")
+        elif d.status == "pending":
+            error(f"email: {d.recipient}: not sent yet ({d.reply}); run again later")
+        elif d.status == "unknown":
+            error(f"email: {d.recipient}: outcome unknown ({d.reply}); "
+                  "check the mailbox, then --resend if it never came")
+
+
+def _refusal_hint(reply: str) -> str:
+    """What to do about a refusal: it may be the address, or the settings, not the recipient."""
+    if "STARTTLS" in reply:
+        return 'set security = "ssl" (or "none" on a trusted network) under [smtp] to match the server, ' \
+               "then run again"
+    if reply.startswith(("MAIL FROM", "DATA")) or "SMTPUTF8" in reply and "sender" in reply:
+        return "check the [smtp] and [email] settings, then run again"
+    return "mend the address and run again"
 
 
 class _ProgressBar:
-    """A bar on standard error while the articles are extracted."""
+    """A bar on standard error while a pack's articles are extracted, then a line while it renders;
+    only on a terminal, and never with -q or --json."""
 
     def __init__(self, total: int) -> None:
         self.bar = click.progressbar(length=total, label="Extracting", file=sys.stderr)
         self.bar.__enter__()
+
+    @classmethod
+    def factory(cls, as_json: bool):
+        return cls if sys.stderr.isatty() and not (_Settings.quiet or as_json) else None
 
     def update(self, n: int) -> None:
         self.bar.update(n)
 
     def close(self) -> None:
         self.bar.__exit__(None, None, None)
+        click.echo("Rendering ...", err=True)
+
+
+@pack.command("status")
+@pack_file_argument
+@pack_date_option
+@json_option
+@_common
+def pack_status(pack_file: Path, date: str | None, as_json: bool) -> int:
+    """Where the pack stands for a date: its runs, its e-mail per recipient, its outbox and its
+    next run times. Exits 3 when a recipient was not reached."""
+    from pipeline import api
+
+    status = api.pack_status(_load_pack(pack_file), date)
+    if as_json:
+        click.echo(json.dumps(status.to_dict(), ensure_ascii=False, indent=2))
+        return status.exit_code
+    click.echo(f"{status.pack} for {status.date}: {status.state}")
+    for run in status.runs:
+        click.echo(f"  run {run.id}: {run.outcome}, started {run.started_at}"
+                   + (f", {run.seconds:.1f} s" if run.seconds is not None else ""))
+    for d in status.deliveries:
+        click.echo(f"  email {d.recipient}: {d.status}" + (f" ({d.reply})" if d.reply else ""))
+    for path in status.outbox:
+        click.echo(f"  outbox {path}")
+    if status.next_runs:
+        click.echo("  next runs: " + ", ".join(t.isoformat(timespec="minutes") for t in status.next_runs))
+    return status.exit_code
+
+
+@pack.command("history")
+@pack_file_argument
+@click.option("--days", type=click.IntRange(1, 3660), default=7, show_default=True, help="How many days back.")
+@_common
+def pack_history(pack_file: Path, days: int) -> int:
+    """The pack's runs over the last DAYS days, one line each."""
+    from pipeline import api
+
+    for run in api.pack_history(_load_pack(pack_file), days):
+        seconds = "" if run.seconds is None else f" {run.seconds:.1f} s"
+        click.echo(f"{run.pack_date}  run {run.id}  {run.outcome}  started {run.started_at}{seconds}")
+    return EXIT_OK
+
+
+@pack.command("list")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."))
+@_common
+def pack_list(folder: Path) -> int:
+    """The pack files in FOLDER (and below) and their next run times."""
+    from pipeline import api
+
+    for path, config in api.find_packs(folder):
+        if isinstance(config, BriefError):
+            error(str(config))
+            continue
+        times = ", ".join(t.isoformat(timespec="minutes") for t in api.next_runs(config, 3))
+        click.echo(f"{path}  {config.name}  {times or 'no schedule'}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- schedule and send
 
 
 @cli.command()
 @click.argument("pack_files", nargs=-1, required=True, metavar="PACK.toml...",
                 type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--list", "list_only", is_flag=True, help="Print each pack's next run times and exit.")
+@click.option("--systemd", is_flag=True, help="Print a systemd service and timer for each pack and exit.")
 @click.option("--grace-hours", type=click.FloatRange(min=0), default=6, show_default=True,
               help="Catch up a run missed while the scheduler was down if it is this recent.")
-@debug_option
-def schedule(pack_files: tuple[Path, ...], list_only: bool, grace_hours: float) -> int:
+@_common
+def schedule(pack_files: tuple[Path, ...], list_only: bool, systemd: bool, grace_hours: float) -> int:
     """Run each pack at its scheduled times, in the foreground, until stopped.
 
     One log line per run on standard error. SIGTERM or Ctrl-C finishes the pack in progress and
@@ -557,6 +565,8 @@ def schedule(pack_files: tuple[Path, ...], list_only: bool, grace_hours: float) 
     from pipeline.schedule import Scheduler
 
     packs = [load_pack(path) for path in pack_files]
+    if systemd:
+        return _print_systemd(packs)
     scheduler = Scheduler(packs, run_pack=_scheduled_run, grace=dt.timedelta(hours=grace_hours))
     if list_only:
         for name, times in scheduler.upcoming(5).items():
@@ -566,14 +576,29 @@ def schedule(pack_files: tuple[Path, ...], list_only: bool, grace_hours: float) 
     return scheduler.run_forever()
 
 
+def _print_systemd(packs) -> int:
+    import shutil
+
+    from pipeline import api
+
+    program = shutil.which("brief") or sys.argv[0]
+    for config in packs:
+        if not config.schedule:
+            raise BriefError(str(config.path), "has no schedule", 'add e.g. schedule = "0 7 * * 1-5"')
+        command = [str(Path(program).resolve()), "pack", "run", str(config.path.resolve())]
+        service, timer = api.systemd_units(config, command, Path.cwd())
+        click.echo(f"# /etc/systemd/system/brief-{config.slug}.service\n{service}\n"
+                   f"# /etc/systemd/system/brief-{config.slug}.timer\n{timer}")
+    return EXIT_OK
+
+
 def _scheduled_run(config, pack_date: str) -> int:
     """One scheduled run of a pack: the same as `brief pack run --date`, its paths and problems
     logged on standard error."""
-    from pipeline.packs import build_pack
+    from pipeline import api
 
-    result = build_pack(config, date=pack_date, log=lambda line: error(f"email: {line}"), locked=True)
-    _report_pack(result, lambda path: error(f"schedule: wrote {path}"))
-    return result.exit_code
+    report = api.run_pack(config, pack_date, log=lambda line: note(f"email: {line}"), locked=True)
+    return _finish_pack(report, False, lambda path: error(f"schedule: wrote {path}"))
 
 
 @cli.command()
@@ -583,43 +608,35 @@ def _scheduled_run(config, pack_date: str) -> int:
 @click.option("--cc", multiple=True, metavar="ADDR", help="A copy recipient; repeat for several.")
 @click.option("--bcc", multiple=True, metavar="ADDR", help="A blind copy recipient; repeat for several.")
 @click.option("--subject", help="The subject (default: the names of the files).")
-@click.option("--dry-run", is_flag=True, help="Write the message as an .eml file instead of sending it.")
+@click.option("--dry-run", is_flag=True, help="Write the message as an .eml file in --outbox instead of sending it.")
 @click.option("--outbox", type=click.Path(path_type=Path, file_okay=False), default=Path("output/outbox"),
               show_default=True, help="Where --dry-run writes the message.")
 @click.option("--max-mb", type=click.FloatRange(min=0.01), default=20, show_default=True,
               help="The largest the attachments may be, base64 included.")
-@debug_option
+@json_option
+@_common
 def send(files: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], bcc: tuple[str, ...],
-         subject: str | None, dry_run: bool, outbox: Path, max_mb: float) -> int:
+         subject: str | None, dry_run: bool, outbox: Path, max_mb: float, as_json: bool) -> int:
     """Send FILE... as attachments to the given addresses, with the SMTP settings of the user's
-    config and BRIEF_SMTP_* variables. Exits 1 unless every recipient accepted the message."""
-    from pipeline.deliver.config import check_address, smtp_settings
-    from pipeline.deliver.message import build_files_message
-    from pipeline.deliver.smtp import deliver
-    from pipeline.files import atomic_write, ensure_folder
+    config and BRIEF_SMTP_* variables. Exits 3 unless every recipient accepted the message."""
+    from pipeline import api
 
-    def refuse(problem: str) -> click.BadParameter:
-        return click.BadParameter(problem)
-
-    recipients = {kind: [check_address(a, refuse) for a in addresses]
-                  for kind, addresses in (("to", to), ("cc", cc), ("bcc", bcc))}
-    settings = smtp_settings()
-    message = build_files_message(settings.sender, recipients["to"], recipients["cc"], subject, list(files), max_mb)
-    data = message.as_bytes()
-    if dry_run:
-        ensure_folder(outbox)
-        path = outbox / (message["Message-ID"].strip("<>").split("@")[0] + ".eml")
-        atomic_write(path, data)
-        click.echo(str(path))
-        return EXIT_OK
-    everyone = list(dict.fromkeys(recipients["to"] + recipients["cc"] + recipients["bcc"]))
-    outcomes = deliver(data, settings.sender, everyone, settings, log=lambda line: error(f"email: {line}"))
-    for address, outcome in outcomes.items():
-        if outcome.status == "sent":
-            click.echo(address)
+    report = api.send_files(list(files), to, cc, bcc, subject, dry_run, outbox, max_mb,
+                            log=lambda line: note(f"email: {line}"), refuse=click.BadParameter)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return report.exit_code
+    for record in report.written:
+        click.echo(str(record.path))
+    for d in report.deliveries:
+        if d.status == "sent":
+            click.echo(d.recipient)
         else:
-            error(f"email: {address}: {outcome.status} ({outcome.reply})")
-    return EXIT_OK if all(o.status == "sent" for o in outcomes.values()) else EXIT_FAILED
+            error(f"email: {d.recipient}: {d.status} ({d.reply})")
+    return report.exit_code
+
+
+# --------------------------------------------------------------------------- templates and schema
 
 
 @cli.group()
@@ -638,7 +655,7 @@ _templates_folder_option = click.option(
 
 @templates.command("list")
 @_templates_folder_option
-@debug_option
+@_common
 def templates_list(template_dir: Path | None) -> int:
     """Print each template's name, where it comes from (built-in, or the file in DIR) and what it is for."""
     from pipeline.templates import available
@@ -655,7 +672,7 @@ def templates_list(template_dir: Path | None) -> int:
 @templates.command("show")
 @click.argument("name")
 @_templates_folder_option
-@debug_option
+@_common
 def templates_show(name: str, template_dir: Path | None) -> int:
     """Print the source of template NAME (DIR's version when it has one)."""
     from pipeline.templates import find
@@ -674,7 +691,7 @@ def templates_show(name: str, template_dir: Path | None) -> int:
 @templates.command("init")
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite files already in DIR.")
-@debug_option
+@_common
 def templates_init(folder: Path, force: bool) -> int:
     """Copy the built-in templates, and the default theme as DIR/themes/default.toml, into DIR
     to edit; then use --template-dir DIR (and --theme DIR/themes/default.toml).
@@ -689,15 +706,27 @@ def templates_init(folder: Path, force: bool) -> int:
 
 
 @cli.command()
-@debug_option
+@_common
 def schema() -> int:
     """Print the JSON Schema of a brief."""
-    import json
-
     from pipeline.model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def _show_variables(group: click.Group) -> None:
+    """--help of each command names the variable each of its options can come from."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _show_variables(command)
+            continue
+        for param in command.params:
+            if isinstance(param, click.Option) and param.allow_from_autoenv and param.expose_value:
+                param.show_envvar = True
+
+
+_show_variables(cli)
 
 
 if __name__ == "__main__":

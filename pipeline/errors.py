@@ -29,3 +29,9 @@ class BriefError(Exception):
     def __str__(self) -> str:
         text = f"{self.subject}: {self.problem}" if self.subject else self.problem
         return one_line(f"{text}; {self.hint}" if self.hint else text)
+
+
+class DeliveryError(BriefError):
+    """The e-mail could not be delivered (the documents themselves were written): exit status 3."""
+
+    exit_code = 3

@@ -11,6 +11,12 @@ from pathlib import Path
 from pipeline.errors import BriefError
 
 
+class LockHeld(BriefError):
+    """Another run of the pack holds its lock: exit status 4, so a script can tell it apart."""
+
+    exit_code = 4
+
+
 class PackLock:
     def __init__(self, path: Path, label: str) -> None:
         self.path = path
@@ -43,7 +49,7 @@ class PackLock:
 
     def __enter__(self) -> "PackLock":
         if not self.acquire():
-            raise BriefError(self.label, "another run of this pack is in progress",
+            raise LockHeld(self.label, "another run of this pack is in progress",
                              "wait for it to finish; the lock is " + str(self.path))
         return self
 

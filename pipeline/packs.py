@@ -67,7 +67,7 @@ class PackResult:
     @property
     def exit_code(self) -> int:
         undelivered = self.distribution is not None and not self.distribution.ok
-        return 1 if self.failures or undelivered else 0
+        return 1 if self.failures else 3 if undelivered else 0
 
 
 def pack_date_today(config: PackConfig, now: dt.datetime | None = None) -> str:

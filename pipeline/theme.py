@@ -6,7 +6,6 @@ Both the DOCX and the PDF writer take their styling from here and nowhere else.
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -14,10 +13,14 @@ from pathlib import Path
 from pipeline.errors import BriefError
 
 def _templates_dir() -> Path:
-    """The project's templates folder; for an installed copy, the one under <prefix>/share."""
+    """The built-in templates: the checkout's templates/ folder, which an installed copy carries
+    inside the package as pipeline.builtin (see pyproject.toml)."""
     beside = Path(__file__).resolve().parent.parent / "templates"
-    installed = Path(sys.prefix) / "share" / "brief" / "templates"
-    return beside if beside.is_dir() or not installed.is_dir() else installed
+    if (beside / "brief.md.j2").is_file():
+        return beside
+    from importlib.resources import files
+
+    return Path(str(files("pipeline") / "builtin"))
 
 
 TEMPLATES_DIR = _templates_dir()

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule,
                              Table, plain_text)
 from pipeline.deliver.config import EmailSettings, format_subject
-from pipeline.errors import BriefError
+from pipeline.errors import BriefError, DeliveryError
 from pipeline.model import Pack
 from pipeline.text import clean_line
 
@@ -66,7 +66,7 @@ def check_size(files: list[Path], limit_mb: float) -> None:
     """Refuse before connecting: what counts is the size after base64 (a third more)."""
     encoded = sum((f.stat().st_size + 2) // 3 * 4 for f in files)
     if encoded > limit_mb * 1_000_000:
-        raise BriefError(", ".join(f.name for f in files),
+        raise DeliveryError(", ".join(f.name for f in files),
                          f"attachments are {encoded / 1e6:.2f} MB encoded; the limit is {limit_mb:g} MB",
                          "raise email.max_attachment_mb, or attach fewer formats")
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from pipeline.deliver.config import SmtpSettings
-from pipeline.errors import BriefError
+from pipeline.errors import BriefError, DeliveryError
 
 CRLF = b"\r\n"
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -48,7 +48,7 @@ def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
         if settings.ca_file:
             context.load_verify_locations(cafile=settings.ca_file)
     except (OSError, ssl.SSLError) as exc:
-        raise BriefError(settings.ca_file or "TLS", f"cannot load the certificate authorities ({exc})",
+        raise DeliveryError(settings.ca_file or "TLS", f"cannot load the certificate authorities ({exc})",
                          "check smtp.ca_file") from None
     return context
 
@@ -66,10 +66,10 @@ def deliver(message: bytes, sender: str, recipients: list[str], settings: SmtpSe
     they are known, so that they can be recorded before the next pause or attempt."""
     password = settings.password()
     if settings.username and settings.security == "none":
-        raise BriefError("smtp", "refusing to send a password without TLS",
+        raise DeliveryError("smtp", "refusing to send a password without TLS",
                          'set smtp.security to "starttls" or "ssl", or remove smtp.username')
     if settings.username and not password:
-        raise BriefError("smtp", f"a username is set but {settings.password_env} holds no password",
+        raise DeliveryError("smtp", f"a username is set but {settings.password_env} holds no password",
                          f"export {settings.password_env}=... before running")
     outcomes: dict[str, Outcome] = {}
     waiting = list(recipients)
@@ -100,7 +100,7 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
                                     context=tls_context(settings))
         return smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     except ssl.SSLCertVerificationError as exc:
-        raise BriefError(f"{settings.host}:{settings.port}", f"certificate verify failed ({exc.verify_message})",
+        raise DeliveryError(f"{settings.host}:{settings.port}", f"certificate verify failed ({exc.verify_message})",
                          "fix the server's certificate, or trust its CA with smtp.ca_file") from None
     except (OSError, smtplib.SMTPException) as exc:
         raise _Transient(f"cannot connect to {settings.host}:{settings.port} ({exc})") from None
@@ -174,7 +174,7 @@ def _greet(smtp: smtplib.SMTP, settings: SmtpSettings, password: str | None) -> 
         try:
             smtp.starttls(context=tls_context(settings))
         except ssl.SSLCertVerificationError as exc:
-            raise BriefError(f"{settings.host}:{settings.port}", f"certificate verify failed ({exc.verify_message})",
+            raise DeliveryError(f"{settings.host}:{settings.port}", f"certificate verify failed ({exc.verify_message})",
                              "fix the server's certificate, or trust its CA with smtp.ca_file") from None
         smtp.ehlo()
     if settings.username:

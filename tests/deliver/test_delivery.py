@@ -203,7 +203,7 @@ def test_a_refused_recipient_is_reported_and_a_rerun_does_not_resend_to_the_othe
                       email_table={"to": ["a@example.org", "b@example.org"], "cc": ["c@example.org"]})
     first = run_pack(path)
 
-    assert first.exit_code == 1
+    assert first.exit_code == 3
     assert first.distribution.sent == ["a@example.org", "b@example.org"]
     assert first.distribution.failed == [("c@example.org", "550 5.1.1 No such user")]
     assert [m.rcpt_tos for m in handler.messages] == [("a@example.org", "b@example.org")]
@@ -212,7 +212,7 @@ def test_a_refused_recipient_is_reported_and_a_rerun_does_not_resend_to_the_othe
     # Rerun through the command line: only the refused address is tried again, and refused again.
     before = len(handler.commands)
     rerun = cli_pack(path)
-    assert rerun.returncode == 1
+    assert rerun.returncode == 3
     lines = stderr_lines(rerun)
     refused = [line for line in lines if "c@example.org" in line]
     assert refused == ["brief: email: c@example.org: refused (550 5.1.1 No such user); "
@@ -241,7 +241,7 @@ def test_a_connection_lost_after_data_is_unknown_and_only_resend_sends_again(tmp
     path = write_pack(tmp_path, smtp_server)
 
     first = cli_pack(path)
-    assert first.returncode == 1
+    assert first.returncode == 3
     lines = stderr_lines(first)
     unknown = [line for line in lines if "a@example.org" in line]
     assert len(unknown) == 1 and "unknown" in unknown[0] and "--resend" in unknown[0], lines
@@ -250,7 +250,7 @@ def test_a_connection_lost_after_data_is_unknown_and_only_resend_sends_again(tmp
     assert smtp_server.connections == 1  # an unknown outcome is never retried by itself
 
     again = cli_pack(path)
-    assert again.returncode == 1
+    assert again.returncode == 3
     assert any("a@example.org" in line and "unknown" in line for line in stderr_lines(again))
     assert smtp_server.connections == 1 and not handler.messages
 
@@ -273,7 +273,7 @@ def test_an_unverified_certificate_is_refused_before_auth(tmp_path, tls_server):
     path = _tls_pack(tmp_path, tls_server, ca_file=None)
     result = cli_pack(path, env={PASSWORD_ENV: PASSWORD})
 
-    assert result.returncode == 1
+    assert result.returncode == 3
     lines = stderr_lines(result)
     assert len(lines) == 1 and "certificate verify failed" in lines[0], lines
     assert tls_server.auth_calls == []  # the password never left
@@ -410,16 +410,16 @@ def test_attachments_over_the_limit_are_refused_before_connecting(tmp_path, smtp
     assert smtp_server.connections == 0 and not smtp_server.handler.messages
     assert outbox(path) == {}
 
-    # The command line says it in one line and exits 1, for a pack and for `brief send`.
+    # The command line says it in one line and exits 3 (not delivered), for a pack and for `brief send`.
     result = cli_pack(path)
-    assert result.returncode == 1
+    assert result.returncode == 3
     lines = stderr_lines(result)
     assert len(lines) == 1 and "the limit is 0.05 MB" in lines[0], lines
     files = pack_files(path)
     env = {"BRIEF_SMTP_HOST": "127.0.0.1", "BRIEF_SMTP_PORT": str(smtp_server.port), "BRIEF_SMTP_TIMEOUT": "3"}
     sent = run_brief("send", str(files["pdf"]), "--to", "a@example.org", "--max-mb", "0.01", cwd=tmp_path, env=env,
                      timeout=60)
-    assert sent.returncode == 1
+    assert sent.returncode == 3
     lines = stderr_lines(sent)
     assert len(lines) == 1 and "the limit is 0.01 MB" in lines[0], lines
     assert smtp_server.connections == 0 and not smtp_server.handler.messages
@@ -429,7 +429,7 @@ def test_a_mended_address_in_the_pack_file_is_sent_to_and_the_wrong_one_dropped(
     handler = smtp_server.handler
     handler.refuse = {"c@exmaple.org"}
     path = write_pack(tmp_path, smtp_server, email_table={"to": ["a@example.org", "c@exmaple.org"]})
-    assert run_pack(path).exit_code == 1
+    assert run_pack(path).exit_code == 3
     path.write_text(path.read_text().replace("c@exmaple.org", "c@example.org"), encoding="utf-8")
     again = run_pack(path)
     assert again.exit_code == 0 and again.distribution.sent == ["c@example.org"]
@@ -441,7 +441,7 @@ def test_a_password_is_never_sent_without_tls(tmp_path, smtp_server, monkeypatch
     monkeypatch.setenv("BRIEF_SMTP_PASSWORD", "secret")
     path = write_pack(tmp_path, smtp_server, smtp_table={"username": "u"})
     result = cli_pack(path)
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert any("refusing to send a password without TLS" in line for line in stderr_lines(result))
     assert smtp_server.connections == 0
 
@@ -451,7 +451,7 @@ def test_a_server_without_login_is_a_clear_error_not_a_retry(tmp_path, smtp_serv
     path = write_pack(tmp_path, smtp_server, smtp_table={"username": "u", "security": "starttls",
                                                          "ca_file": str(certificate[0])})
     result = cli_pack(path)
-    assert result.returncode == 1
+    assert result.returncode == 3
     lines = stderr_lines(result)
     assert len([line for line in lines if "does not offer STARTTLS" in line or "no login" in line]) >= 1
     assert not any("attempt" in line for line in lines)
@@ -486,7 +486,7 @@ def test_an_interrupt_while_the_server_answers_leaves_the_outcome_unknown(tmp_pa
     assert outbox(path)["a@example.org"][0] == "sending"
     handler.handle_DATA = original
     rerun = cli_pack(path)
-    assert rerun.returncode == 1
+    assert rerun.returncode == 3
     assert any("outcome unknown" in line for line in stderr_lines(rerun))
 
 
@@ -496,7 +496,7 @@ def test_a_drop_after_data_with_a_refused_recipient_keeps_each_outcome(tmp_path,
     handler.drop_after_data = 1
     path = write_pack(tmp_path, smtp_server, email_table={"to": ["a@example.org", "c@example.org"]})
     result = cli_pack(path)
-    assert result.returncode == 1
+    assert result.returncode == 3
     stderr_lines(result)                             # one line each, no traceback
     rows = outbox(path)
     assert rows["a@example.org"][0] == "unknown"
