@@ -577,15 +577,15 @@ def schedule(pack_files: tuple[Path, ...], list_only: bool, systemd: bool, grace
 
 
 def _print_systemd(packs) -> int:
-    import shutil
-
     from pipeline import api
 
-    program = shutil.which("brief") or sys.argv[0]
+    # The install that is running: its own `brief` script, else its Python with -m.
+    script = Path(sys.executable).parent / "brief"
+    program = [str(script)] if script.is_file() and os.access(script, os.X_OK) else [sys.executable, "-m", "pipeline"]
     for config in packs:
         if not config.schedule:
             raise BriefError(str(config.path), "has no schedule", 'add e.g. schedule = "0 7 * * 1-5"')
-        command = [str(Path(program).resolve()), "pack", "run", str(config.path.resolve())]
+        command = [*program, "pack", "run", str(config.path.resolve())]
         service, timer = api.systemd_units(config, command, Path.cwd())
         click.echo(f"# /etc/systemd/system/brief-{config.slug}.service\n{service}\n"
                    f"# /etc/systemd/system/brief-{config.slug}.timer\n{timer}")
