@@ -224,12 +224,13 @@ def _note(report: Report, listener: Listener, event: Notice | LeftOut) -> None:
 
 
 def generate(sources: list[str], settings: GenerateSettings = GenerateSettings(),
-             listener: Listener = _ignore, *, debug: bool = False) -> Report:
+             listener: Listener = _ignore, *, debug: bool = False, progress_factory=None) -> Report:
     """A brief of each source, written to `settings.output`: `brief generate`.
 
     A source that cannot be read is left out and the others are still written; a template error
     stops the run (every other article would meet it too) by raising it. With `debug`, the first
-    unexpected error is raised rather than reported."""
+    unexpected error is raised rather than reported. `progress_factory(total, label)` makes a
+    progress display (update(n), close()) for fetching a feed's items."""
     from pipeline.build import side_renderer_for
     from pipeline.files import ensure_folder
     from pipeline.render import document_timestamp
@@ -244,7 +245,7 @@ def generate(sources: list[str], settings: GenerateSettings = GenerateSettings()
 
         used_templates([BRIEF_TEMPLATE], settings.template_dir)
     side = side_renderer_for(_formats(settings), style)
-    run = _GenerateRun(settings, style, side, listener, debug)
+    run = _GenerateRun(settings, style, side, listener, debug, progress_factory)
     try:
         for spec in sources:
             run.source(spec)
@@ -257,8 +258,10 @@ def generate(sources: list[str], settings: GenerateSettings = GenerateSettings()
 class _GenerateRun:
     """One `generate`: the report so far, and the file names already given out."""
 
-    def __init__(self, settings: GenerateSettings, style, side, listener: Listener, debug: bool) -> None:
+    def __init__(self, settings: GenerateSettings, style, side, listener: Listener, debug: bool,
+                 progress_factory=None) -> None:
         self.settings, self.style, self.side, self.listener, self.debug = settings, style, side, listener, debug
+        self.progress_factory = progress_factory
         self.report = Report("generate")
         self.owners: dict[str, str] = {}
         self.done: set[str] = set()  # web articles briefed in this run, by address and feed item
@@ -294,8 +297,21 @@ class _GenerateRun:
         settings = web.WebSettings(FetchLimits(timeout=self.settings.timeout,
                                                allow_private=self.settings.allow_private), self.settings.since)
         warnings: list[str] = []
+        bars = []
+
+        def progress(done: int, total: int) -> None:
+            if self.progress_factory is not None:
+                if not bars:
+                    bars.append(self.progress_factory(total, "Fetching"))
+                bars[0].update(1)
+
         try:
-            items = web.load(spec, settings.limits, since=settings.since_time(), warnings=warnings)
+            try:
+                items = web.load(spec, settings.limits, since=settings.since_time(), warnings=warnings,
+                                 progress=progress)
+            finally:
+                for bar in bars:
+                    bar.close()
         except Exception as exc:
             if self.debug or isinstance(exc, KeyboardInterrupt):
                 raise

@@ -308,7 +308,8 @@ def generate(sources: tuple[str, ...], as_json: bool, **options) -> int:
     settings = api.GenerateSettings(**options)
     printer = _Printer(as_json)
     started = time.perf_counter()
-    report = api.generate(list(sources), settings, _verbose_listener(printer), debug=_Settings.debug)
+    report = api.generate(list(sources), settings, _verbose_listener(printer), debug=_Settings.debug,
+                          progress_factory=_ProgressBar.factory(as_json))
     stage(f"generate: {len(report.written)} files", time.perf_counter() - started)
     return printer.finish(report)
 
@@ -418,6 +419,7 @@ def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs
     config = _load_pack(pack_file, template_dir)
     stage(f"{pack_file}: read the pack file", time.perf_counter() - started)
     bar = _ProgressBar.factory(as_json)
+    bar = bar and (lambda total: bar(total, "Extracting", then="Rendering ..."))
     report = api.run_pack(config, date, force=force, dry_run=dry_run, jobs=jobs, progress_factory=bar,
                           email=not no_email, resend=resend, log=lambda line: note(f"email: {line}"))
     stage(f"{config.name}: built" + (" and sent" if report.deliveries else ""), time.perf_counter() - started)
@@ -466,12 +468,13 @@ def _refusal_hint(reply: str) -> str:
 
 
 class _ProgressBar:
-    """A bar on standard error while a pack's articles are extracted, then a line while it renders;
-    only on a terminal, and never with -q or --json."""
+    """A bar on standard error while a feed's items are fetched or a pack's articles extracted,
+    and a line saying what comes next; only on a terminal, and never with -q or --json."""
 
-    def __init__(self, total: int) -> None:
-        self.bar = click.progressbar(length=total, label="Extracting", file=sys.stderr)
+    def __init__(self, total: int, label: str, then: str = "") -> None:
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
         self.bar.__enter__()
+        self.then = then
 
     @classmethod
     def factory(cls, as_json: bool):
@@ -482,7 +485,8 @@ class _ProgressBar:
 
     def close(self) -> None:
         self.bar.__exit__(None, None, None)
-        click.echo("Rendering ...", err=True)
+        if self.then:
+            click.echo(self.then, err=True)
 
 
 @pack.command("status")

@@ -78,13 +78,15 @@ def is_web_address(spec: str) -> bool:
 
 
 def fetch(url: str, limits: FetchLimits = FetchLimits(), accept: frozenset[str] = ANY_ARTICLE,
-          *, subject: str | None = None, trusted_private: bool | None = None) -> Fetched:
+          *, subject: str | None = None, trusted_private: bool | None = None,
+          linked_from: str = "a public address") -> Fetched:
     """The body at `url`, or a BriefError that says what went wrong in one line.
 
     `subject` names the source in errors (the address by default). `trusted_private` says
     whether private addresses may be reached, for an address the user did not name (a feed's
     item: true when the feed itself is on a private address); by default an address the user
-    names may be private when it is private itself."""
+    names may be private when it is private itself. `linked_from` says where an address the user
+    did not name came from, for the refusal."""
     subject = subject or url
     deadline = time.monotonic() + limits.timeout
     first = _parse(url, subject)
@@ -92,10 +94,12 @@ def fetch(url: str, limits: FetchLimits = FetchLimits(), accept: frozenset[str] 
     if allow_private is None:
         allow_private = trusted_private if trusted_private is not None else _is_private_host(
             first.hostname or "", first.port, subject, deadline, limits)
-        refusal = "reached from a public address", "a public page or feed may not lead into a private network"
+        refusal = (f"reached from {linked_from}",
+                   f"{linked_from} may not lead into a private network; --allow-private (allow_private = true "
+                   "under a pack's [fetch]) lets it, if it is meant to be read")
     else:
         refusal = ("not allowed by the settings (allow_private = false)",
-                   "set allow_private = true under [fetch] if it is meant to be read")
+                   "set allow_private = true under [fetch] (--allow-private for generate) if it is meant to be read")
     visited = [url]
     current = url
     for _ in range(limits.max_redirects + 1):

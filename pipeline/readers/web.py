@@ -20,6 +20,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from pipeline.errors import BriefError
 from pipeline.model import Article, Source
@@ -107,9 +108,11 @@ def saved_name(item: WebArticle) -> str:
 
 
 def load(spec: str, limits: FetchLimits = FetchLimits(), *, since: dt.datetime | None = None,
-         seen: frozenset[str] | set[str] = frozenset(), warnings: list[str] | None = None) -> list[WebArticle]:
+         seen: frozenset[str] | set[str] = frozenset(), warnings: list[str] | None = None,
+         progress: Callable[[int, int], None] | None = None) -> list[WebArticle]:
     """The articles a web source stands for. Feed items published before `since`, or whose key is
-    in `seen` (read on an earlier day), are left out."""
+    in `seen` (read on an earlier day), are left out. `progress(done, total)` is called as each
+    of a feed's items is fetched."""
     warnings = [] if warnings is None else warnings
     forced_feed = spec.lower().startswith(FEED_PREFIX)
     target = spec[len(FEED_PREFIX):].strip() if forced_feed else spec
@@ -120,7 +123,8 @@ def load(spec: str, limits: FetchLimits = FetchLimits(), *, since: dt.datetime |
         feed = parse_feed(data, target, warnings)
         # A saved feed's items were chosen by its publisher: they get the same rule as a
         # public feed's, and may not point into a private network.
-        return _feed_items(feed, os.path.basename(target), limits, since, seen, warnings, trusted_private=False)
+        return _feed_items(feed, os.path.basename(target), limits, since, seen, warnings, trusted_private=False,
+                           linked_from="a saved feed file", progress=progress)
     fetched = fetch(target, limits, ANY_ARTICLE | {"application/octet-stream"})
     # Feeds are often served as text/html, text/plain or octet-stream: the document decides.
     is_feed = looks_like_feed(fetched.data)
@@ -131,7 +135,7 @@ def load(spec: str, limits: FetchLimits = FetchLimits(), *, since: dt.datetime |
         feed = parse_feed(fetched.data, target, warnings, base=fetched.final_url,
                           content_type=fetched.content_type_header or None)
         return _feed_items(feed, fetched.final_url, limits, since, seen, warnings,
-                           trusted_private=_private_allowed(fetched, limits))
+                           trusted_private=_private_allowed(fetched, limits), progress=progress)
     return [_page(fetched, target)]
 
 
@@ -170,7 +174,8 @@ def _page(fetched: Fetched, name: str) -> WebArticle:
 
 
 def _feed_items(feed: Feed, feed_name: str, limits: FetchLimits, since: dt.datetime | None,
-                seen: frozenset[str] | set[str], warnings: list[str], trusted_private: bool) -> list[WebArticle]:
+                seen: frozenset[str] | set[str], warnings: list[str], trusted_private: bool,
+                linked_from: str = "a public address", progress=None) -> list[WebArticle]:
     # An item is known by its GUID and by its link: publishers change one or the other, and
     # the same article reaches a pack through two feeds with different GUIDs.
     chosen = [item for item in feed.items
@@ -180,17 +185,18 @@ def _feed_items(feed: Feed, feed_name: str, limits: FetchLimits, since: dt.datet
     if left:
         warnings.append(f"{left} of the {len(feed.items)} items of {feed_name} are older than the window or "
                         f"were in an earlier pack")
-    return _in_parallel(lambda item: _feed_item(item, feed, feed_name, limits, trusted_private), chosen,
-                        ITEM_FETCHES)
+    return _in_parallel(lambda item: _feed_item(item, feed, feed_name, limits, trusted_private, linked_from),
+                        chosen, ITEM_FETCHES, progress)
 
 
-def _in_parallel(work, items: list, workers: int) -> list:
+def _in_parallel(work, items: list, workers: int, progress: Callable[[int, int], None] | None = None) -> list:
     """work(item) for each item, `workers` at a time, results in order. The threads are daemons
     and the caller waits in short steps, so Ctrl-C stops a run at once, without waiting out the
     fetches under way."""
     results: list = [None] * len(items)
     position = iter(range(len(items)))
     lock = threading.Lock()
+    done = [0]
 
     def worker() -> None:
         while True:
@@ -199,6 +205,10 @@ def _in_parallel(work, items: list, workers: int) -> list:
             if index is None:
                 return
             results[index] = work(items[index])
+            if progress is not None:
+                with lock:
+                    done[0] += 1
+                    progress(done[0], len(items))
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(workers, len(items)))]
     for thread in threads:
@@ -216,12 +226,14 @@ def item_keys(item: FeedItem, feed_name: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in (guid, item.link) if k))
 
 
-def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, trusted_private: bool) -> WebArticle:
+def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, trusted_private: bool,
+               linked_from: str = "a public address") -> WebArticle:
     published = item.published.date().isoformat() if item.published else None
     base = dict(feed=_safe_url(feed_name) or feed_name, keys=item_keys(item, feed_name), published=published)
     if item.link is not None:
         try:
-            fetched = fetch(item.link, limits, PAGE_TYPES | TEXT_TYPES, trusted_private=trusted_private)
+            fetched = fetch(item.link, limits, PAGE_TYPES | TEXT_TYPES, trusted_private=trusted_private,
+                            linked_from=linked_from)
             page = _page(fetched, item.link)
             page.source.publisher = None
             page.feed, page.keys, page.published = base["feed"], base["keys"], published
