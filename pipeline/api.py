@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -104,7 +105,16 @@ class Report:
         return data
 
 
-Listener = Callable[[Any], None]  # called with each Written, LeftOut and Notice as it happens
+@dataclass(frozen=True)
+class Stage:
+    """One stage of one input done, and how long it took (for -v)."""
+
+    source: str
+    name: str  # read, extract, render, write
+    seconds: float
+
+
+Listener = Callable[[Any], None]  # called with each Written, LeftOut, Notice and Stage as it happens
 
 
 def _ignore(event: Any) -> None:
@@ -339,12 +349,24 @@ class _GenerateRun:
         from pipeline.templates import TemplateError
 
         warnings: list[str] = []
+        clock = [time.perf_counter()]
+
+        def done(stage: str) -> None:
+            now = time.perf_counter()
+            self.listener(Stage(name, stage, now - clock[0]))
+            clock[0] = now
+
         try:
-            brief = extract_brief(read(warnings))
+            article = read(warnings)
+            done("read")
+            brief = extract_brief(article)
+            done("extract")
             rendered = render(brief, self.settings, self.style, self.side)
             warnings.extend(rendered.warnings)
+            done("render")
             stem = _unique_stem(slugify(brief.title, brief.source.sha256), name, brief.source.sha256, self.owners)
             paths = write_outputs(self.settings.output, stem, rendered.outputs, kept_sources)
+            done("write")
         except Exception as exc:
             if self.debug or isinstance(exc, (TemplateError, KeyboardInterrupt)):
                 self.notice(name, warnings)

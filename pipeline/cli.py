@@ -36,9 +36,9 @@ class _Settings:
     verbose = False  # standard error: a line per stage, with its time
 
 
-def _flag_given(args: list[str], *names: str) -> bool:
+def _flag_given(args: list[str], name: str) -> bool:
     options = args[:args.index("--")] if "--" in args else args
-    return any(name in options for name in names)
+    return name in options
 
 
 def _env_flag(name: str) -> bool:
@@ -73,8 +73,7 @@ def stage(message: str, seconds: float) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     _Settings.debug = _flag_given(args, "--debug") or _env_flag("BRIEF_DEBUG")
-    _Settings.quiet = _flag_given(args, "-q", "--quiet") or _env_flag("BRIEF_QUIET")
-    _Settings.verbose = _flag_given(args, "-v", "--verbose") or _env_flag("BRIEF_VERBOSE")
+    _Settings.quiet = _Settings.verbose = False
     try:
         code = cli.main(args=args, prog_name="brief", standalone_mode=False, auto_envvar_prefix=ENV_PREFIX)
     except click.exceptions.Exit as exc:
@@ -113,11 +112,19 @@ class _Group(click.Group):
             raise Interrupted() from None
 
 
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        setattr(_Settings, param.name, True)
+
+
 def _common(command):
-    """--debug, -q and -v on every command (read before click runs, in `main`)."""
+    """--debug, -q and -v on every command (--debug is read before click runs, in `main`, so
+    that it covers mistakes in the options too)."""
     for option in (click.option("-v", "--verbose", is_flag=True, expose_value=False, allow_from_autoenv=False,
+                                is_eager=True, callback=_set_verbosity,
                                 help="Also print a line per stage with its time."),
                    click.option("-q", "--quiet", is_flag=True, expose_value=False, allow_from_autoenv=False,
+                                is_eager=True, callback=_set_verbosity,
                                 help="Print errors only on standard error."),
                    click.option("--debug", is_flag=True, expose_value=False, allow_from_autoenv=False,
                                 help="Show a traceback when something fails.")):
@@ -254,19 +261,21 @@ class _Printer:
 
 
 def _verbose_listener(printer: _Printer):
-    """-v: time between an input's events, as a line per input."""
+    """-v: each input's stages, with their times, on one line once it is written."""
     if not _Settings.verbose:
         return printer
-    last = [time.perf_counter()]
+    stages: dict[str, list[str]] = {}
 
     def listen(event) -> None:
-        from pipeline.api import Written
+        from pipeline.api import Stage
 
+        if isinstance(event, Stage):
+            done = stages.setdefault(event.source, [])
+            done.append(f"{event.name} {event.seconds * 1000:.0f} ms")
+            if event.name == "write" and not _Settings.quiet:
+                click.echo(f"brief: {event.source}: " + ", ".join(stages.pop(event.source)), err=True)
+            return
         printer(event)
-        now = time.perf_counter()
-        if isinstance(event, Written):
-            stage(f"{event.source}: wrote {event.path}", now - last[0])
-            last[0] = now
 
     return listen
 
@@ -417,13 +426,43 @@ def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs
 
     started = time.perf_counter()
     config = _load_pack(pack_file, template_dir)
-    stage(f"{pack_file}: read the pack file", time.perf_counter() - started)
-    bar = _ProgressBar.factory(as_json)
-    bar = bar and (lambda total: bar(total, "Extracting", then="Rendering ..."))
-    report = api.run_pack(config, date, force=force, dry_run=dry_run, jobs=jobs, progress_factory=bar,
+    stages = _PackStages(config.name, started, _ProgressBar.factory(as_json))
+    report = api.run_pack(config, date, force=force, dry_run=dry_run, jobs=jobs, progress_factory=stages.extracting,
                           email=not no_email, resend=resend, log=lambda line: note(f"email: {line}"))
-    stage(f"{config.name}: built" + (" and sent" if report.deliveries else ""), time.perf_counter() - started)
+    stages.finished(bool(report.deliveries))
     return _finish_pack(report, as_json, lambda path: click.echo(str(path)))
+
+
+class _PackStages:
+    """-v for a pack run: the time to read the pack file and its sources, to extract, and to
+    render, write and send; and the bar while extracting, on a terminal."""
+
+    def __init__(self, name: str, started: float, bar_factory) -> None:
+        self.name, self.last, self.bar_factory, self.bar = name, started, bar_factory, None
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        stage(f"{self.name}: {what}", now - self.last)
+        self.last = now
+
+    def extracting(self, total: int):
+        self.lap(f"read the pack file and {total} sources")
+        self.total = total
+        if self.bar_factory is not None:
+            self.bar = self.bar_factory(total, "Extracting", then="Rendering ...")
+        return self
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.lap(f"extracted {self.total} articles")
+
+    def finished(self, sent: bool) -> None:
+        self.lap("rendered and wrote the pack" + (", and sent it" if sent else ""))
 
 
 def _finish_pack(report, as_json: bool, print_path) -> int:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -136,7 +137,8 @@ def test_quiet_keeps_errors_only_and_verbose_adds_timed_stages(tmp_path):
     assert len(quiet_lines) == 1 and "missing.txt" in quiet_lines[0] and "warning" not in quiet_lines[0]
     loud_lines = loud.stderr.decode().splitlines()
     assert set(plain_lines) < set(loud_lines)
-    assert any(line.startswith("brief: ") and line.endswith(" ms)") and "wrote" in line for line in loud_lines)
+    timed = [line for line in loud_lines if line.startswith(f"brief: {noisy}: read ")]
+    assert len(timed) == 1 and re.fullmatch(r".*: read \d+ ms, extract \d+ ms, render \d+ ms, write \d+ ms", timed[0])
     assert plain.stdout == quiet.stdout.replace(b"/b/", b"/a/")
 
 
