@@ -265,3 +265,21 @@ def test_on_calendar_keeps_crons_either_day_rule():
     assert on_calendar("0 7 1 * 1", "UTC") == ["*-*-01 07:00:00 UTC", "Mon *-*-* 07:00:00 UTC"]
     assert on_calendar("*/30 9-10 * 1,7 *", "Europe/Paris") == ["*-01,07-* 09,10:00,30:00 Europe/Paris"]
     assert on_calendar("0 0 * * 0,7", "UTC") == ["Sun *-*-* 00:00:00 UTC"]
+
+
+# --------------------------------------------------------------------------- shell completion
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell):
+    result = run_brief(env={"_BRIEF_COMPLETE": f"{shell}_source"})
+    assert result.returncode == 0
+    assert "_BRIEF_COMPLETE" in result.stdout.decode() and "brief" in result.stdout.decode()
+
+
+def test_completion_of_commands_and_options():
+    words = run_brief(env={"_BRIEF_COMPLETE": "bash_complete", "COMP_WORDS": "brief pa", "COMP_CWORD": "1"})
+    assert words.stdout.decode().split() == ["plain,pack"]
+    options = run_brief(env={"_BRIEF_COMPLETE": "bash_complete", "COMP_WORDS": "brief pack run x --no",
+                             "COMP_CWORD": "4"})
+    assert "plain,--no-email" in options.stdout.decode().split()
