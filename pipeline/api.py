@@ -404,10 +404,15 @@ def _unique_stem(stem: str, source: str, sha256: str, owners: dict[str, str]) ->
 
 
 def run_pack(config, date: str | None = None, **options) -> Report:
-    """Build (and e-mail) a pack for a date: `brief pack run` and each scheduled run."""
+    """Build (and e-mail) a pack for a date: `brief pack run` and each scheduled run. A pack
+    with `review = "required"` is sent only once approved (see `approve`)."""
     from pipeline.packs import build_pack, pack_date_today
 
     date = date or pack_date_today(config)
+    if config.review.required:
+        from pipeline.review.workflow import run_pack_with_review
+
+        return run_pack_with_review(config, date, dict(options))
     report = pack_report(build_pack(config, date=date, **options))
     distribution_silent = not report.deliveries and not any(m.startswith("email:") for m in report.messages)
     if (options.get("force") and not options.get("dry_run") and options.get("email", True)
@@ -447,6 +452,72 @@ def _pack_files(paths: list[Path]) -> list[Written]:
     return records
 
 
+def approve(config, date: str | None = None, by: str = "", log: Callable[[str], None] = lambda line: None,
+            email: bool = True) -> Report:
+    """Approve the pack built for `date` (default: today): render it again with the reviewer's
+    edits and "Reviewed by", then send it to its list, once."""
+    from pipeline.packs import pack_date_today
+    from pipeline.review.workflow import approve as approve_pack
+
+    return approve_pack(config, date or pack_date_today(config), by, log=log, email=email)
+
+
+def review_edits(config) -> list[tuple[str, Any, dict, dict]]:
+    """The audit trail of a pack's review: (date, edit, before, after), oldest first."""
+    if not config.history_path.exists():
+        return []
+    from pipeline.review.store import ReviewStore
+
+    with ReviewStore(config.history_path, config.name) as store:
+        return store.all_edits()
+
+
+@dataclass
+class ReviewSession:
+    """A review page being served: its address (secret included) and the server."""
+
+    address: str
+    server: Any
+    app: Any
+
+    def serve_forever(self) -> None:
+        try:
+            self.server.serve_forever(poll_interval=0.2)
+        finally:
+            self.server.server_close()
+
+    def shutdown(self) -> None:
+        self.server.shutdown()
+
+
+def _review_session(backend, reviewer: str, host: str, port: int, password: str | None) -> ReviewSession:
+    from pipeline.review.server import ReviewApp, address, serve
+
+    local = host in ("127.0.0.1", "localhost")
+    app = ReviewApp(backend, reviewer=reviewer, password=None if local else password,
+                    allowed_hosts=set() if local else None)
+    server = serve(app, "127.0.0.1" if local else host, port)
+    return ReviewSession(address(server, app, "127.0.0.1" if local else host), server, app)
+
+
+def review_pack(config, date: str | None = None, reviewer: str = "", host: str = "127.0.0.1", port: int = 0,
+                password: str | None = None) -> ReviewSession:
+    """Serve the review page of the pack built for `date` (default: today): `brief review PACK`."""
+    from pipeline.packs import pack_date_today
+    from pipeline.review.backends import PackBackend
+
+    return _review_session(PackBackend(config, date or pack_date_today(config)), reviewer, host, port, password)
+
+
+def review_briefs(sources: list[str], settings: GenerateSettings, reviewer: str = "", host: str = "127.0.0.1",
+                  port: int = 0, password: str | None = None) -> ReviewSession:
+    """Serve the review page of briefs (BRIEF.json files, or articles extracted now); approving
+    writes their documents as `generate` would."""
+    from pipeline.review.backends import BriefsBackend
+
+    return _review_session(BriefsBackend(sources, settings), reviewer, host, port, password)
+
+
 @dataclass
 class PackStatus:
     """Where a pack stands for one date: its runs, its e-mail per recipient, its outbox."""
@@ -458,6 +529,7 @@ class PackStatus:
     deliveries: list[Delivery]
     outbox: list[Path]
     next_runs: list[dt.datetime]
+    review: str | None = None  # awaiting review, or approved (by whom)
 
     @property
     def state(self) -> str:
@@ -467,7 +539,7 @@ class PackStatus:
         if not finished:
             return self.runs[-1].outcome
         if not self.deliveries:
-            return "built"
+            return self.review or "built"
         sent = sum(d.status == "sent" for d in self.deliveries)
         return f"sent to {sent} of {len(self.deliveries)}"
 
@@ -503,14 +575,21 @@ def pack_status(config, date: str | None = None, now: dt.datetime | None = None)
 
     date = date or pack_date_today(config, now)
     folder = pack_folder(config, date)
-    runs, deliveries = [], []
+    runs, deliveries, review = [], [], None
     if config.history_path.exists():
         with History(config.history_path) as history:
             runs = [r for r in history.runs(config.name) if r.pack_date == date]
             deliveries = [Delivery(row.recipient, _SHOWN_STATUS.get(row.status, row.status), row.reply)
                           for row in history.outbox(config.name, date)]
+        if config.review.required:
+            from pipeline.review.store import APPROVED, ReviewStore
+
+            with ReviewStore(config.history_path, config.name) as store:
+                state = store.state(date)
+            if state is not None:
+                review = f"approved by {state.by}" if state.state == APPROVED else state.state
     outbox = sorted(outbox_folder(folder).glob("*.eml")) if outbox_folder(folder).is_dir() else []
-    return PackStatus(config.name, date, folder, runs, deliveries, outbox, next_runs(config, 3, now))
+    return PackStatus(config.name, date, folder, runs, deliveries, outbox, next_runs(config, 3, now), review)
 
 
 def pack_history(config, days: int = 7, now: dt.datetime | None = None) -> list[Any]:

@@ -558,14 +558,88 @@ def pack_status(pack_file: Path, date: str | None, as_json: bool) -> int:
 @pack.command("history")
 @pack_file_argument
 @click.option("--days", type=click.IntRange(1, 3660), default=7, show_default=True, help="How many days back.")
+@click.option("--edits", is_flag=True, help="Print the review's audit trail instead: who changed what, when.")
 @_common
-def pack_history(pack_file: Path, days: int) -> int:
-    """The pack's runs over the last DAYS days, one line each."""
+def pack_history(pack_file: Path, days: int, edits: bool) -> int:
+    """The pack's runs over the last DAYS days, one line each (or, with --edits, every review edit)."""
     from pipeline import api
 
-    for run in api.pack_history(_load_pack(pack_file), days):
+    config = _load_pack(pack_file)
+    if edits:
+        for date, edit, before, after in api.review_edits(config):
+            click.echo(f"{edit.at}  {date}  {edit.by}  {edit.describe()}"
+                       + (f"  {_compact(before)} -> {_compact(after)}" if before or after else ""))
+        return EXIT_OK
+    for run in api.pack_history(config, days):
         seconds = "" if run.seconds is None else f" {run.seconds:.1f} s"
         click.echo(f"{run.pack_date}  run {run.id}  {run.outcome}  started {run.started_at}{seconds}")
+    return EXIT_OK
+
+
+def _compact(value) -> str:
+    return " ".join(json.dumps(value, ensure_ascii=False, sort_keys=True).split())
+
+
+@pack.command("approve")
+@pack_file_argument
+@pack_date_option
+@click.option("--by", required=True, metavar="NAME", help="Who approves (printed as \"Reviewed by NAME\").")
+@click.option("--no-email", is_flag=True, help="Approve and render, but do not send.")
+@json_option
+@_common
+def pack_approve(pack_file: Path, date: str | None, by: str, no_email: bool, as_json: bool) -> int:
+    """Approve the pack built for a date: render it again with the review's edits and "Reviewed
+    by NAME", then send it to its list, once. Exits 3 when a recipient was not reached."""
+    from pipeline import api
+
+    report = api.approve(_load_pack(pack_file), date, by, log=lambda line: note(f"email: {line}"),
+                         email=not no_email)
+    return _finish_pack(report, as_json, lambda path: click.echo(str(path)))
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, required=True, metavar="PACK.toml | BRIEF.json|SOURCE...")
+@pack_date_option
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="The port (default: a free one).")
+@click.option("--host", metavar="HOST", default="127.0.0.1", show_default=True,
+              help="Listen on HOST too (another machine's reviewers); needs BRIEF_REVIEW_PASSWORD.")
+@click.option("--no-open", is_flag=True, help="Do not open the page in a browser.")
+@click.option("--by", metavar="NAME", default=lambda: os.environ.get("USER", ""),
+              help="Your name, for the edits' audit trail (default: $USER).")
+@formats_option
+@output_option
+@encoding_option
+@_common
+def review(targets: tuple[str, ...], date: str | None, port: int, host: str, no_open: bool, by: str,
+           formats: tuple[str, ...], output: Path, encoding: str | None) -> int:
+    """Review a pack (or briefs) in the browser before anything is sent: fix speakers, roles and
+    commitments, drop or reorder articles, add lines to take, and approve.
+
+    Prints the page's address (with a secret made for this run) and serves it until Ctrl-C.
+    With BRIEF.json files or articles instead of a pack file, approving writes their documents
+    to OUTPUT in the chosen formats.
+    """
+    from pipeline import api
+
+    password = None
+    if host not in ("127.0.0.1", "localhost"):
+        password = os.environ.get("BRIEF_REVIEW_PASSWORD") or None
+        if password is None:
+            raise click.UsageError(f"--host {host} lets other machines in, so it needs a password: "
+                                   "set BRIEF_REVIEW_PASSWORD")
+    if len(targets) == 1 and targets[0].endswith(".toml"):
+        session = api.review_pack(_load_pack(Path(targets[0])), date, by, host, port, password)
+    else:
+        settings = api.GenerateSettings(formats=tuple(formats), output=output, encoding=encoding)
+        session = api.review_briefs(list(targets), settings, by, host, port, password)
+    click.echo(session.address)
+    sys.stdout.flush()
+    if not no_open:
+        import webbrowser
+
+        webbrowser.open(session.address)
+    note("review: serving until Ctrl-C")
+    session.serve_forever()
     return EXIT_OK
 
 

@@ -110,11 +110,22 @@ class Commitment:
     evidence: str = field(metadata=_doc("Sentence it is taken from."))
 
 
+def _drop_unset(value: Any) -> Any:
+    """asdict, without the fields marked `omit_when_none` that are None: a brief nobody reviewed
+    serialises as it did before reviews existed."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _drop_unset(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not (f.metadata.get("omit_when_none") and getattr(value, f.name) is None)}
+    if isinstance(value, list):
+        return [_drop_unset(v) for v in value]
+    return value
+
+
 class _Serialised:
     """JSON for a top-level model: its own serialisation, and validation on the way back."""
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return _drop_unset(self)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -122,6 +133,15 @@ class _Serialised:
     @classmethod
     def from_dict(cls, data: Any):
         return _build(cls, data, "")
+
+
+@dataclass
+class ReviewNotes:
+    """What the analyst who reviewed a brief adds to it, printed under the brief."""
+
+    comment: str | None = field(default=None, metadata=_doc("The reviewer's comment on the article."))
+    lines_to_take: list[str] = field(default_factory=list, metadata=_doc("Lines to take, one per item."))
+    reviewed_by: str | None = field(default=None, metadata=_doc("Who marked the brief reviewed."))
 
 
 @dataclass
@@ -136,6 +156,8 @@ class Brief(_Serialised):
     organisations: list[Organisation] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     source: Source = field(default_factory=Source)
+    review: ReviewNotes | None = field(default=None, metadata=_doc("Added by a reviewer (`brief review`).",
+                                                                   omit_when_none=True))
 
     @classmethod
     def from_json(cls, text: str) -> "Brief":
@@ -172,6 +194,10 @@ class Pack(_Serialised):
     prepared_by: str | None = None
     entries: list[PackEntry] = field(default_factory=list)
     failures: list[PackFailure] = field(default_factory=list)
+    summary: str | None = field(default=None, metadata=_doc("The analyst's summary, printed at the top.",
+                                                            omit_when_none=True))
+    review_note: str | None = field(default=None, metadata=_doc('"Reviewed by NAME at HH:MM", or "Not reviewed".',
+                                                                omit_when_none=True))
 
 
 # --------------------------------------------------------------------------- validation

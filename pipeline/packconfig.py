@@ -43,6 +43,17 @@ DEFAULT_FORMATS = ("docx", "pdf")
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    """`review = "required"` and its [review] table: who hears that a pack awaits review, where the
+    review page is, and when an unreviewed pack goes out anyway."""
+
+    required: bool = False
+    notify: tuple[str, ...] = ()
+    url: str | None = None              # where the team's review page is served, for the notice
+    send_unreviewed_at: str | None = None  # "HH:MM" in the pack's time zone
+
+
+@dataclass(frozen=True)
 class PackConfig:
     path: Path
     name: str
@@ -62,6 +73,7 @@ class PackConfig:
     smtp: dict[str, Any] = field(default_factory=dict)
     since: str = "last-run"
     fetch: dict[str, Any] = field(default_factory=dict)
+    review: "ReviewSettings" = field(default_factory=lambda: ReviewSettings())
     text: str = field(default="", repr=False, compare=False)
 
     def web_settings(self) -> "WebSettings":
@@ -100,7 +112,7 @@ class PackConfig:
 
 
 _TOP = {"name", "sources", "formats", "output", "schedule", "timezone", "classification", "theme", "templates",
-        "encoding", "history", "cover", "email", "smtp", "since", "fetch"}
+        "encoding", "history", "cover", "email", "smtp", "since", "fetch", "review"}
 _COVER = {"prepared_for", "prepared_by"}
 # Key: (type, lowest, highest) of a [fetch] setting.
 _FETCH = {"timeout": ((int, float), 0.1, 3600), "max_bytes": (int, 1000, 1_000_000_000),
@@ -206,6 +218,7 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
 
     email, smtp = _delivery(check, data, formats)
     since, fetch = _web(check, data)
+    review = _review(check, data)
 
     def optional_path(key: str) -> Path | None:
         value = check.string(data, key)
@@ -229,8 +242,50 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
         classification=classification, theme=optional_path("theme"), templates=templates, encoding=encoding,
         history=optional_path("history"), prepared_for=check.string(cover, "prepared_for", "cover"),
         prepared_by=check.string(cover, "prepared_by", "cover"), email=email, smtp=smtp, since=since,
-        fetch=fetch, text=text,
+        fetch=fetch, review=review, text=text,
     )
+
+
+_REVIEW = {"notify", "url", "send_unreviewed_at"}
+
+
+def _review(check: _Checker, data: dict[str, Any]) -> ReviewSettings:
+    """`review = "none" | "required"`, or, to say more, a [review] table (TOML allows one or the
+    other) whose `mode` is "required" unless it says "none"."""
+    value = data.get("review", {})
+    if isinstance(value, str):
+        value = {"mode": value}
+    if not isinstance(value, dict):
+        raise check.fail("review", 'must be "none", "required" or a table ([review])', 'e.g. review = "required"')
+    mode = value.get("mode", "required" if value else "none")
+    if mode not in ("none", "required"):
+        raise check.fail("mode" if "mode" in value and isinstance(data.get("review"), dict) else "review",
+                         f'must be "none" or "required", not {mode!r}', 'e.g. review = "required"',
+                         "review" if isinstance(data.get("review"), dict) else None)
+    for key in value:
+        if key not in _REVIEW | {"mode"}:
+            raise check.fail(key, "unknown key", f"use one of: {', '.join(sorted(_REVIEW | {'mode'}))}", "review")
+    from pipeline.deliver.config import check_address
+
+    notify = value.get("notify", [])
+    if isinstance(notify, str):
+        notify = [notify]
+    if not isinstance(notify, list):
+        raise check.fail("notify", "must be a list of e-mail addresses", "fix the value", "review")
+    notify = [check_address(a, lambda problem: check.fail("notify", problem, "fix the value", "review"))
+              for a in notify]
+    url = value.get("url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))
+                            or not all(" " < c <= "~" for c in url)):
+        raise check.fail("url", "must be an http:// or https:// address", "fix the value", "review")
+    deadline = value.get("send_unreviewed_at")
+    if deadline is not None:
+        import re
+
+        if not isinstance(deadline, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", deadline):
+            raise check.fail("send_unreviewed_at", f"must be a time HH:MM, not {deadline!r}", 'e.g. "08:30"',
+                             "review")
+    return ReviewSettings(mode == "required", tuple(notify), url, deadline)
 
 
 def _web(check: _Checker, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:

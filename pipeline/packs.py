@@ -261,8 +261,12 @@ class Progress(Protocol):
 def build_pack(config: PackConfig, date: str | None = None, force: bool = False, dry_run: bool = False,
                jobs: int | None = None, progress_factory: Callable[[int], Progress] | None = None,
                email: bool = True, resend: bool = False, sleep=None,
-               log: Callable[[str], None] = lambda line: None, locked: bool = False) -> PackResult:
-    """Run a pack for a date: the whole job behind `brief pack run`, then its e-mail."""
+               log: Callable[[str], None] = lambda line: None, locked: bool = False,
+               transform: Callable[[Pack], Pack] | None = None) -> PackResult:
+    """Run a pack for a date: the whole job behind `brief pack run`, then its e-mail.
+
+    `transform` turns the pack as extracted into the pack as shown (a reviewer's edits); the
+    manifest keeps the pack as extracted, so the edits can be made again on it."""
     from pipeline.locking import PackLock
 
     date = date or pack_date_today(config)
@@ -278,16 +282,16 @@ def build_pack(config: PackConfig, date: str | None = None, force: bool = False,
         history = History(None if dry_run and not config.history_path.exists() else config.history_path)
         try:
             result = _build_locked(config, date, theme, history, force, dry_run,
-                                   jobs or os.cpu_count() or 1, progress_factory)
+                                   jobs or os.cpu_count() or 1, progress_factory, transform)
             if sending:
-                result.distribution = _send(config, date, history, smtp, resend, dry_run, sleep, log)
+                result.distribution = _send(config, date, history, smtp, resend, dry_run, sleep, log, transform)
             return result
         finally:
             history.close()
 
 
 def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, dry_run: bool, sleep,
-          log) -> "Distribution | None":
+          log, transform: Callable[[Pack], Pack] | None = None) -> "Distribution | None":
     from pipeline.deliver.outbox import Distribution, distribute
 
     folder = pack_folder(config, date)
@@ -299,13 +303,57 @@ def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, d
                             pending=[(address, "no pack to send") for address, _ in config.email.recipients])
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     outputs = {o["format"]: (folder / o["file"]).resolve() for o in manifest["outputs"]}
-    return distribute(config.email, smtp, history, config.name, date, lambda: Pack.from_dict(manifest["content"]),
+    shown = (lambda: transform(Pack.from_dict(manifest["content"]))) if transform else \
+        (lambda: Pack.from_dict(manifest["content"]))
+    return distribute(config.email, smtp, history, config.name, date, shown,
                       outputs, folder.resolve(), manifest["run_key"], resend=resend, dry_run=dry_run, sleep=sleep,
                       log=log)
 
 
+def send_built(config: PackConfig, date: str, transform: Callable[[Pack], Pack] | None = None,
+               resend: bool = False, sleep=None, log: Callable[[str], None] = lambda line: None,
+               locked: bool = False) -> "Distribution | None":
+    """E-mail the pack already built for `date` to its list (None when it has no [email]); each
+    recipient at most once, as for `brief pack run`."""
+    from pipeline.locking import PackLock
+
+    if config.email is None:
+        return None
+    smtp = config.smtp_settings() if config.email.mode == "smtp" else None
+    with contextlib.nullcontext() if locked else PackLock(config.lock_path, str(config.path)):
+        with History(config.history_path) as history:
+            return _send(config, date, history, smtp, resend, False, sleep, log, transform)
+
+
+def built_pack(config: PackConfig, date: str) -> tuple[Pack, dict] | None:
+    """The pack built for `date` as extracted (before any review edits), and its manifest."""
+    path = pack_folder(config, date) / MANIFEST
+    if not path.is_file():
+        return None
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return Pack.from_dict(manifest["content"]), manifest
+
+
+def rerender(config: PackConfig, date: str, transform: Callable[[Pack], Pack], locked: bool = False) -> list[Path]:
+    """Render the pack built for `date` again, as `transform` shows it (after a review), from
+    its manifest: the same articles as read then, nothing fetched again."""
+    from pipeline.locking import PackLock
+
+    started = time.perf_counter()
+    with contextlib.nullcontext() if locked else PackLock(config.lock_path, str(config.path)):
+        found = built_pack(config, date)
+        if found is None:
+            raise BriefError(str(config.path), f"no pack was built for {date}", "run brief pack run first")
+        raw, manifest = found
+        inputs = [InputRecord(i["source"], i["sha256"], i["title"], i["status"], i["error"], i["new"])
+                  for i in manifest["inputs"]]
+        _, paths, _ = _render_and_write(config, transform(raw), load_theme(config.theme), pack_folder(config, date),
+                                        manifest["run_key"], inputs, started, raw=raw)
+        return paths
+
+
 def _build_locked(config: PackConfig, date: str, theme: Theme, history: History, force: bool, dry_run: bool,
-                  jobs: int, progress_factory) -> PackResult:
+                  jobs: int, progress_factory, transform: Callable[[Pack], Pack] | None = None) -> PackResult:
     from pipeline.readers import web
 
     started = time.perf_counter()
@@ -342,7 +390,9 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
                 bar.close()
         pack, inputs, warnings = _assemble(config, date, extracted, seen)
         kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
-        outputs, paths, render_warnings = _render_and_write(config, pack, theme, folder, key, inputs, started, kept)
+        shown = transform(pack) if transform else pack
+        outputs, paths, render_warnings = _render_and_write(config, shown, theme, folder, key, inputs, started, kept,
+                                                            raw=pack)
         warnings.extend((config.name, w) for w in render_warnings)
     except Exception as exc:
         history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
@@ -398,7 +448,7 @@ def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: s
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
                       inputs: list[InputRecord], started: float, kept: list[tuple[str, bytes]] = (),
-                      ) -> tuple[list[OutputRecord], list[Path], list[str]]:
+                      raw: Pack | None = None) -> tuple[list[OutputRecord], list[Path], list[str]]:
     """Render and write the pack's files and manifest; their records (absolute paths, for the
     history) and their paths as the pack file names them (to print)."""
     from pipeline.build import render_formats, side_renderer_for
@@ -425,7 +475,7 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     files = [(output_path(folder, stem, FORMATS[fmt].extension), data[fmt]) for fmt in formats]
     outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
                for fmt, (path, content) in zip(formats, files)]
-    manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started)
+    manifest = _manifest(config, raw or pack, key, inputs, outputs, time.perf_counter() - started)
     # The web pages read are kept beside the pack (each brief names its copy), in the same set.
     if kept:
         ensure_folder(folder / "sources")

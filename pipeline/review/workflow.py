@@ -1,0 +1,197 @@
+"""The review gate: a pack with `review = "required"` is built, waits for a person, and goes to
+its list only once approved (or, past `send_unreviewed_at`, marked "Not reviewed").
+
+    run_pack_with_review   what `brief pack run` (and each scheduled run) does for such a pack
+    approve                `brief pack approve` and the review page's Approve button
+    shown_pack             the pack as the reviewer left it, for the review page and the documents
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+from pipeline.errors import BriefError
+from pipeline.model import Pack
+from pipeline.review.edits import Edit, apply_to_pack
+from pipeline.review.store import APPROVED, AWAITING, ReviewStore
+
+NOTICE_TEMPLATE = "review-notice.md.j2"
+NOT_REVIEWED = "Not reviewed"
+
+
+def review_note(config, by: str, at: str) -> str:
+    local = dt.datetime.fromisoformat(at).astimezone(config.zone)
+    return f"Reviewed by {by} at {local:%H:%M} on {local:%d %B %Y}"
+
+
+def pack_edits(store: ReviewStore, pack: Pack) -> list[Edit]:
+    """The pack's own edits for its date and every edit of its articles, oldest first."""
+    edits = list(store.edits(pack_date=pack.date))
+    for entry in pack.entries:
+        edits.extend(store.edits(article=entry.brief.source.sha256))
+    return sorted(edits, key=lambda e: e.id)
+
+
+def shown_pack(store: ReviewStore, pack: Pack, note: str | None = None) -> tuple[Pack, list[Edit]]:
+    """The pack with its edits made; and the edits that no longer found their item."""
+    return apply_to_pack(pack, pack_edits(store, pack), note)
+
+
+def transform_for(store_path: Path, name: str, note: str | None) -> Callable[[Pack], Pack]:
+    def transform(pack: Pack) -> Pack:
+        with ReviewStore(store_path, name) as store:
+            return shown_pack(store, pack, note)[0]
+
+    return transform
+
+
+def _note_for(config, state) -> str | None:
+    return review_note(config, state.by, state.at) if state is not None and state.state == APPROVED else None
+
+
+def past_deadline(config, date: str, now: dt.datetime | None = None) -> bool:
+    deadline = config.review.send_unreviewed_at
+    if deadline is None:
+        return False
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(config.zone)
+    hour, minute = (int(part) for part in deadline.split(":"))
+    due = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(hour, minute), config.zone)
+    return now >= due
+
+
+def run_pack_with_review(config, date: str, options: dict, now: dt.datetime | None = None):
+    """Build the pack with the edits made so far, then: send it if it is approved (as built),
+    send it marked "Not reviewed" past the deadline, or else record it as awaiting review and
+    tell the reviewers. Returns a Report."""
+    from pipeline.api import Notice, pack_report
+    from pipeline.packs import build_pack, built_pack, rerender, send_built
+
+    email = options.pop("email", True)
+    log = options.get("log", lambda line: None)
+    with ReviewStore(config.history_path, config.name) as store:
+        state = store.state(date)
+    transform = transform_for(config.history_path, config.name, _note_for(config, state))
+    report = pack_report(build_pack(config, date=date, email=False, transform=transform, **options))
+    if options.get("dry_run"):
+        return report
+    found = built_pack(config, date)
+    if found is None:
+        return report
+    key = found[1]["run_key"]
+    if state is not None and state.state == APPROVED and state.run_key == key:
+        report.extra["review"] = f"approved by {state.by}"
+        if email:
+            _add_distribution(report, send_built(config, date, transform, log=log))
+        return report
+    if state is not None and state.state == APPROVED:
+        report.messages.append("review: the pack changed after it was approved; it waits for review again")
+    if past_deadline(config, date, now):
+        unreviewed = transform_for(config.history_path, config.name, NOT_REVIEWED)
+        report.written = _records(rerender(config, date, unreviewed))
+        report.messages.append(f"review: not approved by {config.review.send_unreviewed_at}; sent marked "
+                               f"\"{NOT_REVIEWED}\"")
+        report.extra["review"] = "sent unreviewed"
+        if email:
+            _add_distribution(report, send_built(config, date, unreviewed, log=log))
+        return report
+    with ReviewStore(config.history_path, config.name) as store:
+        current = store.state(date)
+        if current is None or current.state != AWAITING or current.run_key != key:
+            store.set_state(date, AWAITING, key)
+            path, problems = notify(config, date, found[0])
+            report.written.extend(_records([path]))
+            report.warnings.extend(Notice("review notice", problem) for problem in problems)
+    report.extra["review"] = AWAITING
+    report.messages.append(f"review: {config.name} for {date} awaits review; nothing was sent to the list "
+                           f"(`brief review {config.path} --date {date}`)")
+    return report
+
+
+def approve(config, date: str, by: str, log: Callable[[str], None] = lambda line: None, email: bool = True):
+    """Approve the pack built for `date`: render it again with the edits and "Reviewed by", then
+    send it, once. A second approval of the same build sends nothing."""
+    from pipeline.api import Report
+    from pipeline.locking import PackLock
+    from pipeline.packs import built_pack, rerender, send_built
+
+    by = " ".join(str(by).split())
+    if not by or len(by) > 120:
+        raise BriefError("--by", "must name the reviewer in at most 120 characters", "e.g. --by 'A. Analyst'")
+    report = Report("pack approve")
+    with PackLock(config.lock_path, str(config.path)):
+        found = built_pack(config, date)
+        if found is None:
+            raise BriefError(str(config.path), f"no pack was built for {date}", "run brief pack run first")
+        key = found[1]["run_key"]
+        with ReviewStore(config.history_path, config.name) as store:
+            if not store.approve(date, key, by):
+                state = store.state(date)
+                report.messages.append(f"review: already approved by {state.by} ({state.at}); nothing sent again")
+                report.extra["review"] = f"approved by {state.by}"
+                return report
+            state = store.state(date)
+        transform = transform_for(config.history_path, config.name, review_note(config, state.by, state.at))
+        report.written = _records(rerender(config, date, transform, locked=True))
+        report.extra["review"] = f"approved by {by}"
+        if email:
+            _add_distribution(report, send_built(config, date, transform, log=log, locked=True))
+    return report
+
+
+def _records(paths: list[Path]):
+    from pipeline.api import _pack_files
+
+    return _pack_files([p for p in paths if p.is_file()])
+
+
+def _add_distribution(report, distribution) -> None:
+    from pipeline.api import Delivery
+
+    if distribution is None:
+        return
+    report.messages.extend(f"email: {note}" for note in distribution.notes)
+    report.deliveries = ([Delivery(a, "sent") for a in distribution.sent]
+                         + [Delivery(a, "failed", r) for a, r in distribution.failed]
+                         + [Delivery(a, "pending", r) for a, r in distribution.pending]
+                         + [Delivery(a, "unknown", r) for a, r in distribution.unknown])
+
+
+def notify(config, date: str, pack: Pack) -> tuple[Path, list[str]]:
+    """Tell the reviewers that the pack awaits them: the notice is written to the pack's outbox
+    and, with [review] notify and SMTP settings, sent to them. Also what went wrong sending it."""
+    from pipeline.deliver.message import compose, header_text
+    from pipeline.deliver.outbox import outbox_folder
+    from pipeline.files import atomic_write, ensure_folder, slugify
+    from pipeline.layout import render_template
+    from pipeline.packs import pack_folder
+
+    sender = (config.email.sender if config.email and config.email.sender else None) or "brief@localhost"
+    command = f"brief review {config.path} --date {date}"
+    deadline = config.review.send_unreviewed_at
+    body = render_template(NOTICE_TEMPLATE, config.templates, pack=pack, command=command, url=config.review.url,
+                           deadline=deadline, sent_unreviewed=NOT_REVIEWED)
+    subject = header_text(f"Review needed: {pack.name}, {date}")
+    if pack.classification:
+        subject = header_text(f"{pack.classification}: {subject}")
+    recipients = list(config.review.notify) or [sender]
+    message = compose(sender, recipients, [], subject, body, [],
+                      f"<review-{slugify(config.name)[:40]}-{date}@{sender.rsplit('@', 1)[-1]}>")
+    folder = outbox_folder(pack_folder(config, date))
+    ensure_folder(folder)
+    path = folder / f"{slugify(config.name)[:60]}-{date}.review-notice.eml"
+    data = message.as_bytes()
+    atomic_write(path, data)
+    problems: list[str] = []
+    if config.review.notify and config.email is not None and config.email.mode == "smtp":
+        from pipeline.deliver.smtp import deliver
+
+        try:
+            outcomes = deliver(data, sender, list(config.review.notify), config.smtp_settings())
+        except BriefError as exc:  # the notice is in the outbox either way
+            problems.append(f"not sent ({exc}); it is in {path}")
+        else:
+            problems.extend(f"{address}: {outcome.status} ({outcome.reply}); the notice is in {path}"
+                            for address, outcome in outcomes.items() if outcome.status != "sent")
+    return path, problems
