@@ -25,6 +25,7 @@ def readme_synopses() -> dict[str, str]:
             words = line.split()
             path = [words[1]] + ([words[2]] if words[1] in ("pack", "templates") else [])
             current = " ".join(path)
+            assert current not in synopses, f"two synopses of brief {current}"
             synopses[current] = line
         else:
             synopses[current] += " " + line.strip()

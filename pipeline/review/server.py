@@ -37,7 +37,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",   # the secret is in every address
+    "Referrer-Policy": "same-origin",   # the secret is in every address: never sent to another site
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
