@@ -608,10 +608,10 @@ def next_runs(config, count: int, now: dt.datetime | None = None) -> list[dt.dat
     """The pack's next `count` fire times, in its own time zone; none without a schedule."""
     if not config.schedule:
         return []
-    from pipeline.schedule import fire_times, parse_cron
+    from pipeline.schedule import Scheduler
 
     now = now or dt.datetime.now(dt.timezone.utc)
-    return fire_times(parse_cron(config.schedule), config.zone, now, count)
+    return Scheduler([config], run_pack=lambda *args: 0, clock=lambda: now).upcoming(count)[config.name]
 
 
 def find_packs(folder: Path) -> list[tuple[Path, Any]]:
@@ -673,7 +673,12 @@ def systemd_units(config, command: list[str], workdir: Path) -> tuple[str, str]:
                f"Wants=network-online.target\nAfter=network-online.target\n\n"
                f"[Service]\nType=oneshot\nWorkingDirectory={_systemd_quote(str(workdir))}\n"
                f"ExecStart={quoted}\n")
-    calendars = "".join(f"OnCalendar={spec}\n" for spec in on_calendar(config.schedule, config.timezone))
+    schedules = [config.schedule]
+    if config.review.required and config.review.send_unreviewed_at:  # the unreviewed pack goes out then
+        hour, minute = config.review.send_unreviewed_at.split(":")
+        schedules.append(f"{int(minute)} {int(hour)} " + " ".join(config.schedule.split()[2:]))
+    calendars = "".join(f"OnCalendar={spec}\n" for schedule in schedules
+                        for spec in on_calendar(schedule, config.timezone))
     timer = (f"[Unit]\nDescription=Run the brief pack {_systemd_escape(config.name)} on its schedule\n\n"
              f"[Timer]\n{calendars}Persistent=true\nUnit=brief-{config.slug}.service\n\n"
              f"[Install]\nWantedBy=timers.target\n")

@@ -292,7 +292,7 @@ class Scheduler:
                  grace: timedelta = timedelta(hours=6), lock_wait: timedelta = timedelta(minutes=30),
                  log: Callable[[str], None] = _log_to_stderr) -> None:
         self.packs = list(packs)
-        self.specs = {pack.name: _spec_of(pack) for pack in self.packs}
+        self.specs = {pack.name: _specs_of(pack) for pack in self.packs}
         _refuse_duplicate_names(self.packs)
         self.run_pack = run_pack
         self.clock = clock
@@ -319,7 +319,7 @@ class Scheduler:
 
     def upcoming(self, count: int = 5) -> dict[str, list[datetime]]:
         now = self._now()
-        return {pack.name: fire_times(self.specs[pack.name], pack.zone, now, count) for pack in self.packs}
+        return {pack.name: _fire_times(self.specs[pack.name], pack.zone, now, count) for pack in self.packs}
 
     # -- the loop --------------------------------------------------------------------------------
 
@@ -340,7 +340,7 @@ class Scheduler:
         for pack in self.packs:
             if self.stop_requested:
                 break
-            fire = last_fire_time(self.specs[pack.name], pack.zone, now)
+            fire = _last_fire_time(self.specs[pack.name], pack.zone, now)
             if fire is not None:
                 self._attend(pack, fire, now)
         return now
@@ -353,12 +353,12 @@ class Scheduler:
             if self.stop_requested:
                 return
             # If runs made us late, several fire times may have passed: only the latest counts.
-            fire = last_fire_time(self.specs[pack.name], pack.zone, now)
+            fire = _last_fire_time(self.specs[pack.name], pack.zone, now)
             cursors[pack.name] = fire
             self._attend(pack, fire, now)
 
     def _next_fire(self, pack: PackConfig, after: datetime) -> datetime:
-        return next_fire_time(self.specs[pack.name], pack.zone, after)
+        return min(next_fire_time(spec, pack.zone, after) for spec in self.specs[pack.name])
 
     def _sleep_until(self, moment: datetime) -> bool:
         """Sleep in short chunks until `moment`; False when a stop was requested meanwhile."""
@@ -422,14 +422,31 @@ class Scheduler:
         self.log(f"{label}: finished with exit code {code} in {seconds:.1f}s")
 
 
-def _spec_of(pack: PackConfig) -> CronSpec:
+def _specs_of(pack: PackConfig) -> tuple[CronSpec, ...]:
+    """The pack's schedule; and, for a pack whose review has a deadline, that time on the same
+    days, when an unapproved pack is sent marked "Not reviewed"."""
     if pack.schedule is None:
         raise BriefError(str(pack.path), f"pack {pack.name!r} has no schedule",
                          'add e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
     try:
-        return parse_cron(pack.schedule)
+        specs = (parse_cron(pack.schedule),)
+        deadline = pack.review.send_unreviewed_at if pack.review.required else None
+        if deadline is not None:
+            hour, minute = deadline.split(":")
+            days = " ".join(pack.schedule.split()[2:])
+            specs += (parse_cron(f"{int(minute)} {int(hour)} {days}"),)
+        return specs
     except ValueError as exc:
         raise BriefError(str(pack.path), f"schedule: {exc}", "fix the schedule in the pack file") from None
+
+
+def _fire_times(specs: tuple[CronSpec, ...], zone: ZoneInfo, after: datetime, count: int) -> list[datetime]:
+    return sorted(set(t for spec in specs for t in fire_times(spec, zone, after, count)))[:count]
+
+
+def _last_fire_time(specs: tuple[CronSpec, ...], zone: ZoneInfo, at: datetime) -> datetime | None:
+    found = [t for t in (last_fire_time(spec, zone, at) for spec in specs) if t is not None]
+    return max(found) if found else None
 
 
 def _refuse_duplicate_names(packs: list[PackConfig]) -> None:

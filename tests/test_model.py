@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.model import Brief, Commitment, ModelError, Organisation, Person, Quote, Source, json_schema
+from pipeline.model import (Brief, Commitment, ModelError, Organisation, Person, Quote, ReviewNotes, Source,
+                            json_schema)
 
 SHA = "a" * 64
 
@@ -76,7 +77,11 @@ def test_schema_describes_every_field_and_forbids_others():
     assert schema["$schema"].endswith("2020-12/schema")
     assert schema["required"] == ["title"]
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == set(json.loads(full_brief().to_json()))
+    reviewed = full_brief()
+    reviewed.review = ReviewNotes("Check the date.", ["We welcome it."], "Kim")
+    assert set(schema["properties"]) == set(json.loads(reviewed.to_json()))
+    assert "review" not in json.loads(full_brief().to_json())  # a brief nobody reviewed reads as before
+    assert Brief.from_json(reviewed.to_json()) == reviewed
     person = schema["$defs"]["Person"]
     assert person["properties"]["attended"] == {"type": "boolean", "description": person["properties"]["attended"]["description"]}
     assert schema["properties"]["event_date"]["format"] == "date"

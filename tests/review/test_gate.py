@@ -167,3 +167,21 @@ def test_a_server_killed_after_a_save_keeps_it(tmp_path):
     assert "Saved before the crash." in trail.stdout.decode()
     assert pack_cli(path, "approve", "--by", "Kim").returncode == 0
     assert "Saved before the crash." in (pack_folder(path) / "review-daily-2026-03-04.md").read_text(encoding="utf-8")
+
+
+def test_the_scheduler_and_systemd_also_fire_at_the_review_deadline(tmp_path):
+    from datetime import datetime, timezone
+
+    from pipeline.api import systemd_units
+    from pipeline.schedule import Scheduler
+
+    path = write_review_pack(tmp_path, None, sample=False, extra='schedule = "0 7 * * 1-5"')
+    path.write_text(path.read_text(encoding="utf-8").replace("[review]\n", '[review]\nsend_unreviewed_at = "08:30"\n'),
+                    encoding="utf-8")
+    config = load_pack(path)
+    monday = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
+    upcoming = Scheduler([config], run_pack=lambda *a: 0, clock=lambda: monday).upcoming(4)[config.name]
+    assert [t.strftime("%a %H:%M") for t in upcoming] == ["Mon 07:00", "Mon 08:30", "Tue 07:00", "Tue 08:30"]
+    _, timer = systemd_units(config, ["/usr/bin/brief", "pack", "run", str(path)], tmp_path)
+    assert "OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 07:00:00 Europe/London" in timer
+    assert "OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 08:30:00 Europe/London" in timer
