@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
     except (Interrupted, KeyboardInterrupt, click.exceptions.Abort):
         error("interrupted")
         code = EXIT_INTERRUPTED
+    except BrokenPipeError:  # `brief ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
     except BriefError as exc:
         if _Settings.debug:
             raise
