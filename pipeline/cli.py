@@ -8,7 +8,6 @@ inside the commands that need them, so `brief --help` stays fast.
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import sys
@@ -169,12 +168,12 @@ def _check_reference_docx(ctx: click.Context, param: click.Parameter, value: Pat
 
 def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
+        from pipeline.readers.decode import check_encoding
+
         try:
-            info = codecs.lookup(value)
-        except LookupError:
-            raise click.BadParameter(f"unknown encoding {value!r}") from None
-        if not info._is_text_encoding:
-            raise click.BadParameter(f"{value!r} is not a text encoding")
+            check_encoding(value)
+        except BriefError as exc:
+            raise click.BadParameter(exc.problem) from None
     return value
 
 

@@ -35,3 +35,10 @@ class DeliveryError(BriefError):
     """The e-mail could not be delivered (the documents themselves were written): exit status 3."""
 
     exit_code = 3
+
+
+class SettingsError(BriefError):
+    """A pack file, theme or configuration that cannot be used as written: exit status 2, like a
+    usage error, since nothing was built."""
+
+    exit_code = 2

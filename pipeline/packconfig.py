@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import BriefError
+from pipeline.errors import BriefError, SettingsError
 
 if TYPE_CHECKING:
     from pipeline.deliver.config import EmailSettings, SmtpSettings
@@ -123,13 +123,13 @@ def load_pack(path: Path) -> PackConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BriefError(str(path), "no such pack file", "check the path") from None
+        raise SettingsError(str(path), "no such pack file", "check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BriefError(str(path), f"cannot read the pack file ({exc})", "check the file") from None
+        raise SettingsError(str(path), f"cannot read the pack file ({exc})", "check the file") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BriefError(str(path), f"not valid TOML ({exc})", "fix the pack file") from None
+        raise SettingsError(str(path), f"not valid TOML ({exc})", "fix the pack file") from None
     return _config(path, text, data)
 
 
@@ -142,7 +142,7 @@ class _Checker:
         line = self.line_of(key, table)
         where = f"{self.path}:{line}" if line else str(self.path)
         name = f"{table}.{key}" if table else key
-        return BriefError(where, f"{name}: {problem}", hint)
+        return SettingsError(where, f"{name}: {problem}", hint)
 
     def line_of(self, key: str, table: str | None = None) -> int | None:
         current = None
@@ -159,7 +159,7 @@ class _Checker:
     def string(self, data: dict, key: str, table: str | None = None, required: bool = False) -> str | None:
         if key not in data:
             if required:
-                raise BriefError(str(self.path), f"{key}: required key is missing", f'add {key} = "..."')
+                raise SettingsError(str(self.path), f"{key}: required key is missing", f'add {key} = "..."')
             return None
         value = data[key]
         if not isinstance(value, str) or not value.strip():
@@ -182,7 +182,7 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
     name = check.string(data, "name", required=True)
     sources = data.get("sources")
     if sources is None:
-        raise BriefError(str(path), "sources: required key is missing", 'add sources = ["folder/", "file.txt"]')
+        raise SettingsError(str(path), "sources: required key is missing", 'add sources = ["folder/", "file.txt"]')
     if isinstance(sources, str):
         sources = [sources]
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s.strip() for s in sources):
@@ -208,13 +208,12 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
             raise check.fail("schedule", str(exc), 'e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
     encoding = check.string(data, "encoding")
     if encoding is not None:
-        import codecs
+        from pipeline.readers.decode import check_encoding
 
         try:
-            if not codecs.lookup(encoding)._is_text_encoding:
-                raise LookupError
-        except LookupError:
-            raise check.fail("encoding", f"{encoding!r} is not a text encoding", "use e.g. utf-8 or cp1252") from None
+            check_encoding(encoding)
+        except BriefError as exc:
+            raise check.fail("encoding", exc.problem, exc.hint) from None
 
     email, smtp = _delivery(check, data, formats)
     since, fetch = _web(check, data)

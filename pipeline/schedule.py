@@ -42,7 +42,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from pipeline.errors import BriefError
+from pipeline.errors import BriefError, SettingsError
 from pipeline.locking import PackLock
 from pipeline.packconfig import PackConfig
 
@@ -426,7 +426,7 @@ def _specs_of(pack: PackConfig) -> tuple[CronSpec, ...]:
     """The pack's schedule; and, for a pack whose review has a deadline, that time on the same
     days, when an unapproved pack is sent marked "Not reviewed"."""
     if pack.schedule is None:
-        raise BriefError(str(pack.path), f"pack {pack.name!r} has no schedule",
+        raise SettingsError(str(pack.path), f"pack {pack.name!r} has no schedule",
                          'add e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
     try:
         specs = (parse_cron(pack.schedule),)
@@ -437,7 +437,7 @@ def _specs_of(pack: PackConfig) -> tuple[CronSpec, ...]:
             specs += (parse_cron(f"{int(minute)} {int(hour)} {days}"),)
         return specs
     except ValueError as exc:
-        raise BriefError(str(pack.path), f"schedule: {exc}", "fix the schedule in the pack file") from None
+        raise SettingsError(str(pack.path), f"schedule: {exc}", "fix the schedule in the pack file") from None
 
 
 def _fire_times(specs: tuple[CronSpec, ...], zone: ZoneInfo, after: datetime, count: int) -> list[datetime]:
@@ -454,7 +454,7 @@ def _refuse_duplicate_names(packs: list[PackConfig]) -> None:
     seen: dict[str, PackConfig] = {}
     for pack in packs:
         if pack.name in seen:
-            raise BriefError(str(pack.path), f"pack name {pack.name!r} is also used by {seen[pack.name].path}",
+            raise SettingsError(str(pack.path), f"pack name {pack.name!r} is also used by {seen[pack.name].path}",
                              "give each scheduled pack its own name")
         seen[pack.name] = pack
 

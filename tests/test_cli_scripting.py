@@ -283,3 +283,16 @@ def test_completion_of_commands_and_options():
     options = run_brief(env={"_BRIEF_COMPLETE": "bash_complete", "COMP_WORDS": "brief pack run x --no",
                              "COMP_CWORD": "4"})
     assert "plain,--no-email" in options.stdout.decode().split()
+
+
+def test_a_pack_file_encoding_is_checked_once_at_load_like_the_option(tmp_path):
+    path = write_pack(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + 'encoding = "idna"\n', encoding="utf-8")
+    result = run_brief("pack", "run", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.decode().splitlines()
+    assert lines == [f"brief: {path}:6: encoding: 'idna' is not a text encoding; use a name such as utf-8, "
+                     "latin-1, cp1252, utf-16-le or utf-16-be"]
+    assert not (tmp_path / "out").exists()
+    option = run_brief("generate", str(SAMPLE), "--encoding", "idna", "-o", str(tmp_path / "g"))
+    assert option.returncode == 2 and "'idna' is not a text encoding" in option.stderr.decode()

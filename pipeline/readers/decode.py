@@ -190,6 +190,12 @@ def _decode_as_requested(data: bytes, name: str, encoding: str, warnings: list[s
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name, or a BriefError saying why `encoding` cannot read a file: the
+    one check behind --encoding and a pack file's `encoding`."""
+    return _lookup_codec(encoding)
+
+
 def _lookup_codec(encoding: str) -> str:
     hint = "use a name such as utf-8, latin-1, cp1252, utf-16-le or utf-16-be"
     try:

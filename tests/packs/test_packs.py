@@ -213,7 +213,7 @@ def test_cli_reports_a_bad_pack_file_in_one_line(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text('name = "x"\nsources = ["a"]\nformats = ["odt"]\n', encoding="utf-8")
     result = run_pack(path)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a settings error: nothing was built
     assert result.stderr.decode().count("\n") == 1 and f"{path}:3: formats" in result.stderr.decode()
 
 
@@ -229,7 +229,7 @@ def test_schedule_list_prints_the_next_run_times(tmp_path):
 def test_schedule_refuses_a_pack_without_a_schedule(tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipeline", "schedule", str(pack_file(tmp_path))], cwd=str(ROOT),
                             capture_output=True, timeout=60)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert len(result.stderr.decode().splitlines()) == 1 and "schedule" in result.stderr.decode()
 
 
