@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TA
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
@@ -94,6 +95,12 @@ class _DocxWriter:
         self._outline = iter(outline(job.document))
         self._listed = {entry.anchor for entry in contents_entries(job.document)}
         self._bookmarks = 0
+        # New paragraphs and tables go just before the body's final section properties, found
+        # once: python-docx's add_paragraph and add_table look for it among all the body's
+        # children on every call, which makes a long document quadratic.
+        self._body = self.document._body
+        self._body_end = self.document.element.body.find(qn("w:sectPr"))
+        self._block_width = None
 
     def _base_document(self) -> DocxDocument:
         if self.reference is None:
@@ -427,8 +434,16 @@ class _DocxWriter:
         self._add_spans(paragraph, spans)
         return paragraph
 
+    def _append(self, element) -> None:
+        if self._body_end is not None:
+            self._body_end.addprevious(element)
+        else:
+            self.document.element.body.append(element)
+
     def _new_paragraph(self, style: str) -> DocxParagraph:
-        paragraph = self.document.add_paragraph()
+        p = OxmlElement("w:p")
+        self._append(p)
+        paragraph = DocxParagraph(p, self._body)
         if style != "Normal":
             paragraph._p.style = self.style_ids[style]
         return paragraph
@@ -481,7 +496,12 @@ class _DocxWriter:
         columns = max((len(row) for row in rows), default=0)
         if columns == 0:
             return
-        table = self.document.add_table(rows=len(rows), cols=columns, style="Table Grid")
+        if self._block_width is None:
+            self._block_width = self.document._block_width
+        tbl = CT_Tbl.new_tbl(len(rows), columns, self._block_width)
+        self._append(tbl)
+        table = DocxTable(tbl, self._body)
+        table.style = "Table Grid"
         _set_table_borders(table, self.theme.colour("table_border"))
         for index, (row_cells, row) in enumerate(zip(rows, table.rows)):
             is_header = bool(block.header) and index == 0
