@@ -51,9 +51,16 @@ ZIP_UNIX = 3
 
 
 def render(job: RenderJob) -> bytes:
+    return prepare(job).finish()
+
+
+def prepare(job: RenderJob) -> "_DocxWriter":
+    """The document built, all but the numbers that come from laying it out (the contents' page
+    numbers and the page count): `finish()` fills them in from `job.page_facts` as they are
+    then, so the DOCX can be built while the PDF is laid out elsewhere."""
     writer = _DocxWriter(job)
     writer.write(job.document)
-    return writer.to_bytes()
+    return writer
 
 
 def _heading_style(level: int) -> str:
@@ -101,6 +108,10 @@ class _DocxWriter:
         self._body = self.document._body
         self._body_end = self.document.element.body.find(qn("w:sectPr"))
         self._block_width = None
+        # Filled in by finish(): the page count's cached values, and each contents entry's
+        # anchor, tab run and page-number run.
+        self._page_count_runs: list[Run] = []
+        self._contents_pages: list[tuple[str, Run, Run]] = []
 
     def _base_document(self) -> DocxDocument:
         if self.reference is None:
@@ -169,7 +180,7 @@ class _DocxWriter:
         still shows. A reference document's own header and footer lines are kept."""
         marking = self._clean(meta.marking)
         footer_text = self._clean(" \u00b7 ".join(t for t in (self.theme.organisation, self.theme.footer_text) if t))
-        pages = str(self._page_count())
+        pages = ""  # filled in by finish()
         even_pages = bool(self.document.settings.odd_and_even_pages_header_footer)
         for section in self.document.sections:
             width = section.page_width - section.left_margin - section.right_margin
@@ -204,7 +215,7 @@ class _DocxWriter:
         line.add_run("\tPage ")
         _add_field(line, "PAGE", "1")
         line.add_run(" of ")
-        _add_field(line, "NUMPAGES", pages)
+        self._page_count_runs.append(_add_field(line, "NUMPAGES", pages))
 
     def _marking_paragraph(self, paragraph: DocxParagraph, marking: str) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -241,6 +252,21 @@ class _DocxWriter:
                 breaks += 1
                 lines -= lines_per_page
         return breaks + 1
+
+    def finish(self) -> bytes:
+        """The document's bytes, with the numbers `job.page_facts` gives now (see prepare)."""
+        pages = str(self._page_count())
+        for run in self._page_count_runs:
+            run.text = pages
+        headings = (self.job.page_facts or {}).get("headings", {})
+        for anchor, tab, number in self._contents_pages:
+            page = str(headings.get(anchor, ""))
+            if page:
+                number.text = page
+            else:
+                for run in (tab, number):
+                    run._r.getparent().remove(run._r)
+        return self.to_bytes()
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -363,7 +389,6 @@ class _DocxWriter:
         numbers when the PDF was made first), so Word and LibreOffice show usable contents
         without asking to update fields. Updating it in Word gives Word's own page numbers."""
         entries = contents_entries(self.job.document)
-        pages = (self.job.page_facts or {}).get("headings", {})
         style = self._toc_style()
         levels = sorted({_word_heading_level(e.level) for e in entries}) or [1]
         instruction = f' TOC \\o "{levels[0]}-{levels[-1]}" \\h \\z \\u '
@@ -378,16 +403,18 @@ class _DocxWriter:
                 _field_start(paragraph, instruction)
             hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): _toc_name(entry), qn("w:history"): "1"})
             paragraph._p.append(hyperlink)
-            page = str(pages.get(entry.anchor, ""))
-            # Without the PDF's page numbers the entries are the headings alone; Word's update
-            # adds the numbers.
-            for text in (self._clean(entry.text), *(("\t", page) if page else ())):
+            # The tab and page number are filled in by finish(), or removed: without the PDF's
+            # page numbers the entries are the headings alone; Word's update adds the numbers.
+            runs = []
+            for text in (self._clean(entry.text), "\t", ""):
                 run = paragraph.add_run()
                 if text == "\t":
                     run.add_tab()
-                else:
+                elif text:
                     run.text = text
                 hyperlink.append(run._r)
+                runs.append(run)
+            self._contents_pages.append((entry.anchor, runs[1], runs[2]))
             if number == len(entries) - 1:
                 _field_end(paragraph)
 
@@ -606,11 +633,12 @@ def _first_or_new_paragraph(part, at_start: bool) -> DocxParagraph:
     return part.add_paragraph()
 
 
-def _add_field(paragraph: DocxParagraph, instruction: str, cached: str) -> None:
-    """A simple field (PAGE, NUMPAGES) with a cached result."""
+def _add_field(paragraph: DocxParagraph, instruction: str, cached: str) -> Run:
+    """A simple field (PAGE, NUMPAGES) with a cached result; the result's run."""
     _field_start(paragraph, f" {instruction} ")
-    paragraph.add_run(cached)
+    run = paragraph.add_run(cached)
     _field_end(paragraph)
+    return run
 
 
 def _field_start(paragraph: DocxParagraph, instruction: str) -> None:
