@@ -32,6 +32,8 @@ from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme, load_theme
 
 PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2")
 MANIFEST = "manifest.json"
+# The pack's content (every brief, as data), once, beside the manifest that names it.
+CONTENT = "content.json"
 
 
 @dataclass
@@ -299,7 +301,7 @@ def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, d
                             pending=[(address, "no pack to send") for address, _ in config.email.recipients])
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     outputs = {o["format"]: (folder / o["file"]).resolve() for o in manifest["outputs"]}
-    return distribute(config.email, smtp, history, config.name, date, lambda: Pack.from_dict(manifest["content"]),
+    return distribute(config.email, smtp, history, config.name, date, lambda: Pack.from_dict(read_content(folder)),
                       outputs, folder.resolve(), manifest["run_key"], resend=resend, dry_run=dry_run, sleep=sleep,
                       log=log)
 
@@ -425,19 +427,35 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     files = [(output_path(folder, stem, FORMATS[fmt].extension), data[fmt]) for fmt in formats]
     outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
                for fmt, (path, content) in zip(formats, files)]
-    manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started)
+    content = (json.dumps(pack.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started, content)
     # The web pages read are kept beside the pack (each brief names its copy), in the same set.
     if kept:
         ensure_folder(folder / "sources")
     copies = [(folder / relative, content) for relative, content in dict(kept).items()]
-    atomic_write_all(files + copies + [(folder / MANIFEST, manifest)])
+    atomic_write_all(files + copies + [(folder / CONTENT, content), (folder / MANIFEST, manifest)])
     return outputs, [path for path, _ in files] + [folder / MANIFEST], job.warnings
 
 
+def read_content(folder: Path) -> dict:
+    """The pack's content (its briefs as data) that the manifest in `folder` names, checked
+    against the manifest's digest; a manifest of an older version holds it itself."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    content = manifest["content"]
+    if "file" not in content:
+        return content
+    data = (folder / content["file"]).read_bytes()
+    if hashlib.sha256(data).hexdigest() != content["sha256"]:
+        raise BriefError(str(folder / content["file"]), "does not match the digest its manifest records",
+                         "build the pack again with --force")
+    return json.loads(data)
+
+
 def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord], outputs: list[OutputRecord],
-              seconds: float) -> bytes:
-    """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings, and the
-    pack's content (the briefs as data), from which its e-mail can be made again."""
+              seconds: float, content: bytes) -> bytes:
+    """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings, and a
+    reference to the pack's content (the briefs as data, stored once in content.json), from
+    which its e-mail can be made again."""
     record = {
         "pack": config.name,
         "pack_file": str(config.path),
@@ -449,6 +467,7 @@ def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord
                     "error": r.error, "new": r.is_new} for r in inputs],
         "outputs": [{"format": o.format, "file": Path(o.path).name, "sha256": o.sha256, "bytes": o.size}
                     for o in outputs],
-        "content": pack.to_dict(),
+        "content": {"file": CONTENT, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content),
+                    "briefs": len(pack.entries), "failures": len(pack.failures)},
     }
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
