@@ -334,6 +334,8 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
         return PackResult([], [], skipped=True,
                           message=f"{config.name} for {date}: would build {len(sources)} articles ({new} new) "
                                   f"into {folder} as {formats}")
+    # The pack's lock is held: a run still "running" in the history was killed.
+    history.mark_interrupted(config.name)
     run_id = history.start_run(config.name, date, key, templates, theme_digest)
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
@@ -423,6 +425,7 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     ensure_folder(folder)
     # The pack's lock is held: any temporary file here is what a killed run left behind.
     sweep_temp_files(folder, older_than_seconds=0)
+    sweep_temp_files(folder / "sources", older_than_seconds=0)
     stem = output_stem(config, pack.date)
     files = [(output_path(folder, stem, FORMATS[fmt].extension), data[fmt]) for fmt in formats]
     outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
