@@ -35,7 +35,9 @@ class Rendered:
 def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path = TEMPLATES_DIR,
                  side: "SideRenderer | None" = None, classification: str | None = None) -> Rendered:
     """`classification` marks every page; None leaves the theme's default."""
-    markdown, document = layout_brief(brief, theme.language, folder=templates,
+    from pipeline.templates import TemplateLimits
+
+    markdown, document = layout_brief(brief, theme.language, folder=templates, limits=TemplateLimits.from_theme(theme),
                                       furniture=Furniture.from_theme(theme, classification))
     job = RenderJob(document=document, markdown=markdown, theme=theme, brief=brief)
     return Rendered(render_formats(formats, job, side), job.warnings)

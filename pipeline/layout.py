@@ -166,14 +166,21 @@ def _contents() -> MarkdownSafe:
 
 
 def render_markdown(brief: Brief, template: str = BRIEF_TEMPLATE, folder: Path = TEMPLATES_DIR,
-                    furniture: Furniture = Furniture()) -> str:
-    return render_template(template, folder, brief=brief, furniture=furniture)
+                    furniture: Furniture = Furniture(), limits: templates.TemplateLimits | None = None) -> str:
+    return render_template(template, folder, limits=limits, brief=brief, furniture=furniture)
 
 
-def render_template(template: str, folder: Path | None = TEMPLATES_DIR, **context: Any) -> str:
+def render_template(template: str, folder: Path | None = TEMPLATES_DIR,
+                    limits: templates.TemplateLimits | None = None, **context: Any) -> str:
     """Render a template (the user's in `folder` if it has one, else the built-in). Any error
     in it, a typo'd field, a refused attribute or a failing expression, is a
-    `templates.TemplateError` naming the file used and its line."""
+    `templates.TemplateError` naming the file used and its line; so is a render that goes past
+    `limits` (time and memory; the defaults when None)."""
+    with templates.limited(limits or templates.TemplateLimits(), template):
+        return _render_template(template, folder, **context)
+
+
+def _render_template(template: str, folder: Path | None, **context: Any) -> str:
     env = template_environment(folder)
     try:
         loaded = env.get_template(template)
@@ -185,6 +192,8 @@ def render_template(template: str, folder: Path | None = TEMPLATES_DIR, **contex
         raise templates.template_error(exc, env, template) from exc
     try:
         text = loaded.render(**context)
+    except MemoryError:
+        raise  # limited() names the limit
     except Exception as exc:
         raise templates.template_error(exc, env, loaded.filename or template) from exc
     return _tidy(text)
@@ -226,20 +235,22 @@ def people_index(pack: Pack) -> list[dict[str, Any]]:
 
 
 def layout_pack(pack: Pack, language: str = "en-GB", template: str = PACK_TEMPLATE,
-                folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture()) -> tuple[str, Document]:
+                folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture(),
+                limits: templates.TemplateLimits | None = None) -> tuple[str, Document]:
     """The pack's Markdown and the document parsed from it."""
     meta = pack_meta(pack, language, furniture)
     furniture = Furniture(meta.classification, meta.caveat, furniture.organisation, furniture.logo,
                           furniture.logo_alt, True)
-    markdown = _tidy(render_template(template, folder, pack=pack, people_index=people_index(pack),
+    markdown = _tidy(render_template(template, folder, limits=limits, pack=pack, people_index=people_index(pack),
                                      furniture=furniture))
     return markdown, parse_markdown(markdown, meta)
 
 
 def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TEMPLATE,
-                 folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture()) -> tuple[str, Document]:
+                 folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture(),
+                 limits: templates.TemplateLimits | None = None) -> tuple[str, Document]:
     """The brief's Markdown and the document parsed from it."""
-    markdown = render_markdown(brief, template, folder, furniture)
+    markdown = render_markdown(brief, template, folder, furniture, limits)
     return markdown, parse_markdown(markdown, brief_meta(brief, language, furniture))
 
 

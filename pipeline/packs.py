@@ -175,12 +175,15 @@ def template_hash(folder: Path | None = None) -> str:
 
 def theme_hash(config: PackConfig) -> str:
     """The theme file and the files it names (logo, reference document): a new logo rebuilds."""
+    from pipeline.theme import LOGO_MAX_BYTES, REFERENCE_MAX_BYTES, read_bounded
+
     digest = hashlib.sha256((config.theme or DEFAULT_THEME).read_bytes())
     theme = load_theme(config.theme)
-    for named in (theme.path(theme.logo), theme.path(theme.reference_docx)):
+    for named, limit in ((theme.path(theme.logo), LOGO_MAX_BYTES),
+                         (theme.path(theme.reference_docx), REFERENCE_MAX_BYTES)):
         if named is not None:
             try:
-                digest.update(b"\0" + named.read_bytes())
+                digest.update(b"\0" + read_bounded(named, limit))
             except OSError:
                 pass  # the render reports it
     return digest.hexdigest()
@@ -412,8 +415,10 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
 
     from pipeline.layout import Furniture
 
+    from pipeline.templates import TemplateLimits
+
     markdown, document = layout_pack(pack, theme.language, folder=config.templates or TEMPLATES_DIR,
-                                     furniture=Furniture.from_theme(theme))
+                                     furniture=Furniture.from_theme(theme), limits=TemplateLimits.from_theme(theme))
     job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
     formats = list(config.formats)
     side = side_renderer_for(formats, theme)

@@ -117,7 +117,12 @@ class _DocxWriter:
         if self.reference is None:
             return docx.Document()
         from pipeline.errors import BriefError
+        from pipeline.theme import REFERENCE_MAX_BYTES, regular_file_problem
 
+        problem = regular_file_problem(self.reference, REFERENCE_MAX_BYTES)
+        if problem is not None:
+            raise BriefError(str(self.reference), f"cannot be used as a reference document ({problem})",
+                             "give a .docx saved by Word or LibreOffice")
         try:
             document = docx.Document(str(self.reference))
         except Exception as exc:  # python-docx reports a bad package in many ways
@@ -441,7 +446,12 @@ class _DocxWriter:
         paragraph = self._new_paragraph("Normal")
         section = self.document.sections[0]
         width = min(Mm(self.theme.logo_width_mm), section.page_width - section.left_margin - section.right_margin)
+        from pipeline.theme import LOGO_MAX_BYTES, regular_file_problem
+
         try:
+            problem = regular_file_problem(path, LOGO_MAX_BYTES)
+            if problem is not None:
+                raise OSError(problem)
             shape = paragraph.add_run().add_picture(str(path), width=width)
             if shape.height > Mm(LOGO_MAX_HEIGHT_MM):  # a tall logo keeps to a corner of the cover
                 shape.width = int(shape.width * Mm(LOGO_MAX_HEIGHT_MM) / shape.height)

@@ -895,7 +895,12 @@ class _StoryBuilder:
         path = self.theme.path(self.theme.logo)
         if path is None:
             return []
+        from pipeline.theme import LOGO_MAX_BYTES, regular_file_problem
+
         try:
+            problem = regular_file_problem(path, LOGO_MAX_BYTES)
+            if problem is not None:
+                raise OSError(problem)
             picture = RlImage(str(path))
         except Exception as exc:  # reportlab reports a bad image in many ways
             if self.job is not None:
