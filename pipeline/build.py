@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.blocks import Contents, Document, Meta, Paragraph, Span
 from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
-from pipeline.layout import Furniture, layout_brief
+from pipeline.layout import Furniture, layout_brief, title_warning
 from pipeline.model import Brief
 from pipeline.render import FORMATS, RenderJob, render
 from pipeline.text import replace_illegal
@@ -40,6 +40,8 @@ def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path
     markdown, document = layout_brief(brief, theme.language, folder=templates, limits=TemplateLimits.from_theme(theme),
                                       furniture=Furniture.from_theme(theme, classification))
     job = RenderJob(document=document, markdown=markdown, theme=theme, brief=brief)
+    if (warning := title_warning(brief.title)) is not None:
+        job.warn(warning)
     return Rendered(render_formats(formats, job, side), job.warnings)
 
 

@@ -389,16 +389,21 @@ def _keep_todays_pack(config: PackConfig, date: str, history: History, sources: 
 
 def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: set[str]
               ) -> tuple[Pack, list[InputRecord], list[tuple[str, str]]]:
+    from pipeline.readers.url import mask_credentials
+
     entries, failures, inputs, warnings = [], [], [], []
     for item in extracted:
-        warnings.extend((item.source, w) for w in item.warnings)
+        # What is printed, recorded and put in the appendix never repeats a password.
+        source = mask_credentials(item.source)
+        error = mask_credentials(item.error) if item.error else item.error
+        warnings.extend((source, mask_credentials(w)) for w in item.warnings)
         if item.brief is None:
-            failures.append(PackFailure(item.source, item.error or "unknown error"))
-            inputs.append(InputRecord(item.source, item.sha256, None, "failed", item.error))
+            failures.append(PackFailure(source, error or "unknown error"))
+            inputs.append(InputRecord(source, item.sha256, None, "failed", error))
             continue
         is_new = item.sha256 not in seen
         entries.append(PackEntry(item.brief, is_new))
-        inputs.append(InputRecord(item.source, item.sha256, item.brief.title, "ok", None, is_new))
+        inputs.append(InputRecord(source, item.sha256, item.brief.title, "ok", None, is_new))
     pack = Pack(config.name, date, config.classification, config.prepared_for, config.prepared_by, entries, failures)
     return pack, inputs, warnings
 
@@ -413,13 +418,16 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     from pipeline.layout import layout_pack
     from pipeline.render import FORMATS, RenderJob
 
-    from pipeline.layout import Furniture
+    from pipeline.layout import Furniture, title_warning
 
     from pipeline.templates import TemplateLimits
 
     markdown, document = layout_pack(pack, theme.language, folder=config.templates or TEMPLATES_DIR,
                                      furniture=Furniture.from_theme(theme), limits=TemplateLimits.from_theme(theme))
     job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
+    for entry in pack.entries:
+        if (warning := title_warning(entry.brief.title)) is not None:
+            job.warn(warning)
     formats = list(config.formats)
     side = side_renderer_for(formats, theme)
     try:
