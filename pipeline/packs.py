@@ -340,6 +340,11 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     # The pack's lock is held: a run still "running" in the history was killed.
     history.mark_interrupted(config.name)
     run_id = history.start_run(config.name, date, key, templates, theme_digest)
+    from pipeline.build import side_renderer_for
+
+    # The PDF's process starts now: it imports its renderer and loads the fonts while the
+    # articles are extracted, so that only the PDF's own work is left when the pack is laid out.
+    side = side_renderer_for(list(config.formats), theme) if jobs > 1 else None
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:
@@ -349,11 +354,15 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
                 bar.close()
         pack, inputs, warnings = _assemble(config, date, extracted, seen)
         kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
-        outputs, paths, render_warnings = _render_and_write(config, pack, theme, folder, key, inputs, started, kept)
+        outputs, paths, render_warnings = _render_and_write(config, pack, theme, folder, key, inputs, started, kept,
+                                                            side)
         warnings.extend((config.name, w) for w in render_warnings)
     except Exception as exc:
         history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
         raise
+    finally:
+        if side is not None:
+            side.close()
     outcome = "partial" if pack.failures else "ok"
     # A feed item that was read is not news tomorrow; one that failed is tried again.
     read_items = [key for s, e in zip(sources, extracted) if s.web is not None and e.brief for key in s.web.keys]
@@ -410,16 +419,14 @@ def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: s
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
                       inputs: list[InputRecord], started: float, kept: list[tuple[str, bytes]] = (),
-                      ) -> tuple[list[OutputRecord], list[Path], list[str]]:
+                      side=None) -> tuple[list[OutputRecord], list[Path], list[str]]:
     """Render and write the pack's files and manifest; their records (absolute paths, for the
-    history) and their paths as the pack file names them (to print)."""
-    from pipeline.build import render_formats, side_renderer_for
+    history) and their paths as the pack file names them (to print). `side` renders the PDF
+    in another process while the other formats are made here (the caller closes it)."""
+    from pipeline.build import render_formats
     from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
-    from pipeline.layout import layout_pack
+    from pipeline.layout import Furniture, layout_pack, title_warning
     from pipeline.render import FORMATS, RenderJob
-
-    from pipeline.layout import Furniture, title_warning
-
     from pipeline.templates import TemplateLimits
 
     markdown, document = layout_pack(pack, theme.language, folder=config.templates or TEMPLATES_DIR,
@@ -429,12 +436,7 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
         if (warning := title_warning(entry.brief.title)) is not None:
             job.warn(warning)
     formats = list(config.formats)
-    side = side_renderer_for(formats, theme)
-    try:
-        data = render_formats(formats, job, side)
-    finally:
-        if side is not None:
-            side.close()
+    data = render_formats(formats, job, side)
     ensure_folder(folder)
     # The pack's lock is held: any temporary file here is what a killed run left behind.
     sweep_temp_files(folder, older_than_seconds=0)
