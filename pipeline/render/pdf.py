@@ -822,6 +822,25 @@ def _cut_point(text: str, start: int, limit: int) -> int | None:
     return end if len(text) > end else None
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that remembers its last line breaking: platypus wraps most paragraphs two or
+    three times at the same width (to see whether they fit, in a table's or a KeepTogether's
+    sizing, then to draw), and breaking the lines is most of a PDF's time. The result depends
+    on the width alone, so a wrap at the width of the last one reuses it."""
+
+    _KEPT = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations",
+             "frags")
+
+    def wrap(self, availWidth, availHeight):
+        kept = self.__dict__.get("_brief_wrapped")
+        if kept is not None and kept[0] == availWidth:
+            self.__dict__.update(kept[1])
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._brief_wrapped = (availWidth, {name: self.__dict__[name] for name in self._KEPT if name in self.__dict__})
+        return size
+
+
 # --------------------------------------------------------------------------------------------
 # Blocks to flowables
 
@@ -943,7 +962,7 @@ class _StoryBuilder:
                                                   bold, heading)
             else:
                 markup = self.markup.spans(chunk, bold, heading)
-            flowables.append(Paragraph(markup, chunk_style))
+            flowables.append(_Paragraph(markup, chunk_style))
         return flowables
 
     def bullet_list(self, block: ListBlock, width: float) -> list[Flowable]:
