@@ -278,10 +278,53 @@ def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TE
 # --------------------------------------------------------------------------- Markdown to blocks
 
 
+# A long document (a pack) is parsed in pieces of about this many characters, cut only where
+# a new top-level block must start, so that markdown-it's tokens and tree for the whole
+# document (about 100 bytes of memory per character) are never all alive at once.
+_PIECE_CHARS = 50_000
+_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
+# A reference definition applies to the whole document: text with one is parsed whole.
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:", re.MULTILINE)
+
+
 def parse_markdown(text: str, meta: Meta) -> Document:
-    tokens = parser().parse(text)
-    root = SyntaxTreeNode(tokens)
-    return Document(meta=meta, blocks=_blocks(root.children))
+    blocks: list[Block] = []
+    for piece in _pieces(text):
+        root = SyntaxTreeNode(parser().parse(piece))
+        blocks.extend(_blocks(root.children))
+        del root
+    return Document(meta=meta, blocks=blocks)
+
+
+def _pieces(text: str, size: int = _PIECE_CHARS) -> list[str]:
+    """`text` cut before ATX headings at the margin that follow a blank line outside a fenced
+    code block, once a piece is `size` characters long: there every open block (paragraph,
+    list, quotation, table) has ended, so the pieces parse to the blocks the whole would."""
+    if len(text) <= size or _REFERENCE_DEFINITION.search(text):
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    length = 0
+    fence: str | None = None
+    blank_before = True
+    for line in text.splitlines(keepends=True):
+        if (fence is None and blank_before and length >= size and _ATX_HEADING.match(line)):
+            pieces.append("".join(current))
+            current, length = [], 0
+        current.append(line)
+        length += len(line)
+        match = _FENCE.match(line.rstrip("\r\n"))
+        if match:
+            marker, rest = match.groups()
+            if fence is None:
+                if not (marker[0] == "`" and "`" in rest):  # a backtick fence's info has no backticks
+                    fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not rest.strip():
+                fence = None
+        blank_before = not line.strip()
+    pieces.append("".join(current))
+    return pieces
 
 
 def _blocks(nodes: list[SyntaxTreeNode]) -> list[Block]:
