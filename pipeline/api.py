@@ -32,6 +32,7 @@ EXIT_LOCKED = 4       # another run of the same pack holds its lock
 EXIT_INTERRUPTED = 130
 
 REPORT_SCHEMA = "report.schema.json"  # beside this module; describes Report.to_dict()
+DELIVERED = ("sent", "written")  # an e-mail outcome that needs nothing more ("written": mode "file")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class Report:
     def exit_code(self) -> int:
         if self.left_out:
             return EXIT_LEFT_OUT
-        if any(d.status != "sent" for d in self.deliveries):
+        if any(d.status not in DELIVERED for d in self.deliveries):
             return EXIT_UNDELIVERED
         return EXIT_OK
 
@@ -540,12 +541,13 @@ class PackStatus:
             return self.runs[-1].outcome
         if not self.deliveries:
             return self.review or "built"
-        sent = sum(d.status == "sent" for d in self.deliveries)
-        return f"sent to {sent} of {len(self.deliveries)}"
+        done = sum(d.status in DELIVERED for d in self.deliveries)
+        verb = "written for" if all(d.status == "written" for d in self.deliveries) else "sent to"
+        return f"{verb} {done} of {len(self.deliveries)}"
 
     @property
     def exit_code(self) -> int:
-        return EXIT_UNDELIVERED if any(d.status != "sent" for d in self.deliveries) else EXIT_OK
+        return EXIT_UNDELIVERED if any(d.status not in DELIVERED for d in self.deliveries) else EXIT_OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -669,9 +671,13 @@ def systemd_units(config, command: list[str], workdir: Path) -> tuple[str, str]:
     """A oneshot service that runs the pack, and a timer that starts it at the pack's schedule
     in the pack's time zone (catching up a run missed while the machine was off)."""
     quoted = " ".join(_systemd_quote(part) for part in command)
+    if any(c in str(workdir) for c in "\n\r"):
+        raise UsageProblem(str(workdir), "a working folder with a line break cannot go in a unit file",
+                           "run from another folder")
+    # WorkingDirectory= takes the path as it is (no quotes); only % needs escaping there.
     service = (f"[Unit]\nDescription=brief pack {_systemd_escape(config.name)}\n"
                f"Wants=network-online.target\nAfter=network-online.target\n\n"
-               f"[Service]\nType=oneshot\nWorkingDirectory={_systemd_quote(str(workdir))}\n"
+               f"[Service]\nType=oneshot\nWorkingDirectory={str(workdir).replace('%', '%%')}\n"
                f"ExecStart={quoted}\n")
     schedules = [config.schedule]
     if config.review.required and config.review.send_unreviewed_at:  # the unreviewed pack goes out then
@@ -692,7 +698,9 @@ def _systemd_escape(text: str) -> str:
 def _systemd_quote(word: str) -> str:
     if word and all(c.isalnum() or c in "/._-=:+@," for c in word):
         return word.replace("%", "%%")
-    return '"' + word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%") + '"'
+    # ExecStart= expands $VAR and %x: a literal $ is $$, a literal % is %%.
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$")
+    return f'"{escaped}"'
 
 
 # --------------------------------------------------------------------------- e-mail

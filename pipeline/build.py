@@ -7,18 +7,20 @@ import os
 import pickle
 import signal
 import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.blocks import Contents, Document, Meta, Paragraph, Span
 from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
-from pipeline.layout import Furniture, layout_brief
+from pipeline.layout import Furniture, layout_brief, title_warning
 from pipeline.model import Brief
 from pipeline.render import FORMATS, RenderJob, render
 from pipeline.text import replace_illegal
 from pipeline.theme import TEMPLATES_DIR, Theme
 
-# The slowest format to render. When another format is wanted too, a forked process imports
+# The slowest format to render. When another format is wanted too, a worker process imports
 # its renderer and loads its fonts while this one reads and extracts, then renders it while
 # this one renders the rest: the two share the machine's cores instead of taking turns.
 SIDE_FORMAT = "pdf"
@@ -33,17 +35,22 @@ class Rendered:
 def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path = TEMPLATES_DIR,
                  side: "SideRenderer | None" = None, classification: str | None = None) -> Rendered:
     """`classification` marks every page; None leaves the theme's default."""
-    markdown, document = layout_brief(brief, theme.language, folder=templates,
+    from pipeline.templates import TemplateLimits
+
+    markdown, document = layout_brief(brief, theme.language, folder=templates, limits=TemplateLimits.from_theme(theme),
                                       furniture=Furniture.from_theme(theme, classification))
     job = RenderJob(document=document, markdown=markdown, theme=theme, brief=brief)
+    if (warning := title_warning(brief.title)) is not None:
+        job.warn(warning)
     return Rendered(render_formats(formats, job, side), job.warnings)
 
 
 def render_formats(formats: list[str], job: RenderJob, side: "SideRenderer | None" = None) -> dict[str, bytes]:
     """Each format's bytes, in the order asked; the side renderer's format rendered beside.
 
-    A document with a table of contents has its DOCX made after its PDF, so the DOCX's
-    contents can show the PDF's page numbers before Word or LibreOffice lays it out."""
+    A document with a table of contents has its DOCX finished after its PDF, so the DOCX's
+    contents can show the PDF's page numbers before Word or LibreOffice lays it out; with a
+    side renderer the DOCX is built meanwhile and only its numbers wait for the PDF."""
     after_pdf = {"docx"} if ("docx" in formats and SIDE_FORMAT in formats
                              and any(isinstance(b, Contents) for b in job.document.blocks)) else set()
     if side is None or side.format not in formats or not side.submit(job):
@@ -52,6 +59,7 @@ def render_formats(formats: list[str], job: RenderJob, side: "SideRenderer | Non
         return {fmt: here[fmt] for fmt in formats}
     try:
         here = {fmt: render(fmt, job) for fmt in formats if fmt != side.format and fmt not in after_pdf}
+        waiting = {fmt: _prepare(fmt, job) for fmt in after_pdf}
     except BaseException:
         side.discard_result()  # so that the next job gets its own answer
         raise
@@ -63,126 +71,119 @@ def render_formats(formats: list[str], job: RenderJob, side: "SideRenderer | Non
     job.page_facts = facts
     for warning in warnings:
         job.warn(warning)
-    for fmt in after_pdf:
-        here[fmt] = render(fmt, job)
+    for fmt, pending in waiting.items():
+        here[fmt] = pending.finish()
     return {fmt: here[fmt] for fmt in formats}
 
 
-# Formats quick enough that forking for them would cost more than it saves.
+def _prepare(fmt: str, job: RenderJob):
+    """A format half made (see pipeline.render.docx.prepare), or made whole when its renderer
+    has no such step."""
+    import importlib
+
+    module = importlib.import_module(FORMATS[fmt].module)
+    if hasattr(module, "prepare"):
+        return module.prepare(job)
+    return _Made(render(fmt, job))
+
+
+@dataclass
+class _Made:
+    data: bytes
+
+    def finish(self) -> bytes:
+        return self.data
+
+
+# Formats quick enough that another process for them would cost more than it saves.
 _QUICK_FORMATS = frozenset({"md", "json", "html"})
 
 
 def side_renderer_for(formats: list[str], theme: Theme) -> "SideRenderer | None":
     """A side renderer when it can help: the slow format, another slow one, and a second core."""
     others = [f for f in formats if f != SIDE_FORMAT and f not in _QUICK_FORMATS]
-    if (SIDE_FORMAT in formats and others and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+    if (SIDE_FORMAT in formats and others and (os.cpu_count() or 1) > 1
             and not os.environ.get("BRIEF_SERIAL")):
         return SideRenderer.start(SIDE_FORMAT, theme)
     return None
 
 
 class SideRenderer:
-    """A forked process that renders one format for jobs sent to it, one at a time. When it
-    cannot be started or dies, `submit` and `result` say so and the caller renders itself."""
+    """A worker process (a one-process ProcessPoolExecutor) that renders one format for jobs
+    sent to it, one at a time; it imports its renderer and loads the theme's fonts as soon as
+    it starts. When it cannot be started or dies, `submit` and `result` say so and the caller
+    renders itself."""
 
-    def __init__(self, fmt: str, pid: int, job_write: int, result_read: int) -> None:
+    def __init__(self, fmt: str, pool: ProcessPoolExecutor, pid: int) -> None:
         self.format = fmt
+        self._renders = fmt  # what the process was started for
         self.pid = pid
-        self._job_write = job_write
-        self._result_read = result_read
-        self._pending = False
+        self._pool: ProcessPoolExecutor | None = pool
+        self._future: Future | None = None
 
     @classmethod
     def start(cls, fmt: str, theme: Theme) -> "SideRenderer | None":
         try:
-            job_read, job_write = os.pipe()
-            result_read, result_write = os.pipe()
-        except OSError:
+            pool = ProcessPoolExecutor(max_workers=1, initializer=_ignore_interrupts)
+            warm_up = pool.submit(_warm_up, fmt, theme)
+            pid = next(iter(pool._processes))  # started by the first submit
+        except (OSError, StopIteration, RuntimeError):
             return None
-        # Ctrl-C must reach the parent as usual, never a half-made child: block it while forking.
-        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            pid = os.fork()
-        except OSError:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
-            for fd in (job_read, job_write, result_read, result_write):
-                os.close(fd)
-            return None
-        if pid == 0:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
-        if pid == 0:
-            try:
-                os.close(job_write)
-                os.close(result_read)
-                _serve(fmt, theme, job_read, result_write)
-            finally:
-                os._exit(0)  # never run the parent's cleanup (atexit, buffered stdout) twice
-        os.close(job_read)
-        os.close(result_write)
-        return cls(fmt, pid, job_write, result_read)
+        del warm_up  # its outcome does not matter: the real job meets any problem
+        return cls(fmt, pool, pid)
 
     @property
     def alive(self) -> bool:
-        return self._job_write >= 0
+        return self._pool is not None
 
     def submit(self, job: RenderJob) -> bool:
         """Send a job; False when the side process is gone."""
-        if not self.alive:
+        if self._pool is None:
             return False
         try:
-            _send(self._job_write, pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
+            self._future = self._pool.submit(_render_for_parent, self._renders, job)
+        except (BrokenProcessPool, RuntimeError, OSError):
             self._stop()
             return False
-        self._pending = True
         return True
 
     def result(self) -> tuple[bytes, list[str], dict | None] | None:
-        """The rendered bytes and warnings of the job sent; None when the side process died, or
-        the exception it raised, with its traceback as a note."""
-        self._pending = False
+        """The rendered bytes, warnings and page facts of the job sent; None when the side
+        process died, or the exception it raised, with its traceback as a note."""
+        future, self._future = self._future, None
+        if future is None:
+            return None
         try:
-            message = _receive(self._result_read)
-        except OSError:
-            message = None
-        if message is None:
+            status, payload, detail = future.result()
+        except BrokenProcessPool:
             self._stop()
             return None
-        status, payload, detail = pickle.loads(message)
         if status == "error":
             payload.add_note(detail)
             raise payload
         return payload
 
     def discard_result(self) -> None:
-        if self._pending:
+        if self._future is not None:
             try:
                 self.result()
             except Exception:
                 pass
 
     def close(self) -> None:
-        self._stop(kill=self._pending)
+        self._stop(kill=self._future is not None)
 
     def _stop(self, kill: bool = True) -> None:
-        if not self.alive:
+        pool, self._pool, self._future = self._pool, None, None
+        if pool is None:
             return
-        for fd in (self._job_write, self._result_read):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._job_write = self._result_read = -1
         if kill:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+            for process in list((pool._processes or {}).values()):
+                try:
+                    process.kill()
+                except (OSError, AttributeError):
+                    pass
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "SideRenderer":
         return self
@@ -191,60 +192,32 @@ class SideRenderer:
         self.close()
 
 
-def _serve(fmt: str, theme: Theme, job_read: int, result_write: int) -> None:
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which decides
+
+
+def _warm_up(fmt: str, theme: Theme) -> None:
+    """Import the renderer and load its fonts while the parent is still reading and extracting."""
     try:
-        # Import the renderer and load its fonts now, while the parent is still extracting. A
-        # failure here only costs time: the real job will meet and report it.
         warm_up = Document(Meta(title="warm-up"), [Paragraph([Span("Aa "), Span("Bb", strong=True),
                                                             Span("Cc", emphasis=True)])])
         render(fmt, RenderJob(document=warm_up, markdown="", theme=theme))
     except Exception:
         pass
-    while (message := _receive(job_read)) is not None:
-        try:
-            job = pickle.loads(message)
-            data = render(fmt, job)
-            reply = pickle.dumps(("ok", (data, job.warnings, job.page_facts), ""), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # everything goes back to the parent, which decides
-            reply = _pickled_error(exc)
-        _send(result_write, reply)
 
 
-def _send(fd: int, data: bytes) -> None:
-    view = memoryview(len(data).to_bytes(8, "big") + data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _receive(fd: int) -> bytes | None:
-    header = _read_exactly(fd, 8)
-    if header is None:
-        return None
-    return _read_exactly(fd, int.from_bytes(header, "big"))
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    chunks, remaining = [], size
-    while remaining:
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
-
-
-def _pickled_error(exc: BaseException) -> bytes:
-    """The exception for the parent, with the child's traceback; an exception that cannot make
-    the round trip becomes a RuntimeError carrying its type and message."""
-    detail = "in the " + SIDE_FORMAT + " renderer process:\n" + "".join(traceback.format_exception(exc)).strip()
+def _render_for_parent(fmt: str, job: RenderJob) -> tuple[str, object, str]:
+    """Runs in the side process: everything goes back to the parent, which decides."""
     try:
-        data = pickle.dumps(("error", exc, detail))
-        pickle.loads(data)
-        return data
-    except Exception:
-        return pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), detail))
+        data = render(fmt, job)
+        return "ok", (data, job.warnings, job.page_facts), ""
+    except Exception as exc:
+        detail = "in the " + SIDE_FORMAT + " renderer process:\n" + "".join(traceback.format_exception(exc)).strip()
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        return "error", exc, detail
 
 
 def write_outputs(folder: Path, stem: str, outputs: dict[str, bytes],

@@ -93,7 +93,9 @@ def atomic_write_all(files: list[tuple[Path, bytes]]) -> None:
 
 
 def _write_temporary(path: Path, data: bytes) -> str:
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    # The writer's process id is in the name, so the next run can tell a leftover of a dead
+    # process from a file another run is still writing.
+    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -127,9 +129,24 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+_TEMP_PID = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
+
+
+def _process_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process may be writing it now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):
+        return False
+    return False
+
+
 def sweep_temp_files(folder: Path, older_than_seconds: float = 3600) -> None:
-    """Remove temporary files a killed run left behind. Only old ones: a younger one may
-    belong to a run still in progress."""
+    """Remove temporary files a killed run left behind: at once when the process that wrote
+    one is gone, else only old ones (a younger one may belong to a run still in progress)."""
     import time
 
     cutoff = time.time() - older_than_seconds
@@ -139,7 +156,10 @@ def sweep_temp_files(folder: Path, older_than_seconds: float = 3600) -> None:
         return
     for path in leftovers:
         try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
+            if not path.is_file() or path.is_symlink():
+                continue
+            match = _TEMP_PID.match(path.name)
+            if (match and _process_gone(int(match.group(1)))) or path.stat().st_mtime < cutoff:
                 path.unlink()
         except OSError:
             pass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -166,14 +167,21 @@ def _contents() -> MarkdownSafe:
 
 
 def render_markdown(brief: Brief, template: str = BRIEF_TEMPLATE, folder: Path = TEMPLATES_DIR,
-                    furniture: Furniture = Furniture()) -> str:
-    return render_template(template, folder, brief=brief, furniture=furniture)
+                    furniture: Furniture = Furniture(), limits: templates.TemplateLimits | None = None) -> str:
+    return render_template(template, folder, limits=limits, brief=brief, furniture=furniture)
 
 
-def render_template(template: str, folder: Path | None = TEMPLATES_DIR, **context: Any) -> str:
+def render_template(template: str, folder: Path | None = TEMPLATES_DIR,
+                    limits: templates.TemplateLimits | None = None, **context: Any) -> str:
     """Render a template (the user's in `folder` if it has one, else the built-in). Any error
     in it, a typo'd field, a refused attribute or a failing expression, is a
-    `templates.TemplateError` naming the file used and its line."""
+    `templates.TemplateError` naming the file used and its line; so is a render that goes past
+    `limits` (time and memory; the defaults when None)."""
+    with templates.limited(limits or templates.TemplateLimits(), template):
+        return _render_template(template, folder, **context)
+
+
+def _render_template(template: str, folder: Path | None, **context: Any) -> str:
     env = template_environment(folder)
     try:
         loaded = env.get_template(template)
@@ -185,6 +193,8 @@ def render_template(template: str, folder: Path | None = TEMPLATES_DIR, **contex
         raise templates.template_error(exc, env, template) from exc
     try:
         text = loaded.render(**context)
+    except MemoryError:
+        raise  # limited() names the limit
     except Exception as exc:
         raise templates.template_error(exc, env, loaded.filename or template) from exc
     return _tidy(text)
@@ -193,6 +203,26 @@ def render_template(template: str, folder: Path | None = TEMPLATES_DIR, **contex
 def _tidy(text: str) -> str:
     # Blank lines left by template control flow carry no meaning in Markdown; keep one.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def title_warning(title: str) -> str | None:
+    """What a document's title loses to `clean_line`, said as a warning: bidi controls (which
+    can make "exe.pdf" display as "pdf.exe"), invisible and control characters. None when
+    nothing is removed."""
+    from pipeline.text import _BIDI, _ILLEGAL, _INVISIBLE
+
+    text = unicodedata.normalize("NFC", title)
+    bidi = len(_BIDI.findall(text))
+    other = len(_INVISIBLE.findall(text)) + len(_ILLEGAL.findall(text))
+    if not bidi and not other:
+        return None
+    kinds = []
+    if bidi:
+        kinds.append(f"{bidi} bidi control character{'s' if bidi != 1 else ''}")
+    if other:
+        kinds.append(f"{other} invisible or control character{'s' if other != 1 else ''}")
+    return (f"the document title and file name leave out {' and '.join(kinds)} found in the title "
+            f"{clean_line(title)[:80]!r}")
 
 
 def brief_meta(brief: Brief, language: str, furniture: Furniture = Furniture()) -> Meta:
@@ -226,30 +256,75 @@ def people_index(pack: Pack) -> list[dict[str, Any]]:
 
 
 def layout_pack(pack: Pack, language: str = "en-GB", template: str = PACK_TEMPLATE,
-                folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture()) -> tuple[str, Document]:
+                folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture(),
+                limits: templates.TemplateLimits | None = None) -> tuple[str, Document]:
     """The pack's Markdown and the document parsed from it."""
     meta = pack_meta(pack, language, furniture)
     furniture = Furniture(meta.classification, meta.caveat, furniture.organisation, furniture.logo,
                           furniture.logo_alt, True)
-    markdown = _tidy(render_template(template, folder, pack=pack, people_index=people_index(pack),
+    markdown = _tidy(render_template(template, folder, limits=limits, pack=pack, people_index=people_index(pack),
                                      furniture=furniture))
     return markdown, parse_markdown(markdown, meta)
 
 
 def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TEMPLATE,
-                 folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture()) -> tuple[str, Document]:
+                 folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture(),
+                 limits: templates.TemplateLimits | None = None) -> tuple[str, Document]:
     """The brief's Markdown and the document parsed from it."""
-    markdown = render_markdown(brief, template, folder, furniture)
+    markdown = render_markdown(brief, template, folder, furniture, limits)
     return markdown, parse_markdown(markdown, brief_meta(brief, language, furniture))
 
 
 # --------------------------------------------------------------------------- Markdown to blocks
 
 
+# A long document (a pack) is parsed in pieces of about this many characters, cut only where
+# a new top-level block must start, so that markdown-it's tokens and tree for the whole
+# document (about 100 bytes of memory per character) are never all alive at once.
+_PIECE_CHARS = 50_000
+_ATX_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
+# A reference definition applies to the whole document: text with one is parsed whole.
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:", re.MULTILINE)
+
+
 def parse_markdown(text: str, meta: Meta) -> Document:
-    tokens = parser().parse(text)
-    root = SyntaxTreeNode(tokens)
-    return Document(meta=meta, blocks=_blocks(root.children))
+    blocks: list[Block] = []
+    for piece in _pieces(text):
+        root = SyntaxTreeNode(parser().parse(piece))
+        blocks.extend(_blocks(root.children))
+        del root
+    return Document(meta=meta, blocks=blocks)
+
+
+def _pieces(text: str, size: int = _PIECE_CHARS) -> list[str]:
+    """`text` cut before ATX headings at the margin that follow a blank line outside a fenced
+    code block, once a piece is `size` characters long: there every open block (paragraph,
+    list, quotation, table) has ended, so the pieces parse to the blocks the whole would."""
+    if len(text) <= size or _REFERENCE_DEFINITION.search(text):
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    length = 0
+    fence: str | None = None
+    blank_before = True
+    for line in text.splitlines(keepends=True):
+        if (fence is None and blank_before and length >= size and _ATX_HEADING.match(line)):
+            pieces.append("".join(current))
+            current, length = [], 0
+        current.append(line)
+        length += len(line)
+        match = _FENCE.match(line.rstrip("\r\n"))
+        if match:
+            marker, rest = match.groups()
+            if fence is None:
+                if not (marker[0] == "`" and "`" in rest):  # a backtick fence's info has no backticks
+                    fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not rest.strip():
+                fence = None
+        blank_before = not line.strip()
+    pieces.append("".join(current))
+    return pieces
 
 
 def _blocks(nodes: list[SyntaxTreeNode]) -> list[Block]:

@@ -32,6 +32,8 @@ from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme, load_theme
 
 PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2")
 MANIFEST = "manifest.json"
+# The pack's content (every brief, as data), once, beside the manifest that names it.
+CONTENT = "content.json"
 
 
 @dataclass
@@ -173,12 +175,15 @@ def template_hash(folder: Path | None = None) -> str:
 
 def theme_hash(config: PackConfig) -> str:
     """The theme file and the files it names (logo, reference document): a new logo rebuilds."""
+    from pipeline.theme import LOGO_MAX_BYTES, REFERENCE_MAX_BYTES, read_bounded
+
     digest = hashlib.sha256((config.theme or DEFAULT_THEME).read_bytes())
     theme = load_theme(config.theme)
-    for named in (theme.path(theme.logo), theme.path(theme.reference_docx)):
+    for named, limit in ((theme.path(theme.logo), LOGO_MAX_BYTES),
+                         (theme.path(theme.reference_docx), REFERENCE_MAX_BYTES)):
         if named is not None:
             try:
-                digest.update(b"\0" + named.read_bytes())
+                digest.update(b"\0" + read_bounded(named, limit))
             except OSError:
                 pass  # the render reports it
     return digest.hexdigest()
@@ -303,8 +308,8 @@ def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, d
                             pending=[(address, "no pack to send") for address, _ in config.email.recipients])
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     outputs = {o["format"]: (folder / o["file"]).resolve() for o in manifest["outputs"]}
-    shown = (lambda: transform(Pack.from_dict(manifest["content"]))) if transform else \
-        (lambda: Pack.from_dict(manifest["content"]))
+    shown = (lambda: transform(Pack.from_dict(read_content(folder)))) if transform else \
+        (lambda: Pack.from_dict(read_content(folder)))
     return distribute(config.email, smtp, history, config.name, date, shown,
                       outputs, folder.resolve(), manifest["run_key"], resend=resend, dry_run=dry_run, sleep=sleep,
                       log=log)
@@ -327,11 +332,11 @@ def send_built(config: PackConfig, date: str, transform: Callable[[Pack], Pack] 
 
 def built_pack(config: PackConfig, date: str) -> tuple[Pack, dict] | None:
     """The pack built for `date` as extracted (before any review edits), and its manifest."""
-    path = pack_folder(config, date) / MANIFEST
-    if not path.is_file():
+    folder = pack_folder(config, date)
+    if not (folder / MANIFEST).is_file():
         return None
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    return Pack.from_dict(manifest["content"]), manifest
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return Pack.from_dict(read_content(folder)), manifest
 
 
 def rerender(config: PackConfig, date: str, transform: Callable[[Pack], Pack], locked: bool = False) -> list[Path]:
@@ -380,7 +385,14 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
         return PackResult([], [], skipped=True,
                           message=f"{config.name} for {date}: would build {len(sources)} articles ({new} new) "
                                   f"into {folder} as {formats}")
+    # The pack's lock is held: a run still "running" in the history was killed.
+    history.mark_interrupted(config.name)
     run_id = history.start_run(config.name, date, key, templates, theme_digest)
+    from pipeline.build import side_renderer_for
+
+    # The PDF's process starts now: it imports its renderer and loads the fonts while the
+    # articles are extracted, so that only the PDF's own work is left when the pack is laid out.
+    side = side_renderer_for(list(config.formats), theme) if jobs > 1 else None
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:
@@ -392,11 +404,14 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
         kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
         shown = transform(pack) if transform else pack
         outputs, paths, render_warnings = _render_and_write(config, shown, theme, folder, key, inputs, started, kept,
-                                                            raw=pack)
+                                                            side, raw=pack)
         warnings.extend((config.name, w) for w in render_warnings)
     except Exception as exc:
         history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
         raise
+    finally:
+        if side is not None:
+            side.close()
     outcome = "partial" if pack.failures else "ok"
     # A feed item that was read is not news tomorrow; one that failed is tried again.
     read_items = [key for s, e in zip(sources, extracted) if s.web is not None and e.brief for key in s.web.keys]
@@ -432,62 +447,83 @@ def _keep_todays_pack(config: PackConfig, date: str, history: History, sources: 
 
 def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: set[str]
               ) -> tuple[Pack, list[InputRecord], list[tuple[str, str]]]:
+    from pipeline.readers.url import mask_credentials
+
     entries, failures, inputs, warnings = [], [], [], []
     for item in extracted:
-        warnings.extend((item.source, w) for w in item.warnings)
+        # What is printed, recorded and put in the appendix never repeats a password.
+        source = mask_credentials(item.source)
+        error = mask_credentials(item.error) if item.error else item.error
+        warnings.extend((source, mask_credentials(w)) for w in item.warnings)
         if item.brief is None:
-            failures.append(PackFailure(item.source, item.error or "unknown error"))
-            inputs.append(InputRecord(item.source, item.sha256, None, "failed", item.error))
+            failures.append(PackFailure(source, error or "unknown error"))
+            inputs.append(InputRecord(source, item.sha256, None, "failed", error))
             continue
         is_new = item.sha256 not in seen
         entries.append(PackEntry(item.brief, is_new))
-        inputs.append(InputRecord(item.source, item.sha256, item.brief.title, "ok", None, is_new))
+        inputs.append(InputRecord(source, item.sha256, item.brief.title, "ok", None, is_new))
     pack = Pack(config.name, date, config.classification, config.prepared_for, config.prepared_by, entries, failures)
     return pack, inputs, warnings
 
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
                       inputs: list[InputRecord], started: float, kept: list[tuple[str, bytes]] = (),
-                      raw: Pack | None = None) -> tuple[list[OutputRecord], list[Path], list[str]]:
+                      side=None, raw: Pack | None = None) -> tuple[list[OutputRecord], list[Path], list[str]]:
     """Render and write the pack's files and manifest; their records (absolute paths, for the
-    history) and their paths as the pack file names them (to print)."""
-    from pipeline.build import render_formats, side_renderer_for
+    history) and their paths as the pack file names them (to print). `side` renders the PDF
+    in another process while the other formats are made here (the caller closes it)."""
+    from pipeline.build import render_formats
     from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
-    from pipeline.layout import layout_pack
+    from pipeline.layout import Furniture, layout_pack, title_warning
     from pipeline.render import FORMATS, RenderJob
-
-    from pipeline.layout import Furniture
+    from pipeline.templates import TemplateLimits
 
     markdown, document = layout_pack(pack, theme.language, folder=config.templates or TEMPLATES_DIR,
-                                     furniture=Furniture.from_theme(theme))
+                                     furniture=Furniture.from_theme(theme), limits=TemplateLimits.from_theme(theme))
     job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
+    for entry in pack.entries:
+        if (warning := title_warning(entry.brief.title)) is not None:
+            job.warn(warning)
     formats = list(config.formats)
-    side = side_renderer_for(formats, theme)
-    try:
-        data = render_formats(formats, job, side)
-    finally:
-        if side is not None:
-            side.close()
+    data = render_formats(formats, job, side)
     ensure_folder(folder)
     # The pack's lock is held: any temporary file here is what a killed run left behind.
     sweep_temp_files(folder, older_than_seconds=0)
+    sweep_temp_files(folder / "sources", older_than_seconds=0)
     stem = output_stem(config, pack.date)
     files = [(output_path(folder, stem, FORMATS[fmt].extension), data[fmt]) for fmt in formats]
     outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
                for fmt, (path, content) in zip(formats, files)]
-    manifest = _manifest(config, raw or pack, key, inputs, outputs, time.perf_counter() - started)
+    # The content is the pack as extracted: a reviewer's edits are applied to it again on each render.
+    content = (json.dumps((raw or pack).to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    manifest = _manifest(config, raw or pack, key, inputs, outputs, time.perf_counter() - started, content)
     # The web pages read are kept beside the pack (each brief names its copy), in the same set.
     if kept:
         ensure_folder(folder / "sources")
     copies = [(folder / relative, content) for relative, content in dict(kept).items()]
-    atomic_write_all(files + copies + [(folder / MANIFEST, manifest)])
+    atomic_write_all(files + copies + [(folder / CONTENT, content), (folder / MANIFEST, manifest)])
     return outputs, [path for path, _ in files] + [folder / MANIFEST], job.warnings
 
 
+def read_content(folder: Path) -> dict:
+    """The pack's content (its briefs as data) that the manifest in `folder` names, checked
+    against the manifest's digest; a manifest of an older version holds it itself."""
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    content = manifest["content"]
+    if "file" not in content:
+        return content
+    data = (folder / content["file"]).read_bytes()
+    if hashlib.sha256(data).hexdigest() != content["sha256"]:
+        raise BriefError(str(folder / content["file"]), "does not match the digest its manifest records",
+                         "build the pack again with --force")
+    return json.loads(data)
+
+
 def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord], outputs: list[OutputRecord],
-              seconds: float) -> bytes:
-    """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings, and the
-    pack's content (the briefs as data), from which its e-mail can be made again."""
+              seconds: float, content: bytes) -> bytes:
+    """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings, and a
+    reference to the pack's content (the briefs as data, stored once in content.json), from
+    which its e-mail can be made again."""
     record = {
         "pack": config.name,
         "pack_file": str(config.path),
@@ -499,6 +535,7 @@ def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord
                     "error": r.error, "new": r.is_new} for r in inputs],
         "outputs": [{"format": o.format, "file": Path(o.path).name, "sha256": o.sha256, "bytes": o.size}
                     for o in outputs],
-        "content": pack.to_dict(),
+        "content": {"file": CONTENT, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content),
+                    "briefs": len(pack.entries), "failures": len(pack.failures)},
     }
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -2,8 +2,12 @@
 how long it took and how it ended. One file per pack history; the standard library only.
 
 A run is recorded as "running" when it starts and finished as "ok", "partial" (some article
-left out) or "failed". A killed run stays "running": it never counts as done, so the next run
-does the work again.
+left out) or "failed". A killed run stays "running" until the next run of the pack starts
+(holding the pack's lock, so no other run can be in progress), which marks it "interrupted";
+it never counts as done, so the next run does the work again.
+
+A history another process keeps locked is reported within LOCK_WAIT_SECONDS, with the
+process that holds it when the system says (Linux's /proc/locks).
 """
 
 from __future__ import annotations
@@ -71,7 +75,97 @@ CREATE TABLE IF NOT EXISTS outputs (
 );
 """
 DONE = ("ok", "partial")
-_OPEN_ATTEMPTS = 20
+LOCK_WAIT_SECONDS = 4.0  # SQLite's busy timeout; the whole wait, retries included, stays under 5 s
+
+
+def _lock_holder(path: Path) -> int | None:
+    """The id of another process holding a lock on the database (or its -wal or -shm file),
+    from /proc/locks; None when it cannot be told."""
+    import os
+
+    inodes = set()
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            info = os.stat(f"{path}{suffix}")
+        except OSError:
+            continue
+        inodes.add((os.major(info.st_dev), os.minor(info.st_dev), info.st_ino))
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            lines = handle.read(1 << 20).splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        try:
+            at = fields.index("->") + 1 if "->" in fields else 1
+            pid, device = int(fields[at + 3]), fields[at + 4]
+            major, minor, inode = device.split(":")
+            key = (int(major, 16), int(minor, 16), int(inode))
+        except (ValueError, IndexError):
+            continue
+        if key in inodes and pid != os.getpid():
+            return pid
+    return None
+
+
+def locked_error(path: Path) -> BriefError:
+    pid = _lock_holder(path)
+    holder = f"pid {pid}?" if pid else "pid unknown"
+    return BriefError(str(path), f"{path.name} is locked by another process ({holder})",
+                      "wait for it to finish, or stop that process to remove the lock")
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+class _Guarded:
+    """The connection, with "database is locked" turned into a message about who holds it."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self._db = db
+        self._path = path
+
+    def execute(self, *args):
+        try:
+            return self._db.execute(*args)
+        except sqlite3.OperationalError as exc:
+            if _is_locked(exc):
+                raise locked_error(self._path) from None
+            raise
+
+    def executemany(self, *args):
+        try:
+            return self._db.executemany(*args)
+        except sqlite3.OperationalError as exc:
+            if _is_locked(exc):
+                raise locked_error(self._path) from None
+            raise
+
+    def executescript(self, *args):
+        try:
+            return self._db.executescript(*args)
+        except sqlite3.OperationalError as exc:
+            if _is_locked(exc):
+                raise locked_error(self._path) from None
+            raise
+
+    def __enter__(self):
+        self._db.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            return self._db.__exit__(*exc)
+        except sqlite3.OperationalError as error:
+            if _is_locked(error):
+                raise locked_error(self._path) from None
+            raise
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
 
 
 @dataclass(frozen=True)
@@ -118,20 +212,31 @@ class History:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
             self.db.executescript(SCHEMA)
             return
-        for attempt in range(_OPEN_ATTEMPTS):
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        attempt = 0
+        while True:
+            attempt += 1
+            db = None
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.executescript(SCHEMA)
+                remaining = max(deadline - time.monotonic(), 0.05)
+                db = sqlite3.connect(str(path), timeout=remaining, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(SCHEMA)
+                db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+                self.db = _Guarded(db, path)
                 return
             except sqlite3.OperationalError as exc:
+                if db is not None:
+                    db.close()
                 # Two processes creating a new history at once: switching to WAL is not covered by
-                # the busy timeout, so the second one tries again.
-                if "locked" not in str(exc) or attempt == _OPEN_ATTEMPTS - 1:
+                # the busy timeout, so the second one tries again, until the deadline.
+                if not _is_locked(exc):
                     raise BriefError(str(path), f"cannot open the run history ({exc})",
                                      "check the history path in the pack file and its permissions") from None
-                time.sleep(0.05 * (attempt + 1))
+                if time.monotonic() >= deadline:
+                    raise locked_error(path) from None
+                time.sleep(min(0.05 * attempt, max(deadline - time.monotonic(), 0)))
             except (OSError, sqlite3.Error) as exc:
                 raise BriefError(str(path), f"cannot open the run history ({exc})",
                                  "check the history path in the pack file and its permissions") from None
@@ -146,6 +251,15 @@ class History:
         self.close()
 
     # -- runs ------------------------------------------------------------------------------------
+
+    def mark_interrupted(self, pack: str) -> int:
+        """Mark the pack's runs still "running" as "interrupted": called by a run that holds the
+        pack's lock, so none of them can still be in progress. Returns how many."""
+        cursor = self.db.execute(
+            "UPDATE runs SET outcome = 'interrupted', finished_at = ?, "
+            "detail = 'interrupted: the process stopped before the run finished' "
+            "WHERE pack = ? AND outcome = 'running'", (_now(), pack))
+        return cursor.rowcount
 
     def start_run(self, pack: str, pack_date: str, run_key: str, template_hash: str, theme_hash: str) -> int:
         cursor = self.db.execute(

@@ -9,12 +9,15 @@ and its line. jinja2 is imported only where it is used, so the command line's he
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from pipeline.errors import BriefError
 from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR
@@ -206,6 +209,88 @@ def templates_digest(roots: Iterable[str], folder: Path | None) -> str:
                                 "reinstall brief or restore the templates folder") from None
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + data + b"\0")
     return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class TemplateLimits:
+    """What one template render may cost: wall-clock seconds, and memory it may add to the
+    process. A theme sets them in its [limits] table (see pipeline.theme)."""
+
+    seconds: float = 10.0
+    memory_mb: float = 512.0
+
+    @classmethod
+    def from_theme(cls, theme) -> "TemplateLimits":
+        return cls(float(theme.template_seconds), float(theme.template_memory_mb))
+
+
+class _OutOfTime(BaseException):
+    """Raised in the render by the alarm; a BaseException, so no template code catches it."""
+
+
+def _virtual_memory() -> int | None:
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read(64).split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextlib.contextmanager
+def limited(limits: TemplateLimits, name: str) -> Iterator[None]:
+    """Run a template render within `limits`, or stop it with a TemplateError naming the limit.
+
+    Time: an alarm (SIGALRM) interrupts the render; only the main thread can take it, so a
+    render elsewhere runs without a time limit. Memory: the process's address-space limit is
+    lowered to what it uses now plus the allowance while the render runs, and restored after,
+    so an allocation past it fails at once with MemoryError instead of filling the machine."""
+    import threading
+
+    alarm = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+             and limits.seconds > 0)
+    previous_handler = None
+    if alarm:
+        def out_of_time(signum, frame):
+            raise _OutOfTime()
+
+        previous_handler = signal.signal(signal.SIGALRM, out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+    previous_limit = None
+    try:
+        import resource
+
+        used = _virtual_memory()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if used is not None and limits.memory_mb > 0:
+            wanted = used + int(limits.memory_mb * 1024 * 1024)
+            if soft == resource.RLIM_INFINITY or wanted < soft:
+                if hard == resource.RLIM_INFINITY or wanted <= hard:
+                    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+                    previous_limit = (soft, hard)
+    except (ImportError, OSError, ValueError):
+        previous_limit = None
+    try:
+        yield
+    except _OutOfTime:
+        raise TemplateError(f"template {name}", f"exceeded its {limits.seconds:g} s limit",
+                            "simplify the template's loops, or raise template_seconds in the theme's [limits]"
+                            ) from None
+    except MemoryError:
+        raise TemplateError(f"template {name}", f"exceeded its {limits.memory_mb:g} MB memory limit",
+                            "make the template build less text, or raise template_memory_mb in the theme's [limits]"
+                            ) from None
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+        if previous_limit is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, previous_limit)
 
 
 # --------------------------------------------------------------------------- errors

@@ -1,11 +1,25 @@
 """Themes: how a document looks (page, fonts, sizes, colours), read from TOML.
 
 Both the DOCX and the PDF writer take their styling from here and nowhere else.
+
+A theme also bounds what its templates may cost, in a [limits] table:
+
+    [limits]
+    template_seconds = 10      # wall-clock time one template render may take
+    template_memory_mb = 512   # memory one template render may add to the process
+
+A template that goes past either stops with a one-line error ("template pack.md.j2 exceeded
+its 10 s limit"), exit status 2, like any other template error.
+
+Files a theme names (the logo, the DOCX reference document) must be regular files of a sane
+size; their type is told from their first bytes, read without reading the rest.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -54,6 +68,8 @@ class Theme:
     footer_text: str = ""
     reference_docx: str = ""  # a .docx whose styles, page set-up, headers and footers the DOCX uses
     brief_cover: bool = False  # a cover page for a single brief too (packs always have one)
+    template_seconds: float = 10  # [limits]: the time one template render may take
+    template_memory_mb: float = 512  # [limits]: the memory one template render may add
     folder: str = ""  # where the theme file is, for its relative paths
 
     def path(self, value: str) -> Path | None:
@@ -89,6 +105,7 @@ _SECTIONS = {
     "marking": {"classification": "classification", "caveat": "caveat"},
     "footer": {"text": "footer_text"},
     "docx": {"reference": "reference_docx"},
+    "limits": {"template_seconds": "template_seconds", "template_memory_mb": "template_memory_mb"},
 }
 
 
@@ -161,11 +178,54 @@ def is_marking_text(text: str) -> bool:
     return len(text) <= MARKING_MAX and all(c.isprintable() or c in _MARKING_EXTRAS for c in text)
 
 
+LOGO_MAX_BYTES = 20_000_000
+REFERENCE_MAX_BYTES = 50_000_000
+
+
+def regular_file_problem(path: Path, max_bytes: int) -> str | None:
+    """Why `path` is not a regular file of at most `max_bytes` (a device such as /dev/zero, a
+    FIFO, a folder, a huge file), or None when it is one. Nothing is read."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    if info.st_size > max_bytes:
+        return f"is {info.st_size / 1e6:.0f} MB, over the {max_bytes // 1_000_000} MB limit"
+    return None
+
+
+def read_head(path: Path, size: int, max_bytes: int) -> bytes:
+    """The first `size` bytes of a regular file of at most `max_bytes`; OSError otherwise."""
+    problem = regular_file_problem(path, max_bytes)
+    if problem is not None:
+        raise OSError(problem)
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """A regular file of at most `max_bytes`, whole; OSError otherwise (and never more read)."""
+    problem = regular_file_problem(path, max_bytes)
+    if problem is not None:
+        raise OSError(problem)
+    with open(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise OSError(f"grew over the {max_bytes // 1_000_000} MB limit while read")
+    return data
+
+
 def _check_files(theme: Theme, where: str) -> None:
     logo = theme.path(theme.logo)
     if logo is not None:
+        problem = regular_file_problem(logo, LOGO_MAX_BYTES)
+        if problem is not None:
+            raise BriefError(where, f"brand.logo {theme.logo}: {problem}",
+                             "give the path of a PNG or JPEG file, relative to the theme file")
         try:
-            head = logo.read_bytes()[:8]
+            head = read_head(logo, 8, LOGO_MAX_BYTES)
         except OSError as exc:
             raise BriefError(where, f"brand.logo {theme.logo}: cannot be read ({exc.strerror or exc})",
                              "give the path of a PNG or JPEG file, relative to the theme file") from None
@@ -186,15 +246,27 @@ def _check_files(theme: Theme, where: str) -> None:
             raise BriefError(where, f"brand.logo {theme.logo}: is a CMYK image, which Word cannot place",
                              "save the logo as an RGB PNG")
     reference = theme.path(theme.reference_docx)
-    if reference is not None and not reference.is_file():
-        raise BriefError(where, f"docx.reference {theme.reference_docx}: no such file",
-                         "give the path of a .docx file, relative to the theme file")
+    if reference is not None:
+        if not reference.exists():
+            raise BriefError(where, f"docx.reference {theme.reference_docx}: no such file",
+                             "give the path of a .docx file, relative to the theme file")
+        problem = regular_file_problem(reference, REFERENCE_MAX_BYTES)
+        if problem is None:
+            try:
+                if read_head(reference, 4, REFERENCE_MAX_BYTES) != b"PK\x03\x04":
+                    problem = "is not a .docx document (not a zip package)"
+            except OSError as exc:
+                problem = f"cannot be read ({exc.strerror or exc})"
+        if problem is not None:
+            raise BriefError(where, f"docx.reference {theme.reference_docx}: {problem}",
+                             "give the path of a .docx file saved by Word or LibreOffice, relative to the theme file")
 
 
 _PAGE_MM = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 # Sizes a document can be set in: beyond these, text no longer fits a page or cannot be read.
 _SIZE_RANGES = {"body_size_pt": (5, 36), "title_size_pt": (5, 96), "heading1_size_pt": (5, 72),
-                "heading2_size_pt": (5, 72), "line_spacing": (0.8, 3)}
+                "heading2_size_pt": (5, 72), "line_spacing": (0.8, 3),
+                "template_seconds": (0.1, 3600), "template_memory_mb": (16, 65536)}
 _MIN_TEXT_MM = 50
 _MIN_FURNITURE_MM = 8
 

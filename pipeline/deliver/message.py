@@ -47,10 +47,39 @@ def message_id(pack_name: str, pack_date: str, sender: str, generation: str = ""
     return f"<{digest}.{pack_date}@{domain}>"
 
 
+# A subject is cut at SUBJECT_LIMIT characters, so no field needs a width or precision beyond
+# it; "{name:>999999999}" would otherwise build a string of a gigabyte before the cut.
+_SPEC_NUMBER = re.compile(r"\d+")
+_STRFTIME_WIDTH = re.compile(r"%[-_0^#]*(\d+)")
+
+
+def check_subject_pattern(pattern: str) -> str:
+    """`pattern`, or a BriefError when a field asks for a width or precision above
+    SUBJECT_LIMIT, or nests a field in its format (a width that would come from the data).
+    Checked before anything is formatted."""
+    import string
+
+    try:
+        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError:
+        return pattern  # not a pattern at all: formatting it reports that
+    for name, spec in fields:
+        if "{" in (spec or ""):
+            raise BriefError("email.subject", f"{{{name}:{spec}}} takes its format from another field",
+                             "write the width or format out, e.g. {name:>20}")
+        numbers = _STRFTIME_WIDTH.findall(spec) if name == "date" else _SPEC_NUMBER.findall(spec or "")
+        widest = max((int(n) if len(n) <= 9 else 10**9 for n in numbers), default=0)
+        if widest > SUBJECT_LIMIT:
+            raise BriefError("email.subject", f"{{{name}:{spec[:40]}}} asks for {widest} characters; a subject "
+                             f"holds at most {SUBJECT_LIMIT}",
+                             f"use a width or precision of at most {SUBJECT_LIMIT}")
+    return pattern
+
+
 def subject_of(settings: EmailSettings, pack: Pack) -> str:
     values = {"name": pack.name, "date": dt.date.fromisoformat(pack.date), "count": len(pack.entries),
               "classification": pack.classification or ""}
-    return header_text(format_subject(settings.subject, **values))
+    return header_text(format_subject(check_subject_pattern(settings.subject), **values))
 
 
 def attachment_files(settings: EmailSettings, outputs: dict[str, Path]) -> list[Path]:

@@ -18,6 +18,7 @@ Proxies named by the usual environment variables (https_proxy, http_proxy, no_pr
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import urllib.parse
@@ -73,6 +74,15 @@ class Fetched:
         return f"{self.content_type}; charset={self.charset}" if self.charset else self.content_type
 
 
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s]*@")
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with the user name and password of every address in it shown as ***, so that
+    no message, warning or document repeats a password."""
+    return _CREDENTIALS.sub(r"\1***@", text) if "@" in text else text
+
+
 def is_web_address(spec: str) -> bool:
     return spec[:8].lower().startswith(("http://", "https://"))
 
@@ -87,7 +97,7 @@ def fetch(url: str, limits: FetchLimits = FetchLimits(), accept: frozenset[str] 
     item: true when the feed itself is on a private address); by default an address the user
     names may be private when it is private itself. `linked_from` says where an address the user
     did not name came from, for the refusal."""
-    subject = subject or url
+    subject = mask_credentials(subject or url)
     deadline = time.monotonic() + limits.timeout
     first = _parse(url, subject)
     allow_private = limits.allow_private
@@ -452,6 +462,7 @@ def _user_agent() -> str:
 
 
 def _short(url: str, limit: int = 80) -> str:
+    url = mask_credentials(url)
     return url if len(url) <= limit else url[:limit - 1] + "\u2026"
 
 

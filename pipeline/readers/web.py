@@ -27,6 +27,7 @@ from pipeline.model import Article, Source
 from pipeline.readers import FEED_PREFIX, is_web_source
 from pipeline.readers.feed import Feed, FeedItem, looks_like_feed, parse_feed
 from pipeline.readers.url import (ANY_ARTICLE, FEED_TYPES, PAGE_TYPES, TEXT_TYPES, FetchLimits, Fetched, fetch,
+                                  mask_credentials,
                                   is_web_address)
 
 SUMMARY_FORMAT = "feed-summary"
@@ -117,7 +118,7 @@ def load(spec: str, limits: FetchLimits = FetchLimits(), *, since: dt.datetime |
     forced_feed = spec.lower().startswith(FEED_PREFIX)
     target = spec[len(FEED_PREFIX):].strip() if forced_feed else spec
     if not target or target == "-":
-        raise BriefError(spec, "names no feed", "write feed: and then the feed's address or file")
+        raise BriefError(mask_credentials(spec), "names no feed", "write feed: and then the feed's address or file")
     if not is_web_address(target):
         data = _read_feed_file(target, limits.max_bytes)
         feed = parse_feed(data, target, warnings)
@@ -130,13 +131,13 @@ def load(spec: str, limits: FetchLimits = FetchLimits(), *, since: dt.datetime |
     is_feed = looks_like_feed(fetched.data)
     if forced_feed or is_feed or fetched.content_type in FEED_TYPES:
         if not forced_feed and not is_feed:
-            raise BriefError(target, "is an XML document, not an RSS or Atom feed",
+            raise BriefError(mask_credentials(target), "is an XML document, not an RSS or Atom feed",
                              "give the address of the article's web page, or of a feed")
-        feed = parse_feed(fetched.data, target, warnings, base=fetched.final_url,
+        feed = parse_feed(fetched.data, mask_credentials(target), warnings, base=fetched.final_url,
                           content_type=fetched.content_type_header or None)
         return _feed_items(feed, fetched.final_url, limits, since, seen, warnings,
                            trusted_private=_private_allowed(fetched, limits), progress=progress)
-    return [_page(fetched, target)]
+    return [_page(fetched, mask_credentials(target))]
 
 
 def read(item: WebArticle, encoding: str | None = None, warnings: list[str] | None = None) -> Article:
@@ -234,7 +235,7 @@ def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, 
         try:
             fetched = fetch(item.link, limits, PAGE_TYPES | TEXT_TYPES, trusted_private=trusted_private,
                             linked_from=linked_from)
-            page = _page(fetched, item.link)
+            page = _page(fetched, mask_credentials(item.link))
             page.source.publisher = None
             page.feed, page.keys, page.published = base["feed"], base["keys"], published
             _check_readable(page)
@@ -245,14 +246,14 @@ def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, 
             reason = f"internal error reading the page ({type(exc).__name__})"
     else:
         reason = "the item has no web address"
-    name = item.link or f"{feed_name} ({item.title})"
+    name = mask_credentials(item.link or f"{feed_name} ({item.title})")
     if not item.summary:
         return WebArticle(name=name, data=None, fmt=None, error=f"{reason}, and the item has no summary", **base)
     document = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(item.title)}</title>"
                 f"</head><body>{item.summary}</body></html>").encode("utf-8", "replace")
     note = f"From the feed's summary: the page could not be read ({reason})."
     return WebArticle(name=name, data=document, fmt=SUMMARY_FORMAT, charset="utf-8",
-                      source=Source(url=item.link, note=note), **base)
+                      source=Source(url=mask_credentials(item.link) if item.link else None, note=note), **base)
 
 
 def _check_readable(page: WebArticle) -> None:

@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TA
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Inches, Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
@@ -50,9 +51,16 @@ ZIP_UNIX = 3
 
 
 def render(job: RenderJob) -> bytes:
+    return prepare(job).finish()
+
+
+def prepare(job: RenderJob) -> "_DocxWriter":
+    """The document built, all but the numbers that come from laying it out (the contents' page
+    numbers and the page count): `finish()` fills them in from `job.page_facts` as they are
+    then, so the DOCX can be built while the PDF is laid out elsewhere."""
     writer = _DocxWriter(job)
     writer.write(job.document)
-    return writer.to_bytes()
+    return writer
 
 
 def _heading_style(level: int) -> str:
@@ -94,12 +102,27 @@ class _DocxWriter:
         self._outline = iter(outline(job.document))
         self._listed = {entry.anchor for entry in contents_entries(job.document)}
         self._bookmarks = 0
+        # New paragraphs and tables go just before the body's final section properties, found
+        # once: python-docx's add_paragraph and add_table look for it among all the body's
+        # children on every call, which makes a long document quadratic.
+        self._body = self.document._body
+        self._body_end = self.document.element.body.find(qn("w:sectPr"))
+        self._block_width = None
+        # Filled in by finish(): the page count's cached values, and each contents entry's
+        # anchor, tab run and page-number run.
+        self._page_count_runs: list[Run] = []
+        self._contents_pages: list[tuple[str, Run, Run]] = []
 
     def _base_document(self) -> DocxDocument:
         if self.reference is None:
             return docx.Document()
         from pipeline.errors import BriefError
+        from pipeline.theme import REFERENCE_MAX_BYTES, regular_file_problem
 
+        problem = regular_file_problem(self.reference, REFERENCE_MAX_BYTES)
+        if problem is not None:
+            raise BriefError(str(self.reference), f"cannot be used as a reference document ({problem})",
+                             "give a .docx saved by Word or LibreOffice")
         try:
             document = docx.Document(str(self.reference))
         except Exception as exc:  # python-docx reports a bad package in many ways
@@ -162,7 +185,7 @@ class _DocxWriter:
         still shows. A reference document's own header and footer lines are kept."""
         marking = self._clean(meta.marking)
         footer_text = self._clean(" \u00b7 ".join(t for t in (self.theme.organisation, self.theme.footer_text) if t))
-        pages = str(self._page_count())
+        pages = ""  # filled in by finish()
         even_pages = bool(self.document.settings.odd_and_even_pages_header_footer)
         for section in self.document.sections:
             width = section.page_width - section.left_margin - section.right_margin
@@ -197,7 +220,7 @@ class _DocxWriter:
         line.add_run("\tPage ")
         _add_field(line, "PAGE", "1")
         line.add_run(" of ")
-        _add_field(line, "NUMPAGES", pages)
+        self._page_count_runs.append(_add_field(line, "NUMPAGES", pages))
 
     def _marking_paragraph(self, paragraph: DocxParagraph, marking: str) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -234,6 +257,21 @@ class _DocxWriter:
                 breaks += 1
                 lines -= lines_per_page
         return breaks + 1
+
+    def finish(self) -> bytes:
+        """The document's bytes, with the numbers `job.page_facts` gives now (see prepare)."""
+        pages = str(self._page_count())
+        for run in self._page_count_runs:
+            run.text = pages
+        headings = (self.job.page_facts or {}).get("headings", {})
+        for anchor, tab, number in self._contents_pages:
+            page = str(headings.get(anchor, ""))
+            if page:
+                number.text = page
+            else:
+                for run in (tab, number):
+                    run._r.getparent().remove(run._r)
+        return self.to_bytes()
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -356,7 +394,6 @@ class _DocxWriter:
         numbers when the PDF was made first), so Word and LibreOffice show usable contents
         without asking to update fields. Updating it in Word gives Word's own page numbers."""
         entries = contents_entries(self.job.document)
-        pages = (self.job.page_facts or {}).get("headings", {})
         style = self._toc_style()
         levels = sorted({_word_heading_level(e.level) for e in entries}) or [1]
         instruction = f' TOC \\o "{levels[0]}-{levels[-1]}" \\h \\z \\u '
@@ -371,16 +408,18 @@ class _DocxWriter:
                 _field_start(paragraph, instruction)
             hyperlink = OxmlElement("w:hyperlink", {qn("w:anchor"): _toc_name(entry), qn("w:history"): "1"})
             paragraph._p.append(hyperlink)
-            page = str(pages.get(entry.anchor, ""))
-            # Without the PDF's page numbers the entries are the headings alone; Word's update
-            # adds the numbers.
-            for text in (self._clean(entry.text), *(("\t", page) if page else ())):
+            # The tab and page number are filled in by finish(), or removed: without the PDF's
+            # page numbers the entries are the headings alone; Word's update adds the numbers.
+            runs = []
+            for text in (self._clean(entry.text), "\t", ""):
                 run = paragraph.add_run()
                 if text == "\t":
                     run.add_tab()
-                else:
+                elif text:
                     run.text = text
                 hyperlink.append(run._r)
+                runs.append(run)
+            self._contents_pages.append((entry.anchor, runs[1], runs[2]))
             if number == len(entries) - 1:
                 _field_end(paragraph)
 
@@ -407,7 +446,12 @@ class _DocxWriter:
         paragraph = self._new_paragraph("Normal")
         section = self.document.sections[0]
         width = min(Mm(self.theme.logo_width_mm), section.page_width - section.left_margin - section.right_margin)
+        from pipeline.theme import LOGO_MAX_BYTES, regular_file_problem
+
         try:
+            problem = regular_file_problem(path, LOGO_MAX_BYTES)
+            if problem is not None:
+                raise OSError(problem)
             shape = paragraph.add_run().add_picture(str(path), width=width)
             if shape.height > Mm(LOGO_MAX_HEIGHT_MM):  # a tall logo keeps to a corner of the cover
                 shape.width = int(shape.width * Mm(LOGO_MAX_HEIGHT_MM) / shape.height)
@@ -427,8 +471,16 @@ class _DocxWriter:
         self._add_spans(paragraph, spans)
         return paragraph
 
+    def _append(self, element) -> None:
+        if self._body_end is not None:
+            self._body_end.addprevious(element)
+        else:
+            self.document.element.body.append(element)
+
     def _new_paragraph(self, style: str) -> DocxParagraph:
-        paragraph = self.document.add_paragraph()
+        p = OxmlElement("w:p")
+        self._append(p)
+        paragraph = DocxParagraph(p, self._body)
         if style != "Normal":
             paragraph._p.style = self.style_ids[style]
         return paragraph
@@ -481,7 +533,12 @@ class _DocxWriter:
         columns = max((len(row) for row in rows), default=0)
         if columns == 0:
             return
-        table = self.document.add_table(rows=len(rows), cols=columns, style="Table Grid")
+        if self._block_width is None:
+            self._block_width = self.document._block_width
+        tbl = CT_Tbl.new_tbl(len(rows), columns, self._block_width)
+        self._append(tbl)
+        table = DocxTable(tbl, self._body)
+        table.style = "Table Grid"
         _set_table_borders(table, self.theme.colour("table_border"))
         for index, (row_cells, row) in enumerate(zip(rows, table.rows)):
             is_header = bool(block.header) and index == 0
@@ -586,11 +643,12 @@ def _first_or_new_paragraph(part, at_start: bool) -> DocxParagraph:
     return part.add_paragraph()
 
 
-def _add_field(paragraph: DocxParagraph, instruction: str, cached: str) -> None:
-    """A simple field (PAGE, NUMPAGES) with a cached result."""
+def _add_field(paragraph: DocxParagraph, instruction: str, cached: str) -> Run:
+    """A simple field (PAGE, NUMPAGES) with a cached result; the result's run."""
     _field_start(paragraph, f" {instruction} ")
-    paragraph.add_run(cached)
+    run = paragraph.add_run(cached)
     _field_end(paragraph)
+    return run
 
 
 def _field_start(paragraph: DocxParagraph, instruction: str) -> None:

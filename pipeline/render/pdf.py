@@ -120,7 +120,9 @@ class _Template(BaseDocTemplate):
     DOCX's contents; reportlab calls afterFlowable for every flowable drawn."""
 
     def beforeDocument(self) -> None:
-        self.heading_pages: dict[str, int] = {}
+        if not hasattr(self, "heading_pages"):
+            self.heading_pages: dict[str, int] = {}
+        self.heading_pages.clear()
         self._depth = -1
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -142,12 +144,18 @@ class _PageCanvas(Canvas):
     """A canvas that knows, when the document is saved, how many pages it has: every page's
     "of Y" is one form, drawn once at the end."""
 
-    def __init__(self, *args, count_font: tuple[str, float] = ("Helvetica", 8), count_colour=None, **kwargs):
+    def __init__(self, *args, count_font: tuple[str, float] = ("Helvetica", 8), count_colour=None,
+                 heading_pages: dict[str, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._count_font = count_font
         self._count_colour = count_colour
+        self._heading_pages = heading_pages if heading_pages is not None else {}
+        # The contents' page numbers: (form name, room to the right margin, style, anchor).
+        self.contents_numbers: list[tuple[str, float, ParagraphStyle, str]] = []
 
     def save(self) -> None:
+        for name, room, style, anchor in self.contents_numbers:
+            self._contents_number_form(name, room, style, self._heading_pages.get(anchor))
         pages = self.getPageNumber() - (0 if self._code else 1)
         self.beginForm(PAGE_COUNT_FORM)
         self.setFont(*self._count_font)
@@ -156,6 +164,66 @@ class _PageCanvas(Canvas):
         self.drawString(0, 0, str(max(pages, 1)))
         self.endForm()
         super().save()
+
+    def _contents_number_form(self, name: str, room: float, style: ParagraphStyle, page: int | None) -> None:
+        """A contents entry's dot leader and page number, right-aligned in `room` (as reportlab's
+        own contents draw them), known only now that every heading has been placed."""
+        self.beginForm(name, lowerx=0, lowery=-style.leading, upperx=max(room, 1), uppery=style.leading)
+        if page is not None:
+            number, size = str(page), style.fontSize
+            width = pdfmetrics.stringWidth(number, style.fontName, size)
+            while width > room and size >= 1.0:
+                size *= 0.9
+                width = pdfmetrics.stringWidth(number, style.fontName, size)
+            dot_width = pdfmetrics.stringWidth(" . ", style.fontName, size)
+            dots = max(int((room - width) / dot_width), 0) if dot_width else 0
+            text = self.beginText(room - dots * dot_width - width, 0)
+            text.setFont(style.fontName, size)
+            text.setFillColor(style.textColor)
+            text.textLine(dots * " . " + number)
+            self.drawText(text)
+        self.endForm()
+
+
+class _Contents(TableOfContents):
+    """A table of contents laid out once: its entries (known before the document is laid out)
+    fix its height from the start, and each page number is a form filled in when the document
+    is saved. reportlab's own contents need the whole document built two or three times."""
+
+    def __init__(self, entries: list[tuple[int, str, str]], style: ParagraphStyle) -> None:
+        super().__init__(dotsMinLevel=0)
+        self.levelStyles = [style]
+        # The "page number" reportlab passes to the draw callback is the entry's index.
+        self._fixed = [(level, text, index, anchor) for index, (level, text, anchor) in enumerate(entries)]
+        self._lastEntries = list(self._fixed)
+
+    def beforeBuild(self) -> None:
+        self._lastEntries = list(self._fixed)
+        self.clearEntries()
+
+    def isSatisfied(self) -> bool:
+        return True
+
+    def wrap(self, availWidth, availHeight):
+        result = super().wrap(availWidth, availHeight)
+        if not self._fixed:
+            return result
+
+        def entry_end(canvas, kind, label) -> None:
+            index = int(label.split(",")[0])
+            level, _, _, anchor = self._fixed[index]
+            style = self.getLevelStyle(level)
+            x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
+            name = f"brief-contents-{index}"
+            canvas.contents_numbers.append((name, availWidth - x, style, anchor))
+            canvas.saveState()
+            canvas.translate(x, y)
+            canvas.doForm(name)
+            canvas.restoreState()
+            canvas.linkRect("", anchor, (x, y, availWidth, y + style.leading), relative=1)
+
+        self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
+        return result
 
 
 def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: "_Styles",
@@ -178,15 +246,13 @@ def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: 
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     furniture = _furniture_drawer(theme, styles, markup, meta.marking)
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=furniture)])
+    # One layout: the contents' page numbers are forms drawn when the document is saved.
+    heading_pages: dict[str, int] = {}
+    template.heading_pages = heading_pages
     canvasmaker = functools.partial(_PageCanvas, count_font=(styles.footer.fontName, styles.footer.fontSize),
-                                    count_colour=styles.footer.textColor)
-    if has_contents:
-        # The contents need the page of every heading: reportlab lays the story out again
-        # until the page numbers settle (usually twice).
-        template.multiBuild(story or [Spacer(0, 0)], canvasmaker=canvasmaker, maxPasses=6)
-    else:
-        template.build(story or [Spacer(0, 0)], canvasmaker=canvasmaker)
-    facts = {"pages": template.page, "headings": dict(template.heading_pages)}
+                                    count_colour=styles.footer.textColor, heading_pages=heading_pages)
+    template.build(story or [Spacer(0, 0)], canvasmaker=canvasmaker)
+    facts = {"pages": template.page, "headings": dict(heading_pages)}
     return buffer.getvalue(), facts
 
 
@@ -756,6 +822,25 @@ def _cut_point(text: str, start: int, limit: int) -> int | None:
     return end if len(text) > end else None
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that remembers its last line breaking: platypus wraps most paragraphs two or
+    three times at the same width (to see whether they fit, in a table's or a KeepTogether's
+    sizing, then to draw), and breaking the lines is most of a PDF's time. The result depends
+    on the width alone, so a wrap at the width of the last one reuses it."""
+
+    _KEPT = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations",
+             "frags")
+
+    def wrap(self, availWidth, availHeight):
+        kept = self.__dict__.get("_brief_wrapped")
+        if kept is not None and kept[0] == availWidth:
+            self.__dict__.update(kept[1])
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._brief_wrapped = (availWidth, {name: self.__dict__[name] for name in self._KEPT if name in self.__dict__})
+        return size
+
+
 # --------------------------------------------------------------------------------------------
 # Blocks to flowables
 
@@ -818,8 +903,10 @@ class _StoryBuilder:
     def contents(self) -> list[Flowable]:
         if self.toc is not None:
             return []  # one table of contents per document
-        toc = TableOfContents(dotsMinLevel=0)
-        toc.levelStyles = [self.styles.toc]
+        entries = [(0, self.markup.line(entry.text), entry.anchor) for entry in contents_entries(self.job.document)
+                   if entry.text.strip()
+                   ] if self.job is not None else []
+        toc = _Contents(entries, self.styles.toc)
         self.toc = toc
         return [toc, Spacer(0, self.theme.body_size_pt)]
 
@@ -827,7 +914,12 @@ class _StoryBuilder:
         path = self.theme.path(self.theme.logo)
         if path is None:
             return []
+        from pipeline.theme import LOGO_MAX_BYTES, regular_file_problem
+
         try:
+            problem = regular_file_problem(path, LOGO_MAX_BYTES)
+            if problem is not None:
+                raise OSError(problem)
             picture = RlImage(str(path))
         except Exception as exc:  # reportlab reports a bad image in many ways
             if self.job is not None:
@@ -870,7 +962,7 @@ class _StoryBuilder:
                                                   bold, heading)
             else:
                 markup = self.markup.spans(chunk, bold, heading)
-            flowables.append(Paragraph(markup, chunk_style))
+            flowables.append(_Paragraph(markup, chunk_style))
         return flowables
 
     def bullet_list(self, block: ListBlock, width: float) -> list[Flowable]:

@@ -71,6 +71,17 @@ class PackBackend:
 
         return pack_status(self.config, self.date).state
 
+    def approved(self) -> str | None:
+        """Who approved the pack as built now, and when; None while it awaits review."""
+        from pipeline.packs import built_pack
+
+        with self.store() as store:
+            state = store.state(self.date)
+        found = built_pack(self.config, self.date)
+        if state is None or state.state != APPROVED or found is None or found[1]["run_key"] != state.run_key:
+            return None
+        return f"by {state.by} at {state.at}"
+
     def approve(self, by: str):
         from pipeline.api import approve
 
@@ -114,9 +125,15 @@ class BriefsBackend:
         return ReviewStore(self.path, self.name)
 
     def state(self) -> str:
+        approved = self.approved()
+        return f"approved {approved}" if approved else "awaiting review"
+
+    def approved(self) -> str | None:
         with self.store() as store:
             state = store.state(self._pack.date)
-        return f"approved by {state.by}" if state is not None and state.state == APPROVED else "awaiting review"
+        if state is None or state.state != APPROVED or state.run_key != self.key:
+            return None
+        return f"by {state.by} at {state.at}"
 
     def approve(self, by: str):
         from pipeline.api import Report, render_file
@@ -125,7 +142,9 @@ class BriefsBackend:
         report = Report("review approve")
         with self.store() as store:
             shown, _ = shown_pack(store, self._pack)
-            store.approve(self._pack.date, self.key, by)
+            if not store.approve(self._pack.date, self.key, by):
+                report.messages.append(f"already approved {self.approved()}; nothing written again")
+                return report
         for entry in shown.entries:
             written = render_file(entry.brief, self.settings, source=entry.brief.source.path or entry.brief.title)
             report.written.extend(written.written)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.model import Brief, Pack, PackFailure, Quote, ReviewNotes
+from pipeline.text import clean_line
 
 FIELDS = ("quotes", "commitments", "people", "organisations")
 # What may be changed in an item of each field; everything else stays as extracted.
@@ -84,7 +85,7 @@ def check_values(field_name: str, values: dict[str, Any], index: int | None = No
             raise EditError(where, f"cannot be changed here (changeable: {', '.join(allowed) or 'nothing'})")
         if value is not None and not isinstance(value, str):
             raise EditError(where, f"expected a string or null, got {type(value).__name__}")
-        value = " ".join(value.split()) if isinstance(value, str) else None
+        value = clean_line(value) if isinstance(value, str) else None
         if value is not None and len(value) > MAX_TEXT:
             raise EditError(where, f"is {len(value)} characters; at most {MAX_TEXT}")
         if key == "action" and not value:
@@ -159,7 +160,7 @@ def quote_addition(article_text: str, sentences: list[str], text: str, speaker: 
     if text not in article_text:
         raise EditError("quotes[].text", "is not a verbatim part of the article; select the words in the article text")
     evidence = next((s for s in sentences if text in s), text)
-    speaker = " ".join(speaker.split()) if speaker else None
+    speaker = clean_line(speaker) if speaker else None
     if speaker is not None and len(speaker) > MAX_TEXT:
         raise EditError("quotes[].speaker", f"is {len(speaker)} characters; at most {MAX_TEXT}")
     return Edit("", "quotes", "add", evidence, text, {"text": text, "speaker": speaker or None, "evidence": evidence})

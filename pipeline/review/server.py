@@ -27,7 +27,8 @@ from pipeline.errors import BriefError
 from pipeline.model import Brief, ModelError
 from pipeline.review.edits import (EDITABLE, FIELDS, Edit, EditError, apply_edits, check_brief, check_values,
                                    evidence_of, identity_of, quote_addition)
-from pipeline.review.store import ReviewStore, StaleVersion
+from pipeline.review.store import APPROVED, ReviewStore, StaleVersion
+from pipeline.text import clean_line
 
 PAGES = Path(__file__).with_name("pages")
 MAX_BODY = 1_000_000
@@ -110,8 +111,11 @@ class ReviewApp:
         if len(parts) < 2 or not hmac.compare_digest(parts[1].encode(), self.secret.encode()):
             raise HttpError(403, "the address lacks this review's secret; use the address brief review printed")
         route = parts[2:]
-        query = urllib.parse.parse_qs(parsed.query, max_num_fields=20)
-        if method == "GET":
+        try:
+            query = urllib.parse.parse_qs(parsed.query, max_num_fields=20)
+        except ValueError:
+            raise HttpError(400, "the address has too many parameters") from None
+        if method in ("GET", "HEAD"):
             return self._get(route, query)
         if method != "POST":
             raise HttpError(405, "only GET and POST")
@@ -178,7 +182,9 @@ class ReviewApp:
         with self.backend.store() as store:
             views, decisions = self.articles(store)
             pack = self.backend.pack()
-            return dict(pack=pack, articles=views, decisions=decisions, version=store.version(pack_date=pack.date),
+            version = store.version(pack_date=pack.date)
+            return dict(pack=pack, articles=views, decisions=decisions, version=version,
+                        whole_version=max([version] + [v.version for v in views]), approved=self.backend.approved(),
                         state=self.backend.state(), reviewer=self.reviewer, message=_first(query, "msg"),
                         single=self.backend.single)
 
@@ -210,8 +216,18 @@ class ReviewApp:
     # -- changes ----------------------------------------------------------------------------------
 
     def _post(self, route: list[str], form: dict[str, str]) -> Response:
-        by = " ".join(form.get("by", "").split())[:120] or self.reviewer or "reviewer"
+        by = clean_line(form.get("by", ""))[:120] or clean_line(self.reviewer) or "reviewer"
+        approved = self.backend.approved()
+        if approved is not None and route != ["pack", "approve"]:
+            raise HttpError(409, f"this was approved ({approved}), so it can no longer be changed")
         if route == ["pack", "approve"]:
+            if approved is None:
+                with self.backend.store() as store:
+                    views, _ = self.articles(store)
+                    whole = max([store.version(pack_date=self.backend.pack().date)] + [v.version for v in views])
+                if self._version(form) != whole:
+                    raise HttpError(409, "the pack was changed since you opened this page; reload it, look at the "
+                                         "changes, then approve")
             report = self.backend.approve(by)
             message = "; ".join(report.messages) or f"approved by {by}"
             sent = [d.recipient for d in report.deliveries if d.status == "sent"]
@@ -278,8 +294,8 @@ class ReviewApp:
             view = self._view(store, sha)
             version = self._version(form)
             if action == "notes":
-                lines = [" ".join(line.split()) for line in form.get("lines_to_take", "").splitlines()]
-                values = {"comment": " ".join(form.get("comment", "").split()) or None,
+                lines = [clean_line(line) for line in form.get("lines_to_take", "").splitlines()]
+                values = {"comment": clean_line(form.get("comment", "")) or None,
                           "lines_to_take": [line for line in lines if line],
                           "reviewed": form.get("reviewed") == "on"}
                 if len(values["comment"] or "") > 5000 or sum(map(len, values["lines_to_take"])) > 5000:
@@ -305,6 +321,8 @@ class ReviewApp:
                     raise HttpError(404, "no such kind of item")
                 try:
                     index = int(form.get("index", ""))
+                    if index < 0:
+                        raise IndexError
                     item = getattr(view.shown, name)[index]
                 except (ValueError, IndexError):
                     raise HttpError(404, "no such item (it may have been deleted)") from None
@@ -389,9 +407,16 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def _respond(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            response = Response(400, b"a bad Content-Length", "text/plain; charset=utf-8")
+            self.close_connection = True
+        elif length > MAX_BODY:
             response = Response(413, b"the form is too large", "text/plain; charset=utf-8")
+            self.close_connection = True
         else:
             body = self.rfile.read(length) if length else b""
             response = self.app.handle(method, self.path, dict(self.headers.items()), body)
@@ -409,6 +434,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._respond("POST")
+
+    def do_HEAD(self) -> None:
+        self._respond("HEAD")
 
 
 def serve(app: ReviewApp, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:

@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS review_state (
 );
 """
 
-AWAITING, APPROVED = "awaiting review", "approved"
+AWAITING, APPROVED, UNREVIEWED = "awaiting review", "approved", "sent unreviewed"
 
 
 class StaleVersion(Exception):
@@ -139,6 +139,22 @@ class ReviewStore:
                         "ON CONFLICT (pack, pack_date) DO UPDATE SET state = excluded.state, "
                         "run_key = excluded.run_key, by = excluded.by, at = excluded.at",
                         (self.pack, pack_date, state, run_key, by, now()))
+
+    def await_review(self, pack_date: str, run_key: str) -> bool:
+        """Record the pack as awaiting review, unless it already is (for this build) or was
+        approved or sent meanwhile for this build; True when the reviewers are to be told."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            current = self.state(pack_date)
+            if current is not None and current.run_key == run_key:
+                self.db.execute("COMMIT")
+                return False
+            self.set_state(pack_date, AWAITING, run_key)
+            self.db.execute("COMMIT")
+            return True
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def approve(self, pack_date: str, run_key: str, by: str) -> bool:
         """Mark the pack date approved; False when it already was (for this build)."""

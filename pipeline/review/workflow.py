@@ -15,7 +15,7 @@ from typing import Callable
 from pipeline.errors import BriefError
 from pipeline.model import Pack
 from pipeline.review.edits import Edit, apply_to_pack
-from pipeline.review.store import APPROVED, AWAITING, ReviewStore
+from pipeline.review.store import APPROVED, AWAITING, UNREVIEWED, ReviewStore
 
 NOTICE_TEMPLATE = "review-notice.md.j2"
 NOT_REVIEWED = "Not reviewed"
@@ -48,17 +48,26 @@ def transform_for(store_path: Path, name: str, note: str | None) -> Callable[[Pa
 
 
 def _note_for(config, state) -> str | None:
-    return review_note(config, state.by, state.at) if state is not None and state.state == APPROVED else None
+    if state is None:
+        return None
+    if state.state == APPROVED:
+        return review_note(config, state.by, state.at)
+    if state.state == UNREVIEWED:
+        return NOT_REVIEWED
+    return None
 
 
 def past_deadline(config, date: str, now: dt.datetime | None = None) -> bool:
+    """Whether `date` is today's pack (in the pack's time zone) and its review deadline has passed.
+    A run for another date never sends unreviewed: the deadline is a morning's, not a backlog's."""
     deadline = config.review.send_unreviewed_at
     if deadline is None:
         return False
     now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(config.zone)
+    if now.date().isoformat() != date:
+        return False
     hour, minute = (int(part) for part in deadline.split(":"))
-    due = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(hour, minute), config.zone)
-    return now >= due
+    return now >= dt.datetime.combine(now.date(), dt.time(hour, minute), config.zone)
 
 
 def run_pack_with_review(config, date: str, options: dict, now: dt.datetime | None = None):
@@ -69,56 +78,67 @@ def run_pack_with_review(config, date: str, options: dict, now: dt.datetime | No
     from pipeline.packs import build_pack, built_pack, rerender, send_built
 
     email = options.pop("email", True)
+    resend = options.pop("resend", False)
     log = options.get("log", lambda line: None)
     with ReviewStore(config.history_path, config.name) as store:
-        state = store.state(date)
-    transform = transform_for(config.history_path, config.name, _note_for(config, state))
-    report = pack_report(build_pack(config, date=date, email=False, transform=transform, **options))
+        before = store.state(date)
+    note = _note_for(config, before)
+    report = pack_report(build_pack(config, date=date, email=False,
+                                    transform=transform_for(config.history_path, config.name, note), **options))
     if options.get("dry_run"):
         return report
     found = built_pack(config, date)
     if found is None:
         return report
     key = found[1]["run_key"]
-    if state is not None and state.state == APPROVED and state.run_key == key:
-        report.extra["review"] = f"approved by {state.by}"
+    # Read again: an approval may have come while the pack was being built.
+    with ReviewStore(config.history_path, config.name) as store:
+        state = store.state(date)
+    if state is not None and state.state in (APPROVED, UNREVIEWED) and state.run_key == key:
+        shown = transform_for(config.history_path, config.name, _note_for(config, state))
+        if _note_for(config, state) != note:
+            report.written = _records(rerender(config, date, shown))
+        report.extra["review"] = f"approved by {state.by}" if state.state == APPROVED else UNREVIEWED
         if email:
-            _add_distribution(report, send_built(config, date, transform, log=log))
+            _add_distribution(report, send_built(config, date, shown, resend=resend, log=log))
         return report
-    if state is not None and state.state == APPROVED:
-        report.messages.append("review: the pack changed after it was approved; it waits for review again")
+    if note is not None:  # built with a label that no longer holds: the articles changed since
+        report.written = _records(rerender(config, date, transform_for(config.history_path, config.name, None)))
+    if state is not None and state.state in (APPROVED, UNREVIEWED):
+        report.messages.append("review: the pack changed after it was approved or sent; it waits for review again")
     if past_deadline(config, date, now):
+        with ReviewStore(config.history_path, config.name) as store:
+            store.set_state(date, UNREVIEWED, key)
         unreviewed = transform_for(config.history_path, config.name, NOT_REVIEWED)
         report.written = _records(rerender(config, date, unreviewed))
         report.messages.append(f"review: not approved by {config.review.send_unreviewed_at}; sent marked "
                                f"\"{NOT_REVIEWED}\"")
-        report.extra["review"] = "sent unreviewed"
+        report.extra["review"] = UNREVIEWED
         if email:
-            _add_distribution(report, send_built(config, date, unreviewed, log=log))
+            _add_distribution(report, send_built(config, date, unreviewed, resend=resend, log=log))
         return report
     with ReviewStore(config.history_path, config.name) as store:
-        current = store.state(date)
-        if current is None or current.state != AWAITING or current.run_key != key:
-            store.set_state(date, AWAITING, key)
+        if store.await_review(date, key):
             path, problems = notify(config, date, found[0])
             report.written.extend(_records([path]))
             report.warnings.extend(Notice("review notice", problem) for problem in problems)
     report.extra["review"] = AWAITING
     report.messages.append(f"review: {config.name} for {date} awaits review; nothing was sent to the list "
-                           f"(`brief review {config.path} --date {date}`)")
+                           f"(brief review {config.path.resolve()} --date {date})")
     return report
 
 
 def approve(config, date: str, by: str, log: Callable[[str], None] = lambda line: None, email: bool = True):
     """Approve the pack built for `date`: render it again with the edits and "Reviewed by", then
-    send it, once. A second approval of the same build sends nothing."""
-    from pipeline.api import Report
+    send it, once. Approving again renders nothing and sends only to recipients not yet reached."""
+    from pipeline.api import Report, UsageProblem
     from pipeline.locking import PackLock
     from pipeline.packs import built_pack, rerender, send_built
+    from pipeline.text import clean_line
 
-    by = " ".join(str(by).split())
+    by = clean_line(str(by))
     if not by or len(by) > 120:
-        raise BriefError("--by", "must name the reviewer in at most 120 characters", "e.g. --by 'A. Analyst'")
+        raise UsageProblem("--by", "must name the reviewer in at most 120 characters", "e.g. --by 'A. Analyst'")
     report = Report("pack approve")
     with PackLock(config.lock_path, str(config.path)):
         found = built_pack(config, date)
@@ -126,15 +146,15 @@ def approve(config, date: str, by: str, log: Callable[[str], None] = lambda line
             raise BriefError(str(config.path), f"no pack was built for {date}", "run brief pack run first")
         key = found[1]["run_key"]
         with ReviewStore(config.history_path, config.name) as store:
-            if not store.approve(date, key, by):
-                state = store.state(date)
-                report.messages.append(f"review: already approved by {state.by} ({state.at}); nothing sent again")
-                report.extra["review"] = f"approved by {state.by}"
-                return report
+            first = store.approve(date, key, by)
             state = store.state(date)
         transform = transform_for(config.history_path, config.name, review_note(config, state.by, state.at))
-        report.written = _records(rerender(config, date, transform, locked=True))
-        report.extra["review"] = f"approved by {by}"
+        report.extra["review"] = f"approved by {state.by}"
+        if first:
+            report.written = _records(rerender(config, date, transform, locked=True))
+        else:
+            report.messages.append(f"review: already approved by {state.by} ({state.at}); "
+                                   "sent only to recipients not yet reached")
         if email:
             _add_distribution(report, send_built(config, date, transform, log=log, locked=True))
     return report
@@ -168,7 +188,7 @@ def notify(config, date: str, pack: Pack) -> tuple[Path, list[str]]:
     from pipeline.packs import pack_folder
 
     sender = (config.email.sender if config.email and config.email.sender else None) or "brief@localhost"
-    command = f"brief review {config.path} --date {date}"
+    command = f"brief review {config.path.resolve()} --date {date}"
     deadline = config.review.send_unreviewed_at
     body = render_template(NOTICE_TEMPLATE, config.templates, pack=pack, command=command, url=config.review.url,
                            deadline=deadline, sent_unreviewed=NOT_REVIEWED)

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.packconfig import load_pack
-from pipeline.packs import MANIFEST, build_pack
+from pipeline.packs import build_pack, read_content
 from tests.conftest import WEB_FIXTURES, require_tool
 from tests.readers.hostile_inputs import E02, E03
 from tests.web_server import Route, gzip_bomb, megabytes, never_finishes
@@ -33,7 +33,7 @@ def pack_file(tmp_path: Path, sources: list[str], extra: str = "", formats: str 
 
 
 def content(tmp_path: Path, date: str) -> dict:
-    return json.loads((tmp_path / "out" / "web-daily" / date / MANIFEST).read_text())["content"]
+    return read_content(tmp_path / "out" / "web-daily" / date)
 
 
 def titles(pack: dict) -> list[str]:

@@ -20,7 +20,7 @@ import pytest
 
 from pipeline.errors import BriefError, one_line
 from pipeline.readers import url as url_module
-from pipeline.readers.url import PAGE_TYPES, FetchLimits, fetch
+from pipeline.readers.url import PAGE_TYPES, FetchLimits, fetch, mask_credentials
 from tests.web_server import Route, WebServer, gzip_bomb, gzipped, megabytes, never_finishes, trickles
 
 WEB_FIXTURES = Path(__file__).resolve().parent / "web_fixtures"
@@ -96,7 +96,8 @@ def refused(url: str, limits: FetchLimits = FetchLimits(timeout=5), *, within: f
         raise error
     text = str(error)
     assert "\n" not in text and "\r" not in text
-    assert text.startswith(one_line(kwargs.get("subject") or url) + ": ")
+    # The address is named with any user name and password masked (issue 18).
+    assert text.startswith(one_line(kwargs.get("subject") or mask_credentials(url)) + ": ")
     assert error.problem and error.hint
     assert elapsed < bound, f"took {elapsed:.2f} s: {text}"
     return error

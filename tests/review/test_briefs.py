@@ -35,10 +35,20 @@ def test_review_briefs_then_approve_writes_their_documents(tmp_path, monkeypatch
     body = urllib.parse.urlencode({"version": 0, "article": views[1].sha})
     assert app.handle("POST", f"/{app.secret}/pack/drop", headers, body.encode()).status == 303
 
-    approved = app.handle("POST", f"/{app.secret}/pack/approve", headers, b"by=Kim")
+    page = app.handle("GET", f"/{app.secret}/", headers).body.decode()
+    version = page.split('id="approve-form">', 1)[1].split('name="version" value="', 1)[1].split('"', 1)[0]
+    stale = app.handle("POST", f"/{app.secret}/pack/approve", headers, b"by=Kim&version=0")
+    assert stale.status == 409 and b"changed since you opened this page" in stale.body
+    approved = app.handle("POST", f"/{app.secret}/pack/approve", headers, f"by=Kim&version={version}".encode())
     assert approved.status == 303 and "approved+by+Kim" in approved.headers["Location"]
     written = sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix in (".md", ".json"))
     assert written == ["water-bills-to-rise.json", "water-bills-to-rise.md"]   # the dropped one is not written
     brief = json.loads((tmp_path / "out" / "water-bills-to-rise.json").read_text(encoding="utf-8"))
     assert brief["quotes"][index]["speaker"] == "Tom Hale, campaigner"
     assert Path(tmp_path / "out" / "review.sqlite").is_file()
+
+    # Approved: no more changes, and approving again writes nothing.
+    refused = app.handle("POST", f"/{app.secret}/pack/summary", headers, b"version=0&summary=late")
+    assert refused.status == 409 and b"can no longer be changed" in refused.body
+    again = app.handle("POST", f"/{app.secret}/pack/approve", headers, b"by=Kim")
+    assert again.status == 303 and "already+approved" in again.headers["Location"]

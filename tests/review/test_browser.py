@@ -8,7 +8,6 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import json
 import subprocess
 import threading
 
@@ -50,8 +49,9 @@ def reviewed_pack(tmp_path, smtp_server):
 
 
 def manifest_briefs(path) -> dict[str, dict]:
-    manifest = json.loads((pack_folder(path) / "manifest.json").read_text(encoding="utf-8"))
-    return {e["brief"]["title"]: e["brief"] for e in manifest["content"]["entries"]}
+    from pipeline.packs import read_content
+
+    return {e["brief"]["title"]: e["brief"] for e in read_content(pack_folder(path))["entries"]}
 
 
 def attachment_texts(message) -> dict[str, str]:

@@ -67,15 +67,27 @@ def test_required_review_holds_the_pack_until_it_is_approved_then_sends_once(tmp
 
 
 def test_past_the_deadline_an_unapproved_pack_goes_out_marked_not_reviewed(tmp_path, smtp_server):
+    import datetime as dt
+    import zoneinfo
+
     path = write_review_pack(tmp_path, smtp_server, extra="", notify=())
     text = path.read_text(encoding="utf-8").replace("[review]\n", '[review]\nsend_unreviewed_at = "00:00"\n')
     path.write_text(text, encoding="utf-8")
-    result = pack_cli(path, "run", "--json")
+    # A run for an earlier date never sends unreviewed: the deadline is that morning's.
+    earlier = pack_cli(path, "run", "--json")
+    assert earlier.returncode == 0 and json.loads(earlier.stdout)["review"] == "awaiting review"
+    assert smtp_server.handler.messages == []
+
+    today = dt.datetime.now(zoneinfo.ZoneInfo("Europe/London")).date().isoformat()
+    result = run_brief("pack", "run", str(path), "--date", today, "--json", cwd=tmp_path, timeout=180)
     assert result.returncode == 0, result.stderr.decode()
     report = json.loads(result.stdout)
     assert report["review"] == "sent unreviewed"
     assert [m.rcpt_tos for m in smtp_server.handler.messages] == [("a@example.org", "b@example.org")]
-    assert "Not reviewed" in pdf_text(pack_folder(path) / "review-daily-2026-03-04.pdf")
+    folder = path.parent / "out" / "review-daily" / today
+    assert "Not reviewed" in pdf_text(folder / f"review-daily-{today}.pdf")
+    again = run_brief("pack", "run", str(path), "--date", today, cwd=tmp_path, timeout=180)
+    assert again.returncode == 0 and len(smtp_server.handler.messages) == 1   # sent once
 
 
 def _form(app, route: str, **fields) -> tuple[int, str]:
@@ -185,3 +197,29 @@ def test_the_scheduler_and_systemd_also_fire_at_the_review_deadline(tmp_path):
     _, timer = systemd_units(config, ["/usr/bin/brief", "pack", "run", str(path)], tmp_path)
     assert "OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 07:00:00 Europe/London" in timer
     assert "OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 08:30:00 Europe/London" in timer
+
+
+def test_approving_again_retries_only_the_recipients_not_reached(tmp_path, smtp_server):
+    path = write_review_pack(tmp_path, smtp_server, notify=())
+    assert pack_cli(path, "run").returncode == 0
+    smtp_server.handler.refuse = {"b@example.org"}
+    first = pack_cli(path, "approve", "--by", "Kim \x1b[31mAnalyst\u202e")
+    assert first.returncode == 3 and "b@example.org: refused" in first.stderr.decode()
+    assert [m.rcpt_tos for m in smtp_server.handler.messages] == [("a@example.org",)]
+    smtp_server.handler.refuse = set()
+    second = pack_cli(path, "approve", "--by", "Lee")
+    assert second.returncode == 0, second.stderr.decode()
+    said = second.stderr.decode()
+    assert "already approved by Kim [31mAnalyst (" in said and "\x1b" not in said and "\u202e" not in said
+    assert [m.rcpt_tos for m in smtp_server.handler.messages] == [("a@example.org",), ("b@example.org",)]
+    assert pack_cli(path, "approve", "--by", "Lee").returncode == 0 and len(smtp_server.handler.messages) == 2
+    assert pack_cli(path, "approve", "--by", "   ").returncode == 2
+
+
+def test_a_file_mode_pack_reads_as_done(tmp_path):
+    path = write_review_pack(tmp_path, None, notify=())
+    assert pack_cli(path, "run").returncode == 0
+    assert pack_cli(path, "approve", "--by", "Kim").returncode == 0
+    status = pack_cli(path, "status")
+    assert status.returncode == 0
+    assert status.stdout.decode().splitlines()[0] == f"Review daily for {DATE}: written for 2 of 2"

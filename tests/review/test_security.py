@@ -109,3 +109,22 @@ def test_other_hosts_need_a_password(tmp_path, monkeypatch):
     finally:
         served.shutdown()
         thread.join(5)
+
+
+def test_malformed_requests_get_a_status_not_a_traceback(session, capfd):
+    import socket
+
+    port = session.server.server_address[1]
+    secret = session.app.secret
+    for length in ("-1", "abc", "99999999999"):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(f"POST /{secret}/pack/summary HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                         f"Content-Length: {length}\r\n\r\n".encode())
+            reply = sock.recv(200).decode()
+        assert reply.split()[1] in ("400", "413"), (length, reply)
+    many = "&".join(f"a{i}=1" for i in range(30))
+    assert fetch(session.address + "?" + many)[0] == 400
+    request = urllib.request.Request(session.address, method="HEAD")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200 and response.read() == b""
+    assert "Traceback" not in capfd.readouterr().err
