@@ -279,10 +279,10 @@ class _GenerateRun:
 
     def notice(self, source: str, messages: list[str]) -> None:
         for message in messages:
-            _note(self.report, self.listener, Notice(source, message))
+            _note(self.report, self.listener, Notice(_shown(source), message))
 
     def leave_out(self, source: str, reason: str) -> None:
-        _note(self.report, self.listener, LeftOut(source, reason))
+        _note(self.report, self.listener, LeftOut(_shown(source), reason))
 
     def source(self, spec: str) -> None:
         from pipeline.readers import expand_sources, is_web_source
@@ -354,7 +354,7 @@ class _GenerateRun:
 
         def done(stage: str) -> None:
             now = time.perf_counter()
-            self.listener(Stage(name, stage, now - clock[0]))
+            self.listener(Stage(_shown(name), stage, now - clock[0]))
             clock[0] = now
 
         try:
@@ -375,17 +375,26 @@ class _GenerateRun:
             self.notice(name, warnings)
             return self.leave_out(name, _reason(exc, name))
         self.notice(name, warnings)
-        for record in written_files(paths, rendered.outputs, name):
+        for record in written_files(paths, rendered.outputs, _shown(name)):
             self.report.written.append(record)
             self.listener(record)
+
+
+def _shown(source: str) -> str:
+    """A source as messages show it: an address never with its password."""
+    if "@" not in source:
+        return source
+    from pipeline.readers.url import mask_credentials
+
+    return mask_credentials(source)
 
 
 def _reason(exc: BaseException, name: str) -> str:
     """Why a source was left out, as the rest of its error line (after "brief: <source>: ")."""
     if isinstance(exc, BriefError):
         text = str(exc)
-        if exc.subject == name:
-            return text[len(name) + 2:]
+        if exc.subject in (name, _shown(name)):
+            return text[len(exc.subject) + 2:]
         return text
     return f"internal error: {type(exc).__name__}: {exc}; rerun with --debug and report it"
 

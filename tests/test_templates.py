@@ -399,7 +399,7 @@ def test_a_broken_pack_template_is_reported_before_any_article_is_read(tmp_path)
 def test_a_packs_templates_key_must_name_a_folder(tmp_path):
     path = write_pack(tmp_path, tmp_path / "nowhere")
     result = run_pack(path)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a settings error
     lines = stderr_lines(result)
     assert len(lines) == 1 and lines[0].startswith(f"brief: {path}:5: templates: ")
 
