@@ -18,7 +18,6 @@ from pipeline.theme import load_theme
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SAMPLE = SEEDS / "uk-france-ukraine-pact.txt"
-SHARED_INPUTS = ROOT.parent / "shared" / "inputs"
 
 HOSTILE = '<b>&amp; <img src="/etc/passwd"/> S&P **bold** # not a heading'
 CYRILLIC = "Володимир Зеленський"
@@ -42,6 +41,15 @@ def run_brief(*args: str, cwd: Path | None = None, input: bytes | None = None,
     full_env.pop("BRIEF_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd or ROOT, input=input,
                           capture_output=True, timeout=timeout, env=full_env)
+
+
+@pytest.fixture(scope="session")
+def hostile_fixtures(tmp_path_factory) -> dict[str, Path]:
+    """The hostile-input catalogue's files (sections A to G, see tests/hostile.py), written once
+    per session into a temporary folder: catalogue id (e.g. "A07") -> path."""
+    from tests.hostile import write_fixtures
+
+    return write_fixtures(tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture(scope="session")

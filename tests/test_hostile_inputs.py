@@ -3,7 +3,6 @@ of error, never a traceback, never half a file, never markup obeyed."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import zipfile
 from pathlib import Path
@@ -12,20 +11,16 @@ import docx
 import pytest
 
 from pipeline.cli import main
+from tests.hostile import fixtures
 from tests.readers.hostile_inputs import HOSTILE
 
-GENERATOR = Path(__file__).resolve().parents[2] / "shared/inputs/make_fixtures.py"
 FORMATS = ["docx", "pdf", "md", "html", "json"]
 
 
 def catalogue() -> dict[str, bytes]:
-    """Our own copies, completed by the shared catalogue generator where it is present."""
+    """Our own copies, and every file of sections A, B, C, D and F of the catalogue (tests/hostile.py)."""
     inputs = {f"{key}.md" if key == "D07" else f"{key}.txt": data for key, data in HOSTILE.items()}
-    if GENERATOR.is_file():
-        spec = importlib.util.spec_from_file_location("make_fixtures", GENERATOR)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        inputs.update({name: data for name, data in module.fixtures().items() if name[0] in "ABCDF"})
+    inputs.update({name: data for name, data in fixtures().items() if name[0] in "ABCDF"})
     return inputs
 
 

@@ -3,8 +3,8 @@ Atom, RSS 1.0), the refusal of entity declarations (billion laughs, XXE), the ha
 hostile or careless publisher puts in items (folded titles, script links, bad dates, repeated
 GUIDs, escaped markup), limits, item keys, and what is not a feed at all.
 
-The hostile inputs E02 and E03 are copied byte for byte from the catalogue generator
-(../shared/inputs/make_fixtures.py, section E), so these tests run without it. The fixtures'
+The hostile inputs E02 and E03 are copied byte for byte from the catalogue
+(tests/hostile.py, section E; test_catalogue.py checks the copies are the same bytes). The fixtures'
 `__BASE__` placeholder is replaced with a local address; nothing here touches the network.
 """
 

@@ -3,8 +3,8 @@ and the policy of pipeline/readers/html.py on what never becomes article text (s
 hidden elements, DOCTYPE internal subsets, unexpanded entities), on encodings, on size and
 nesting limits, on schema.org JSON-LD, and on feed summaries (`fmt="feed-summary"`).
 
-The hostile inputs E01, E04 and E05 are copied byte for byte from the catalogue generator
-(../shared/inputs/make_fixtures.py, section E), so these tests run without it.
+The hostile inputs E01, E04 and E05 are copied byte for byte from the catalogue
+(tests/hostile.py, section E; test_catalogue.py checks the copies are the same bytes).
 """
 
 from __future__ import annotations
