@@ -1,0 +1,16 @@
+"""Stories across outlets, sections by query, watchlists, order and volume for a pack.
+
+    from pipeline import stories
+    found = stories.group([stories.Item(brief, text, time, outlet), ...])
+    report = stories.watch(found, ["Keir Starmer", "Ministry of Defence"])
+    sections = stories.assign(found, {"Defence": 'org:nato OR "defence spending"'})
+    for name, members in sections.items():
+        kept, cut = stories.limit(stories.order(members, report), max_per_feed=5, max_stories=20)
+
+Pure functions over `pipeline.model` objects: no I/O, no clock, deterministic.
+"""
+
+from pipeline.stories.grouping import (Also, Extra, GroupSettings, Item, Link, Story, explain, group,
+                                       normalise_name)
+
+__all__ = ["Also", "Extra", "GroupSettings", "Item", "Link", "Story", "explain", "group", "normalise_name"]
