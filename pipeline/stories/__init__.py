@@ -12,5 +12,10 @@ Pure functions over `pipeline.model` objects: no I/O, no clock, deterministic.
 
 from pipeline.stories.grouping import (Also, Extra, GroupSettings, Item, Link, Story, explain, group,
                                        normalise_name)
+from pipeline.stories.order import Cut, feed_of, limit, order
+from pipeline.stories.query import FIELDS, Query, QueryError, assign, matches, parse
+from pipeline.stories.watch import Hit, WatchReport, organisation_matches, person_matches, watch
 
-__all__ = ["Also", "Extra", "GroupSettings", "Item", "Link", "Story", "explain", "group", "normalise_name"]
+__all__ = ["Also", "Cut", "Extra", "FIELDS", "GroupSettings", "Hit", "Item", "Link", "Query", "QueryError",
+           "Story", "WatchReport", "assign", "explain", "feed_of", "group", "limit", "matches",
+           "normalise_name", "order", "organisation_matches", "parse", "person_matches", "watch"]
