@@ -48,7 +48,9 @@ class GroupSettings:
     window_hours: articles further apart in time are never the same story (0: no window).
     strong_cosine: title-and-lead TF-IDF cosine that joins two write-ups on its own.
     event_cosine, min_shared: a lower cosine joins them when they also share at least
-    `min_shared` people, organisations or places (and at least one that is not a place).
+    `min_shared` people, organisations or places of which one is a person, or one more than
+    that of which one is not a place. (A shared organisation and place alone, on the same day,
+    are common to different events: measured in benchmarks/stories_bench.py.)
     date_tolerance_days: event dates further apart than this keep articles apart.
     lead_words: words of the body read as the lead, besides title and standfirst.
     """
@@ -57,8 +59,8 @@ class GroupSettings:
     shingle_words: int = 4
     sketch_size: int = 48
     window_hours: float = 72.0
-    strong_cosine: float = 0.5
-    event_cosine: float = 0.2
+    strong_cosine: float = 0.35
+    event_cosine: float = 0.15
     min_shared: int = 2
     date_tolerance_days: int = 1
     lead_words: int = 60
@@ -302,9 +304,10 @@ def _hours_apart(a: _dt.datetime | None, b: _dt.datetime | None) -> float:
 # --------------------------------------------------------------------------- pair scores
 
 
-def _score(fa: _Features, fb: _Features, settings: GroupSettings) -> Link | None:
-    """The link between two articles, or None. Indices in the Link are filled in by callers."""
-    jac = _jaccard(fa.shingles, fb.shingles)
+def _score(fa: _Features, fb: _Features, settings: GroupSettings, copy: bool = True) -> Link | None:
+    """The link between two articles, or None. Indices in the Link are filled in by callers.
+    `copy`: whether the two may be near-copies (else the shingles are not compared)."""
+    jac = _jaccard(fa.shingles, fb.shingles) if copy else 0.0
     if jac >= settings.near_copy:
         return Link(0, 0, "near-copy", 1.0 + jac, f"shingle Jaccard {jac:.2f}")
     if settings.window_hours and _hours_apart(fa.when, fb.when) > settings.window_hours:
@@ -317,8 +320,11 @@ def _score(fa: _Features, fb: _Features, settings: GroupSettings) -> Link | None
     names = [fa.entities[k] for k in shared]
     if fa.date and fb.date and fa.date == fb.date:
         names.append(fa.date.isoformat())
+    people = [k for k in shared if k.startswith("p:")]
     strong = cos >= settings.strong_cosine
-    backed = (cos >= settings.event_cosine and len(shared) >= settings.min_shared and not_places)
+    backed = cos >= settings.event_cosine and (
+        (len(shared) >= settings.min_shared and people)
+        or (len(shared) > settings.min_shared and not_places))
     if not (strong or backed):
         return None
     reason = (f"shared: {', '.join(names)}; " if names else "") + f"title cosine {cos:.2f}"
@@ -346,27 +352,31 @@ def explain(a: Item, b: Item, settings: GroupSettings = GroupSettings()) -> str:
 # --------------------------------------------------------------------------- grouping
 
 
-def _candidates(feats: list[_Features], settings: GroupSettings) -> set[tuple[int, int]]:
-    """Pairs worth scoring: sharing a sketch shingle, an entity, or a rare lead term."""
+def _candidates(feats: list[_Features], settings: GroupSettings) -> dict[tuple[int, int], bool]:
+    """Pairs worth scoring, each with whether they share a sketch shingle (only those can be
+    near-copies): pairs sharing a sketch shingle, an entity, or a rare lead term. A key shared
+    by many articles (boilerplate, a common word, a much-named place) says little and would
+    cost n² pairs, so it proposes none."""
     n = len(feats)
-    pairs: set[tuple[int, int]] = set()
     rare = max(3, int(math.sqrt(n)) * 2)
     index: dict[object, list[int]] = {}
     for i, f in enumerate(feats):
         for s in f.sketch:
-            index.setdefault(("s", s), []).append(i)
+            index.setdefault(s, []).append(i)
         for e in f.entities:
             index.setdefault(e, []).append(i)
         for t in f.terms:
             index.setdefault(("t", t), []).append(i)
+    pairs: dict[tuple[int, int], bool] = {}
     for key, members in index.items():
-        if len(members) < 2:
+        if len(members) < 2 or len(members) > rare:
             continue
-        if not (isinstance(key, tuple) and key[0] == "s") and len(members) > rare:
-            continue  # a common word or a much-named place says little, and costs n² pairs
+        copy = isinstance(key, int)
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
-                pairs.add((members[x], members[y]))
+                pair = (members[x], members[y])
+                if copy or pair not in pairs:
+                    pairs[pair] = copy or pairs.get(pair, False)
     return pairs
 
 
@@ -388,8 +398,8 @@ def group(articles: Iterable[Item], settings: GroupSettings = GroupSettings()) -
     items = _canonical(articles)
     feats = _features(items, settings)
     scored = []
-    for i, j in _candidates(feats, settings):
-        link = _score(feats[i], feats[j], settings)
+    for (i, j), copy in _candidates(feats, settings).items():
+        link = _score(feats[i], feats[j], settings, copy)
         if link is not None:
             scored.append((-link.score, i, j, link))
     scored.sort(key=lambda s: (s[0], s[1], s[2]))
