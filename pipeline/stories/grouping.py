@@ -24,9 +24,11 @@ import datetime as _dt
 import math
 import re
 import zlib
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from pipeline.errors import BriefError
 from pipeline.model import Brief, Commitment, Person, Quote
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -66,6 +68,24 @@ class GroupSettings:
     date_tolerance_days: int = 1
     lead_words: int = 60
     index_terms: int = 12
+
+    @classmethod
+    def from_mapping(cls, values: dict, where: str = "stories") -> "GroupSettings":
+        """Settings from a pack file's table: unknown names and values of the wrong type or
+        out of range raise BriefError naming `where`."""
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        out = {}
+        for name, value in values.items():
+            if name not in known:
+                raise BriefError(where, f"unknown setting {name!r}", "known: " + ", ".join(known))
+            kind = known[name].type
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and (kind == "float" or isinstance(value, int)) and value >= 0)
+            if not ok:
+                raise BriefError(where, f"{name} must be a number of at least 0"
+                                        + ("" if kind == "float" else ", a whole one"), f"got {value!r}")
+            out[name] = float(value) if kind == "float" else value
+        return cls(**out)
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,18 @@ def test_stories_package_imports_only_the_model_errors_and_the_standard_library(
                 top = name.split(".")[0]
                 assert top in sys.stdlib_module_names or any(
                     name == a or name.startswith(a + ".") for a in allowed), f"{path.name} imports {name}"
+
+
+def test_settings_from_a_pack_table():
+    import pytest
+
+    from pipeline.errors import BriefError
+    settings = GroupSettings.from_mapping({"window_hours": 48, "near_copy": 0.6})
+    assert settings.window_hours == 48.0 and settings.near_copy == 0.6 and settings.min_shared == 2
+    assert GroupSettings.from_mapping(dataclasses.asdict(settings)) == settings
+    with pytest.raises(BriefError, match="unknown setting 'window'"):
+        GroupSettings.from_mapping({"window": 3})
+    with pytest.raises(BriefError, match="min_shared must be a number of at least 0, a whole one"):
+        GroupSettings.from_mapping({"min_shared": 1.5})
+    with pytest.raises(BriefError, match="near_copy"):
+        GroupSettings.from_mapping({"near_copy": "high"})
