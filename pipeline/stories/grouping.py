@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-import zlib
 import dataclasses
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -46,6 +45,8 @@ class GroupSettings:
     """Thresholds of `group`. Frozen, so a pack file can carry one and runs can compare them.
 
     near_copy: shingle Jaccard at or above which two texts are the same copy.
+    copy_min_words: shorter texts (a headline and a line from a feed) are never near-copies:
+    "Live updates" or "Letters" over two different pages would be.
     shingle_words: words per shingle. sketch_size: shingles per article kept for candidates.
     window_hours: articles further apart in time are never the same story (0: no window).
     strong_cosine: title-and-lead TF-IDF cosine that joins two write-ups on its own.
@@ -53,18 +54,21 @@ class GroupSettings:
     `min_shared` people, organisations or places of which one is a person, or one more than
     that of which one is not a place. (A shared organisation and place alone, on the same day,
     are common to different events: measured in benchmarks/stories_bench.py.)
+    min_shared_terms: write-ups sharing fewer title-and-lead terms are never joined.
     date_tolerance_days: event dates further apart than this keep articles apart.
     lead_words: words of the body read as the lead, besides title and standfirst.
     index_terms: an article's heaviest lead terms that propose candidate pairs (speed only).
     """
 
     near_copy: float = 0.5
+    copy_min_words: int = 40
     shingle_words: int = 4
     sketch_size: int = 48
     window_hours: float = 72.0
     strong_cosine: float = 0.35
     event_cosine: float = 0.15
     min_shared: int = 2
+    min_shared_terms: int = 3
     date_tolerance_days: int = 1
     lead_words: int = 60
     index_terms: int = 12
@@ -224,10 +228,12 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def _shingles(words: list[str], n: int) -> frozenset[int]:
-    if len(words) < n:
-        return frozenset([zlib.crc32(" ".join(words).encode())]) if words else frozenset()
-    return frozenset(zlib.crc32(" ".join(words[i:i + n]).encode()) for i in range(len(words) - n + 1))
+def _shingles(ids: list[int], n: int) -> frozenset[tuple[int, ...]]:
+    """Runs of n word ids. Tuples of ints hash the same in every process (unlike strings),
+    so the sketch, and with it the grouping, never depends on PYTHONHASHSEED."""
+    if len(ids) < n:
+        return frozenset([tuple(ids)]) if ids else frozenset()
+    return frozenset(zip(*(ids[i:] for i in range(n))))
 
 
 def _full_text(item: Item) -> str:
@@ -257,8 +263,8 @@ def _entities(brief: Brief) -> dict[str, str]:
 class _Features:
     item: Item
     words: int
-    shingles: frozenset[int]
-    sketch: tuple[int, ...]
+    shingles: frozenset[tuple[int, ...]]
+    sketch: tuple[tuple[int, ...], ...]
     terms: dict[str, float]     # TF-IDF, unit length
     entities: dict[str, str]
     date: _dt.date | None
@@ -288,6 +294,7 @@ def _features(items: Sequence[Item], settings: GroupSettings) -> list[_Features]
             df[t] = df.get(t, 0) + 1
     n = len(items)
     feats = []
+    vocabulary: dict[str, int] = {}
     for item, terms in zip(items, term_lists):
         tf: dict[str, int] = {}
         for t in terms:
@@ -295,10 +302,11 @@ def _features(items: Sequence[Item], settings: GroupSettings) -> list[_Features]
         vec = {t: (1 + math.log(c)) * math.log((1 + n) / (1 + df[t]) + 1) for t, c in tf.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         words = _words(_full_text(item))
-        shingles = _shingles(words, settings.shingle_words)
+        ids = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+        shingles = _shingles(ids, settings.shingle_words)
         feats.append(_Features(
             item=item, words=len(words), shingles=shingles,
-            sketch=tuple(sorted(shingles)[: settings.sketch_size]),
+            sketch=tuple(sorted(shingles, key=hash)[: settings.sketch_size]),
             terms={t: v / norm for t, v in vec.items()}, entities=_entities(item.brief),
             date=_event_date(item.brief), when=item.when))
     return feats
@@ -310,7 +318,7 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b[t] for t, v in a.items() if t in b)
 
 
-def _jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+def _jaccard(a: frozenset, b: frozenset) -> float:
     if not a or not b:
         return 0.0
     inter = len(a & b)
@@ -329,7 +337,8 @@ def _hours_apart(a: _dt.datetime | None, b: _dt.datetime | None) -> float:
 def _score(fa: _Features, fb: _Features, settings: GroupSettings, copy: bool = True) -> Link | None:
     """The link between two articles, or None. Indices in the Link are filled in by callers.
     `copy`: whether the two may be near-copies (else the shingles are not compared)."""
-    jac = _jaccard(fa.shingles, fb.shingles) if copy else 0.0
+    long_enough = min(fa.words, fb.words) >= settings.copy_min_words
+    jac = _jaccard(fa.shingles, fb.shingles) if copy and long_enough else 0.0
     if jac >= settings.near_copy:
         return Link(0, 0, "near-copy", 1.0 + jac, f"shingle Jaccard {jac:.2f}")
     if settings.window_hours and _hours_apart(fa.when, fb.when) > settings.window_hours:
@@ -337,12 +346,16 @@ def _score(fa: _Features, fb: _Features, settings: GroupSettings, copy: bool = T
     if fa.date and fb.date and abs((fa.date - fb.date).days) > settings.date_tolerance_days:
         return None
     cos = _cosine(fa.terms, fb.terms)
+    if cos < min(settings.event_cosine, settings.strong_cosine):
+        return None
     shared = sorted(set(fa.entities) & set(fb.entities), key=lambda k: ("pol".index(k[0]), k))
     not_places = [k for k in shared if not k.startswith("l:")]
     names = [fa.entities[k] for k in shared]
     if fa.date and fb.date and fa.date == fb.date:
         names.append(fa.date.isoformat())
     people = [k for k in shared if k.startswith("p:")]
+    if len(fa.terms.keys() & fb.terms.keys()) < settings.min_shared_terms:
+        return None  # two headlines of a word or two ("Live updates") prove nothing
     strong = cos >= settings.strong_cosine
     backed = cos >= settings.event_cosine and (
         (len(shared) >= settings.min_shared and people)
@@ -363,6 +376,8 @@ def explain(a: Item, b: Item, settings: GroupSettings = GroupSettings()) -> str:
         return link.reason
     jac = _jaccard(fa.shingles, fb.shingles)
     why = []
+    if jac >= settings.near_copy:
+        why.append(f"under {settings.copy_min_words} words")
     if settings.window_hours and _hours_apart(fa.when, fb.when) > settings.window_hours:
         why.append(f"{_hours_apart(fa.when, fb.when):.0f} hours apart")
     if fa.date and fb.date and abs((fa.date - fb.date).days) > settings.date_tolerance_days:
@@ -394,7 +409,7 @@ def _candidates(feats: list[_Features], settings: GroupSettings) -> dict[tuple[i
     for key, members in index.items():
         if len(members) < 2 or len(members) > rare:
             continue
-        copy = isinstance(key, int)
+        copy = isinstance(key, tuple) and key[0] != "t"
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 pair = (members[x], members[y])

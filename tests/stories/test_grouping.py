@@ -193,3 +193,12 @@ def test_settings_from_a_pack_table():
         GroupSettings.from_mapping({"min_shared": 1.5})
     with pytest.raises(BriefError, match="near_copy"):
         GroupSettings.from_mapping({"near_copy": "high"})
+
+
+def test_short_texts_with_one_headline_are_not_near_copies():
+    a = item("Live updates", "", "Outlet A", T0)
+    b = item("Live updates", "", "Outlet B", T0 + dt.timedelta(hours=1))
+    assert len(group([a, b])) == 2
+    assert explain(a, b).startswith("not joined: under 40 words")
+    c = item("Live updates", "The minister resigned this morning.", "Outlet C", T0)
+    assert len(group([a, c])) == 2
