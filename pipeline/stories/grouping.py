@@ -280,7 +280,7 @@ def _event_date(brief: Brief) -> _dt.date | None:
 
 def _lead_terms(item: Item, settings: GroupSettings) -> list[str]:
     b = item.brief
-    lead = _words(item.text)[: settings.lead_words]
+    lead = _words(item.text[: settings.lead_words * 20])[: settings.lead_words]
     # The title counts twice: it says what the story is about.
     words = _words(b.title) * 2 + _words(b.standfirst or "") + lead
     return [w for w in words if w not in _STOPWORDS and len(w) > 1 and not w.isdigit()]
