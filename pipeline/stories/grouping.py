@@ -212,6 +212,26 @@ class Story:
         times = [i.when for i in self.items if i.when is not None]
         return min(times) if times else None
 
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data: the lead's sha256 and title, also reported by, extras and links
+        (articles by sha256). Enough for a pack file or a review page to show and keep."""
+
+        def when(value: _dt.datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "id": self.id,
+            "title": self.lead.brief.title,
+            "lead": {"outlet": self.lead.source_name, "time": when(self.lead.when), "url": self.lead.url,
+                     "sha256": self.lead.brief.source.sha256},
+            "also": [{"outlet": a.outlet, "time": when(a.time), "url": a.url, "title": a.title,
+                      "sha256": i.brief.source.sha256} for a, i in zip(self.also, self.items[1:])],
+            "extras": [{"kind": e.kind, "outlet": e.outlet, "url": e.url, "item": dataclasses.asdict(e.item)}
+                       for e in self.extras],
+            "links": [{"a": self.items[l.a].key, "b": self.items[l.b].key, "kind": l.kind,
+                       "score": round(l.score, 4), "reason": l.reason} for l in self.links],
+        }
+
 
 # --------------------------------------------------------------------------- features
 

@@ -202,3 +202,14 @@ def test_short_texts_with_one_headline_are_not_near_copies():
     assert explain(a, b).startswith("not joined: under 40 words")
     c = item("Live updates", "The minister resigned this morning.", "Outlet C", T0)
     assert len(group([a, c])) == 2
+
+
+def test_story_to_dict_is_json():
+    import json
+    (summit,) = [s for s in group([wire(), near_copy(), rewrite()]) if len(s.items) > 1]
+    data = json.loads(json.dumps(summit.to_dict()))
+    assert data["title"] == wire().brief.title and data["lead"]["outlet"] == "Wire Service"
+    assert [a["outlet"] for a in data["also"]] == ["Daily Courier", "Evening Post"]
+    assert data["also"][0]["time"] == "2026-01-06T11:00:00+00:00"
+    assert data["extras"][0]["item"]["speaker"] == "John Healey"
+    assert {l["kind"] for l in data["links"]} == {"near-copy", "same event"}
