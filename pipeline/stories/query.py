@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable, Union
 
 from pipeline.errors import BriefError
+from pipeline.model import Brief
 from pipeline.stories.grouping import Item, Story
 
 FIELDS = ("people", "org", "place", "source", "title")
@@ -254,10 +255,13 @@ def _eval(query: Query, texts: dict[str | None, str]) -> bool:
     return any(_eval(q, texts) for q in query.operands)
 
 
-def matches(query: Query | str, article: Item | Story) -> bool:
-    """Whether an article matches; a story matches when any of its articles does."""
+def matches(query: Query | str, article: Item | Story | Brief) -> bool:
+    """Whether an article matches; a story matches when any of its articles does. A bare
+    Brief is read without its article text."""
     if isinstance(query, str):
         query = parse(query)
+    if isinstance(article, Brief):
+        article = Item(article)
     if isinstance(article, Story):
         return any(_eval(query, _field_texts(i)) for i in article.items)
     return _eval(query, _field_texts(article))

@@ -81,3 +81,9 @@ def test_assign_first_matching_section():
 def test_story_matches_when_any_article_does():
     (summit,) = [s for s in group([wire(), rewrite()]) if len(s.items) > 1]
     assert matches("westminster", summit)     # only in the rewrite
+
+
+def test_a_bare_brief_matches_on_its_fields():
+    brief = wire().brief
+    assert matches('people:"Emmanuel Macron" AND place:brussels', brief)
+    assert not matches("reassurance", brief)      # only in the article text
