@@ -122,10 +122,12 @@ def main() -> None:
     recall = pairwise(group(both, settings), both, pair_labels)[1]
     print(f"{'near-copies, all links: recall only':<48}             R {recall:.3f}")
 
-    began = time.perf_counter()
+    began, began_cpu = time.perf_counter(), time.process_time()
     stories = group(items, settings)
-    took = time.perf_counter() - began
-    print(f"same event: {len(stories)} stories from {len(items)} articles in {took:.3f} s")
+    took, cpu = time.perf_counter() - began, time.process_time() - began_cpu
+    words = sum(len(i.text.split()) for i in items) / len(items)
+    print(f"same event: {len(stories)} stories from {len(items)} articles ({words:.0f} words on average) "
+          f"in {took:.3f} s, {cpu:.3f} s of CPU")
     show("same event vs topic labels, all", pairwise(stories, items, labels))
     show("same event, single-event topics (Paris, MH370)", pairwise(stories, items, labels, only=EVENTS))
     print("same event, other thresholds (all / single-event topics):")

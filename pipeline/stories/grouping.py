@@ -47,7 +47,8 @@ class GroupSettings:
     near_copy: shingle Jaccard at or above which two texts are the same copy.
     copy_min_words: shorter texts (a headline and a line from a feed) are never near-copies:
     "Live updates" or "Letters" over two different pages would be.
-    shingle_words: words per shingle. sketch_size: shingles per article kept for candidates.
+    copy_words: only the first words of a text are compared (a copy keeps most of them; the
+    cost of a long text stays bounded). shingle_words: words per shingle. sketch_size: shingles per article kept for candidates.
     window_hours: articles further apart in time are never the same story (0: no window).
     strong_cosine: title-and-lead TF-IDF cosine that joins two write-ups on its own.
     event_cosine, min_shared: a lower cosine joins them when they also share at least
@@ -62,6 +63,7 @@ class GroupSettings:
 
     near_copy: float = 0.5
     copy_min_words: int = 40
+    copy_words: int = 400
     shingle_words: int = 4
     sketch_size: int = 48
     window_hours: float = 72.0
@@ -256,9 +258,9 @@ def _shingles(ids: list[int], n: int) -> frozenset[tuple[int, ...]]:
     return frozenset(zip(*(ids[i:] for i in range(n))))
 
 
-def _full_text(item: Item) -> str:
+def _full_text(item: Item, chars: int | None = None) -> str:
     b = item.brief
-    return "\n".join(part for part in (b.title, b.standfirst or "", item.text) if part)
+    return "\n".join(part for part in (b.title, b.standfirst or "", item.text[:chars]) if part)
 
 
 def _entities(brief: Brief) -> dict[str, str]:
@@ -321,7 +323,7 @@ def _features(items: Sequence[Item], settings: GroupSettings) -> list[_Features]
             tf[t] = tf.get(t, 0) + 1
         vec = {t: (1 + math.log(c)) * math.log((1 + n) / (1 + df[t]) + 1) for t, c in tf.items()}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        words = _words(_full_text(item))
+        words = _words(_full_text(item, settings.copy_words * 12))[: settings.copy_words]
         ids = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
         shingles = _shingles(ids, settings.shingle_words)
         feats.append(_Features(
