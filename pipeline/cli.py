@@ -8,7 +8,6 @@ inside the commands that need them, so `brief --help` stays fast.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -236,6 +235,12 @@ def cli() -> None:
 # --------------------------------------------------------------------------- printing results
 
 
+def _print_json(data) -> None:
+    import json  # here, not at the top: `brief --help` never needs it
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 class _Printer:
     """Prints a run's events as they happen: paths on standard output, the rest on standard error.
     With --json nothing is printed until the end, when the whole report is."""
@@ -258,7 +263,7 @@ class _Printer:
 
     def finish(self, report) -> int:
         if self.as_json:
-            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+            _print_json(report.to_dict())
         return report.exit_code
 
 
@@ -470,7 +475,7 @@ class _PackStages:
 def _finish_pack(report, as_json: bool, print_path) -> int:
     """What a pack run did: paths on standard output, everything else one line each on standard error."""
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(report.to_dict())
         return report.exit_code
     for notice in report.warnings:
         warn(notice.source, notice.message)
@@ -542,7 +547,7 @@ def pack_status(pack_file: Path, date: str | None, as_json: bool) -> int:
 
     status = api.pack_status(_load_pack(pack_file), date)
     if as_json:
-        click.echo(json.dumps(status.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(status.to_dict())
         return status.exit_code
     click.echo(f"{status.pack} for {status.date}: {status.state}")
     for run in status.runs:
@@ -579,6 +584,8 @@ def pack_history(pack_file: Path, days: int, edits: bool) -> int:
 
 
 def _compact(value) -> str:
+    import json
+
     return " ".join(json.dumps(value, ensure_ascii=False, sort_keys=True).split())
 
 
@@ -743,7 +750,7 @@ def send(files: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...], bcc:
     report = api.send_files(list(files), to, cc, bcc, subject, dry_run, outbox, max_mb,
                             log=lambda line: note(f"email: {line}"), refuse=click.BadParameter)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(report.to_dict())
         return report.exit_code
     for record in report.written:
         click.echo(str(record.path))
@@ -830,7 +837,7 @@ def schema() -> int:
     """Print the JSON Schema of a brief."""
     from pipeline.model import json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    _print_json(json_schema())
     return EXIT_OK
 
 
