@@ -636,11 +636,13 @@ def review(targets: tuple[str, ...], date: str | None, port: int, host: str, no_
         if password is None:
             raise click.UsageError(f"--host {host} lets other machines in, so it needs a password: "
                                    "set BRIEF_REVIEW_PASSWORD")
+    from pipeline.review.session import review_briefs, review_pack
+
     if len(targets) == 1 and targets[0].endswith(".toml"):
-        session = api.review_pack(_load_pack(Path(targets[0])), date, by, host, port, password)
+        session = review_pack(_load_pack(Path(targets[0])), date, by, host, port, password)
     else:
         settings = api.GenerateSettings(formats=tuple(formats), output=output, encoding=encoding)
-        session = api.review_briefs(list(targets), settings, by, host, port, password)
+        session = review_briefs(list(targets), settings, by, host, port, password)
     click.echo(session.address)
     sys.stdout.flush()
     if not no_open:

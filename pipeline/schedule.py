@@ -39,12 +39,14 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from pipeline.errors import BriefError, SettingsError
 from pipeline.locking import PackLock
-from pipeline.packconfig import PackConfig
+
+if TYPE_CHECKING:  # pack files name their schedule; the scheduler only reads the parsed settings
+    from pipeline.packconfig import PackConfig
 
 ONE_DAY = timedelta(days=1)
 # Long enough for any satisfiable expression (29 February on a given weekday recurs within 28

@@ -167,9 +167,10 @@ def used_templates(roots: Iterable[str], folder: Path | None) -> list[tuple[str,
     import jinja2
     from jinja2 import meta
 
-    from pipeline.layout import template_environment  # the same options (whitespace, lines) as a render
-
-    env = template_environment(folder)
+    # Parsing only: the syntax and the line numbers are those of a render's environment
+    # (layout.template_environment), whose filters and sandbox play no part in parsing.
+    env = jinja2.Environment(loader=loader(folder), trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
     found: dict[str, Path] = {}
     pending = list(roots)
     while pending:

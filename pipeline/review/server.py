@@ -439,15 +439,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond("HEAD")
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes away mid-answer is no error; anything else is one line, never a
+        traceback on the reviewer's terminal."""
+        import sys
+
+        problem = sys.exc_info()[1]
+        if isinstance(problem, (ConnectionError, TimeoutError)):
+            return
+        print(f"brief: review: a request failed ({type(problem).__name__}: {problem})", file=sys.stderr)
+
+
 def serve(app: ReviewApp, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     """A server for `app` (not yet serving: call serve_forever). Port 0 picks a free one."""
     handler = type("Handler", (_Handler,), {"app": app})
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = _Server((host, port), handler)
     except OSError as exc:
         raise BriefError(f"{host}:{port}", f"cannot listen ({exc.strerror or exc})",
                          "choose another --port, or leave it out for a free one") from None
-    server.daemon_threads = True
     bound = server.server_address[1]
     if app.allowed_hosts is not None:
         app.allowed_hosts = {f"127.0.0.1:{bound}", f"localhost:{bound}"}

@@ -74,7 +74,7 @@ def run_pack_with_review(config, date: str, options: dict, now: dt.datetime | No
     """Build the pack with the edits made so far, then: send it if it is approved (as built),
     send it marked "Not reviewed" past the deadline, or else record it as awaiting review and
     tell the reviewers. Returns a Report."""
-    from pipeline.api import Notice, pack_report
+    from pipeline.results import Notice, pack_report
     from pipeline.packs import build_pack, built_pack, rerender, send_built
 
     email = options.pop("email", True)
@@ -131,7 +131,7 @@ def run_pack_with_review(config, date: str, options: dict, now: dt.datetime | No
 def approve(config, date: str, by: str, log: Callable[[str], None] = lambda line: None, email: bool = True):
     """Approve the pack built for `date`: render it again with the edits and "Reviewed by", then
     send it, once. Approving again renders nothing and sends only to recipients not yet reached."""
-    from pipeline.api import Report, UsageProblem
+    from pipeline.results import Report, UsageProblem
     from pipeline.locking import PackLock
     from pipeline.packs import built_pack, rerender, send_built
     from pipeline.text import clean_line
@@ -161,13 +161,13 @@ def approve(config, date: str, by: str, log: Callable[[str], None] = lambda line
 
 
 def _records(paths: list[Path]):
-    from pipeline.api import _pack_files
+    from pipeline.results import pack_files
 
-    return _pack_files([p for p in paths if p.is_file()])
+    return pack_files([p for p in paths if p.is_file()])
 
 
 def _add_distribution(report, distribution) -> None:
-    from pipeline.api import Delivery
+    from pipeline.results import Delivery
 
     if distribution is None:
         return

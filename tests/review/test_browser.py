@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from pipeline import api
+from pipeline.review.session import review_pack
 from pipeline.packconfig import load_pack
 from tests.conftest import ROOT, require_tool
 from tests.review.helpers import DATE, pack_cli, pack_folder, write_review_pack
@@ -40,7 +40,7 @@ def reviewed_pack(tmp_path, smtp_server):
     path = write_review_pack(tmp_path, smtp_server, notify=())
     built = pack_cli(path, "run")
     assert built.returncode == 0, built.stderr.decode()
-    session = api.review_pack(load_pack(path), DATE, "Kim Analyst")
+    session = review_pack(load_pack(path), DATE, "Kim Analyst")
     thread = threading.Thread(target=session.serve_forever, daemon=True)
     thread.start()
     yield path, session

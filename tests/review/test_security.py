@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from pipeline import api
+from pipeline.review.session import review_pack
 from pipeline.packconfig import load_pack
 from tests.conftest import run_brief
 from tests.review.helpers import DATE, pack_cli, write_review_pack
@@ -20,7 +20,7 @@ from tests.review.helpers import DATE, pack_cli, write_review_pack
 def session(tmp_path):
     path = write_review_pack(tmp_path, None, sample=False)
     assert pack_cli(path, "run").returncode == 0
-    served = api.review_pack(load_pack(path), DATE, "Kim")
+    served = review_pack(load_pack(path), DATE, "Kim")
     import threading
 
     thread = threading.Thread(target=served.serve_forever, daemon=True)
@@ -94,7 +94,7 @@ def test_other_hosts_need_a_password(tmp_path, monkeypatch):
     lines = refused.stderr.decode().splitlines()
     assert len(lines) == 1 and "BRIEF_REVIEW_PASSWORD" in lines[0]
 
-    served = api.review_pack(load_pack(path), DATE, "Kim", host="127.0.0.2", password="s3cret")
+    served = review_pack(load_pack(path), DATE, "Kim", host="127.0.0.2", password="s3cret")
     import threading
 
     thread = threading.Thread(target=served.serve_forever, daemon=True)
