@@ -108,6 +108,7 @@ class _DocxWriter:
         self._body = self.document._body
         self._body_end = self.document.element.body.find(qn("w:sectPr"))
         self._block_width = None
+        self._table_style_id: str | None = None
         # Filled in by finish(): the page count's cached values, and each contents entry's
         # anchor, tab run and page-number run.
         self._page_count_runs: list[Run] = []
@@ -538,7 +539,12 @@ class _DocxWriter:
         tbl = CT_Tbl.new_tbl(len(rows), columns, self._block_width)
         self._append(tbl)
         table = DocxTable(tbl, self._body)
-        table.style = "Table Grid"
+        # The style's id, looked up once: python-docx's Table.style scans every style twice.
+        if self._table_style_id is None:
+            from docx.enum.style import WD_STYLE_TYPE
+
+            self._table_style_id = self.document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE) or ""
+        tbl.tblStyle_val = self._table_style_id or None
         _set_table_borders(table, self.theme.colour("table_border"))
         for index, (row_cells, row) in enumerate(zip(rows, table.rows)):
             is_header = bool(block.header) and index == 0
