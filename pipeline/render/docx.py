@@ -576,7 +576,11 @@ class _DocxWriter:
             if span.text == "\n":
                 paragraph.add_run().add_break()
                 continue
-            run = paragraph.add_run(self._clean(span.text))
+            text = self._clean(span.text)
+            if not (span.code or span.href or "\t" in text or "\n" in text or has_rtl(span.text)):
+                _append_plain_run(paragraph._p, text, span.strong or strong, span.emphasis)
+                continue
+            run = paragraph.add_run(text)
             if has_rtl(span.text):
                 run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
             # Complex scripts (Arabic, Hebrew...) take their bold and italic from separate flags.
@@ -608,6 +612,26 @@ class _DocxWriter:
 
     def _colour(self, name: str) -> RGBColor:
         return RGBColor.from_string(self.theme.colour(name))
+
+
+def _append_plain_run(p, text: str, bold: bool, italic: bool) -> None:
+    """A run of plain text, bold and italic as asked (each for complex scripts too), built
+    directly: the XML python-docx's add_run, bold and italic would make, without their
+    searches for where each child element goes."""
+    r = OxmlElement("w:r")
+    if bold or italic:
+        rPr = OxmlElement("w:rPr")
+        for tag, wanted in (("w:b", bold), ("w:bCs", bold), ("w:i", italic), ("w:iCs", italic)):
+            if wanted:
+                rPr.append(OxmlElement(tag))
+        r.append(rPr)
+    if text:
+        t = OxmlElement("w:t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
+    p.append(r)
 
 
 def _set_right_to_left(pPr) -> None:
