@@ -462,7 +462,11 @@ def read_content(folder: Path) -> dict:
     content = manifest["content"]
     if "file" not in content:
         return content
-    data = (folder / content["file"]).read_bytes()
+    try:
+        data = (folder / content["file"]).read_bytes()
+    except OSError as exc:
+        raise BriefError(str(folder / content["file"]), f"cannot be read ({exc.strerror or exc})",
+                         "build the pack again with --force") from None
     if hashlib.sha256(data).hexdigest() != content["sha256"]:
         raise BriefError(str(folder / content["file"]), "does not match the digest its manifest records",
                          "build the pack again with --force")
