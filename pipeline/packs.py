@@ -344,7 +344,7 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
 
     # The PDF's process starts now: it imports its renderer and loads the fonts while the
     # articles are extracted, so that only the PDF's own work is left when the pack is laid out.
-    side = side_renderer_for(list(config.formats), theme) if jobs > 1 else None
+    side = side_renderer_for(list(config.formats), theme)
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:
@@ -445,13 +445,13 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     files = [(output_path(folder, stem, FORMATS[fmt].extension), data[fmt]) for fmt in formats]
     outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
                for fmt, (path, content) in zip(formats, files)]
-    content = (json.dumps(pack.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started, content)
+    content_json = (json.dumps(pack.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    manifest = _manifest(config, pack, key, inputs, outputs, time.perf_counter() - started, content_json)
     # The web pages read are kept beside the pack (each brief names its copy), in the same set.
     if kept:
         ensure_folder(folder / "sources")
     copies = [(folder / relative, content) for relative, content in dict(kept).items()]
-    atomic_write_all(files + copies + [(folder / CONTENT, content), (folder / MANIFEST, manifest)])
+    atomic_write_all(files + copies + [(folder / CONTENT, content_json), (folder / MANIFEST, manifest)])
     return outputs, [path for path, _ in files] + [folder / MANIFEST], job.warnings
 
 
