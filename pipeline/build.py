@@ -3,6 +3,7 @@ to files. Everything is rendered in memory first, so a failure writes nothing.""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import signal
@@ -140,6 +141,10 @@ class SideRenderer:
         """Send a job; False when the side process is gone."""
         if self._pool is None:
             return False
+        if self._renders == "pdf":
+            # The PDF is drawn from the document and the theme alone: the briefs as data and
+            # the Markdown stay here (at 1,000 articles they are most of what would be sent).
+            job = dataclasses.replace(job, markdown="", brief=None, pack=None, warnings=[])
         try:
             self._future = self._pool.submit(_render_for_parent, self._renders, job)
         except (BrokenProcessPool, RuntimeError, OSError):

@@ -392,7 +392,7 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
 
     # The PDF's process starts now: it imports its renderer and loads the fonts while the
     # articles are extracted, so that only the PDF's own work is left when the pack is laid out.
-    side = side_renderer_for(list(config.formats), theme) if jobs > 1 else None
+    side = side_renderer_for(list(config.formats), theme)
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:
@@ -495,13 +495,14 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     outputs = [OutputRecord(fmt, str(path.resolve()), hashlib.sha256(content).hexdigest(), len(content))
                for fmt, (path, content) in zip(formats, files)]
     # The content is the pack as extracted: a reviewer's edits are applied to it again on each render.
-    content = (json.dumps((raw or pack).to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    manifest = _manifest(config, raw or pack, key, inputs, outputs, time.perf_counter() - started, content)
+    content_json = (json.dumps((raw or pack).to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+                    ).encode("utf-8")
+    manifest = _manifest(config, raw or pack, key, inputs, outputs, time.perf_counter() - started, content_json)
     # The web pages read are kept beside the pack (each brief names its copy), in the same set.
     if kept:
         ensure_folder(folder / "sources")
     copies = [(folder / relative, content) for relative, content in dict(kept).items()]
-    atomic_write_all(files + copies + [(folder / CONTENT, content), (folder / MANIFEST, manifest)])
+    atomic_write_all(files + copies + [(folder / CONTENT, content_json), (folder / MANIFEST, manifest)])
     return outputs, [path for path, _ in files] + [folder / MANIFEST], job.warnings
 
 
@@ -512,7 +513,11 @@ def read_content(folder: Path) -> dict:
     content = manifest["content"]
     if "file" not in content:
         return content
-    data = (folder / content["file"]).read_bytes()
+    try:
+        data = (folder / content["file"]).read_bytes()
+    except OSError as exc:
+        raise BriefError(str(folder / content["file"]), f"cannot be read ({exc.strerror or exc})",
+                         "build the pack again with --force") from None
     if hashlib.sha256(data).hexdigest() != content["sha256"]:
         raise BriefError(str(folder / content["file"]), "does not match the digest its manifest records",
                          "build the pack again with --force")

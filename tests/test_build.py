@@ -127,3 +127,20 @@ def test_output_path_refuses_unsafe_names(tmp_path):
     for stem in ("../x", "a/b", ".hidden", ""):
         with pytest.raises(ValueError):
             output_path(tmp_path, stem, "pdf")
+
+
+def test_a_pack_is_the_same_rendered_side_by_side_or_in_one_process(brief, theme):
+    from pipeline.layout import Furniture, layout_pack
+    from pipeline.model import Pack, PackEntry
+    from pipeline.render import RenderJob
+    from pipeline.build import render_formats
+
+    pack = Pack("Daily", "2026-03-04", "OFFICIAL", None, None, [PackEntry(brief, n % 2 == 0) for n in range(4)], [])
+    markdown, document = layout_pack(pack, theme.language, furniture=Furniture.from_theme(theme))
+    alone_job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
+    alone = render_formats(["docx", "pdf"], alone_job)
+    with SideRenderer.start("pdf", theme) as side:
+        shared_job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
+        shared = render_formats(["docx", "pdf"], shared_job, side)
+    assert shared == alone  # the DOCX's contents carry the PDF's page numbers either way
+    assert shared_job.page_facts == alone_job.page_facts and alone_job.page_facts["headings"]

@@ -108,6 +108,7 @@ class _DocxWriter:
         self._body = self.document._body
         self._body_end = self.document.element.body.find(qn("w:sectPr"))
         self._block_width = None
+        self._table_style_id: str | None = None
         # Filled in by finish(): the page count's cached values, and each contents entry's
         # anchor, tab run and page-number run.
         self._page_count_runs: list[Run] = []
@@ -538,7 +539,12 @@ class _DocxWriter:
         tbl = CT_Tbl.new_tbl(len(rows), columns, self._block_width)
         self._append(tbl)
         table = DocxTable(tbl, self._body)
-        table.style = "Table Grid"
+        # The style's id, looked up once: python-docx's Table.style scans every style twice.
+        if self._table_style_id is None:
+            from docx.enum.style import WD_STYLE_TYPE
+
+            self._table_style_id = self.document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE) or ""
+        tbl.tblStyle_val = self._table_style_id or None
         _set_table_borders(table, self.theme.colour("table_border"))
         for index, (row_cells, row) in enumerate(zip(rows, table.rows)):
             is_header = bool(block.header) and index == 0
@@ -570,7 +576,11 @@ class _DocxWriter:
             if span.text == "\n":
                 paragraph.add_run().add_break()
                 continue
-            run = paragraph.add_run(self._clean(span.text))
+            text = self._clean(span.text)
+            if not (span.code or span.href or "\t" in text or "\n" in text or has_rtl(span.text)):
+                _append_plain_run(paragraph._p, text, span.strong or strong, span.emphasis)
+                continue
+            run = paragraph.add_run(text)
             if has_rtl(span.text):
                 run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
             # Complex scripts (Arabic, Hebrew...) take their bold and italic from separate flags.
@@ -602,6 +612,26 @@ class _DocxWriter:
 
     def _colour(self, name: str) -> RGBColor:
         return RGBColor.from_string(self.theme.colour(name))
+
+
+def _append_plain_run(p, text: str, bold: bool, italic: bool) -> None:
+    """A run of plain text, bold and italic as asked (each for complex scripts too), built
+    directly: the XML python-docx's add_run, bold and italic would make, without their
+    searches for where each child element goes."""
+    r = OxmlElement("w:r")
+    if bold or italic:
+        rPr = OxmlElement("w:rPr")
+        for tag, wanted in (("w:b", bold), ("w:bCs", bold), ("w:i", italic), ("w:iCs", italic)):
+            if wanted:
+                rPr.append(OxmlElement(tag))
+        r.append(rPr)
+    if text:
+        t = OxmlElement("w:t")
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(qn("xml:space"), "preserve")
+        r.append(t)
+    p.append(r)
 
 
 def _set_right_to_left(pPr) -> None:
