@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import gc
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from pipeline.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Docum
 from pipeline.commonmark import parser
 from pipeline import templates
 from pipeline.model import Brief, Pack
-from pipeline.text import clean_line
+from pipeline.text import clean_line, title_warning  # noqa: F401  (re-exported)
 from pipeline.theme import TEMPLATES_DIR, Theme
 
 BRIEF_TEMPLATE = "brief.md.j2"
@@ -204,26 +203,6 @@ def _render_template(template: str, folder: Path | None, **context: Any) -> str:
 def _tidy(text: str) -> str:
     # Blank lines left by template control flow carry no meaning in Markdown; keep one.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def title_warning(title: str) -> str | None:
-    """What a document's title loses to `clean_line`, said as a warning: bidi controls (which
-    can make "exe.pdf" display as "pdf.exe"), invisible and control characters. None when
-    nothing is removed."""
-    from pipeline.text import _BIDI, _ILLEGAL, _INVISIBLE
-
-    text = unicodedata.normalize("NFC", title)
-    bidi = len(_BIDI.findall(text))
-    other = len(_INVISIBLE.findall(text)) + len(_ILLEGAL.findall(text))
-    if not bidi and not other:
-        return None
-    kinds = []
-    if bidi:
-        kinds.append(f"{bidi} bidi control character{'s' if bidi != 1 else ''}")
-    if other:
-        kinds.append(f"{other} invisible or control character{'s' if other != 1 else ''}")
-    return (f"the document title and file name leave out {' and '.join(kinds)} found in the title "
-            f"{clean_line(title)[:80]!r}")
 
 
 def brief_meta(brief: Brief, language: str, furniture: Furniture = Furniture()) -> Meta:

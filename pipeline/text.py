@@ -55,3 +55,21 @@ def clean_line(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _ILLEGAL.sub("", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def title_warning(title: str) -> str | None:
+    """What a document's title loses to `clean_line`, said as a warning: bidi controls (which
+    can make "exe.pdf" display as "pdf.exe"), invisible and control characters. None when
+    nothing is removed."""
+    text = unicodedata.normalize("NFC", title)
+    bidi = len(_BIDI.findall(text))
+    other = len(_INVISIBLE.findall(text)) + len(_ILLEGAL.findall(text))
+    if not bidi and not other:
+        return None
+    kinds = []
+    if bidi:
+        kinds.append(f"{bidi} bidi control character{'s' if bidi != 1 else ''}")
+    if other:
+        kinds.append(f"{other} invisible or control character{'s' if other != 1 else ''}")
+    return (f"the document title and file name leave out {' and '.join(kinds)} found in the title "
+            f"{clean_line(title)[:80]!r}")

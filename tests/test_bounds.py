@@ -124,8 +124,8 @@ def test_renderers_refuse_a_device_given_past_the_theme_loader(tmp_path):
 
 
 def test_a_subject_pattern_of_huge_width_is_refused_at_once():
-    from pipeline.deliver.config import EmailSettings
-    from pipeline.deliver.message import check_subject_pattern, subject_of
+    from pipeline.deliver.config import EmailSettings, check_subject_pattern
+    from pipeline.deliver.message import subject_of
     from pipeline.model import Pack
 
     pack = Pack("Daily", "2026-03-04", None, None, None, [], [])
@@ -138,3 +138,18 @@ def test_a_subject_pattern_of_huge_width_is_refused_at_once():
     assert check_subject_pattern("{name:>20}: {date:%d %B %Y}") == "{name:>20}: {date:%d %B %Y}"
     assert subject_of(EmailSettings(to=("a@example.org",), subject="{count:03d}: {name:.3}"), pack) == "000: Dai"
     assert dt.date(2026, 3, 4)  # the pack's date parses
+
+
+def test_a_pack_file_with_a_huge_subject_width_is_refused_when_it_is_loaded(tmp_path):
+    import time
+
+    from pipeline.errors import SettingsError
+    from pipeline.packconfig import load_pack
+
+    path = tmp_path / "pack.toml"
+    path.write_text('name = "Daily"\nsources = ["a/"]\n[email]\nto = ["a@example.org"]\n'
+                    'subject = "{name:>999999999}"\n', encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(SettingsError, match="asks for 999999999 characters"):
+        load_pack(path)
+    assert time.monotonic() - started < 2

@@ -102,11 +102,45 @@ def format_subject(template: str, **values: Any) -> str:
     return _SubjectFormatter().format(template, **values)
 
 
+# A subject is cut at SUBJECT_LIMIT characters, so no field needs a width or precision beyond
+# it; "{name:>999999999}" would otherwise build a string of a gigabyte before the cut.
+SUBJECT_LIMIT = 200
+_STRFTIME_WIDTH = re.compile(r"%[-_0^#]*(\d+)")
+_SPEC_NUMBER = re.compile(r"\d+")
+
+
+def check_subject_pattern(pattern: str) -> str:
+    """`pattern`, or a BriefError when a field asks for a width or precision above
+    SUBJECT_LIMIT, or nests a field in its format (a width that would come from the data).
+    Checked before anything is formatted."""
+    import string
+
+    try:
+        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError:
+        return pattern  # not a pattern at all: formatting it reports that
+    for name, spec in fields:
+        if "{" in (spec or ""):
+            raise BriefError("email.subject", f"{{{name}:{spec}}} takes its format from another field",
+                             "write the width or format out, e.g. {name:>20}")
+        numbers = _STRFTIME_WIDTH.findall(spec) if name == "date" else _SPEC_NUMBER.findall(spec or "")
+        widest = max((int(n) if len(n) <= 9 else 10**9 for n in numbers), default=0)
+        if widest > SUBJECT_LIMIT:
+            raise BriefError("email.subject", f"{{{name}:{spec[:40]}}} asks for {widest} characters; a subject "
+                             f"holds at most {SUBJECT_LIMIT}",
+                             f"use a width or precision of at most {SUBJECT_LIMIT}")
+    return pattern
+
+
 def check_subject(template: Any, fail: Callable[[str], BriefError]) -> str:
     import datetime as dt
 
     if not isinstance(template, str) or not template.strip():
         raise fail("must be a non-empty string")
+    try:
+        check_subject_pattern(template)  # before the trial below, which a huge width would stall
+    except BriefError as exc:
+        raise fail(exc.problem) from None
     try:
         format_subject(template, name="x", date=dt.date(2026, 1, 1), count=1, classification="")
     except (KeyError, ValueError, IndexError) as exc:

@@ -20,14 +20,13 @@ from pathlib import Path
 
 from pipeline.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule,
                              Table, plain_text)
-from pipeline.deliver.config import EmailSettings, format_subject
+from pipeline.deliver.config import SUBJECT_LIMIT, EmailSettings, check_subject_pattern, format_subject
 from pipeline.errors import BriefError, DeliveryError
 from pipeline.model import Pack
 from pipeline.text import clean_line
 
 EMAIL_TEMPLATE = "email.md.j2"
 FILES_TEMPLATE = "email-files.md.j2"
-SUBJECT_LIMIT = 200
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 EXPECTED_HEADERS = {"From", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}
 
@@ -45,35 +44,6 @@ def message_id(pack_name: str, pack_date: str, sender: str, generation: str = ""
     digest = hashlib.sha256(f"{pack_name}\0{pack_date}\0{generation}".encode("utf-8")).hexdigest()[:24]
     domain = sender.rsplit("@", 1)[-1] or "brief.invalid"
     return f"<{digest}.{pack_date}@{domain}>"
-
-
-# A subject is cut at SUBJECT_LIMIT characters, so no field needs a width or precision beyond
-# it; "{name:>999999999}" would otherwise build a string of a gigabyte before the cut.
-_SPEC_NUMBER = re.compile(r"\d+")
-_STRFTIME_WIDTH = re.compile(r"%[-_0^#]*(\d+)")
-
-
-def check_subject_pattern(pattern: str) -> str:
-    """`pattern`, or a BriefError when a field asks for a width or precision above
-    SUBJECT_LIMIT, or nests a field in its format (a width that would come from the data).
-    Checked before anything is formatted."""
-    import string
-
-    try:
-        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(pattern) if name is not None]
-    except ValueError:
-        return pattern  # not a pattern at all: formatting it reports that
-    for name, spec in fields:
-        if "{" in (spec or ""):
-            raise BriefError("email.subject", f"{{{name}:{spec}}} takes its format from another field",
-                             "write the width or format out, e.g. {name:>20}")
-        numbers = _STRFTIME_WIDTH.findall(spec) if name == "date" else _SPEC_NUMBER.findall(spec or "")
-        widest = max((int(n) if len(n) <= 9 else 10**9 for n in numbers), default=0)
-        if widest > SUBJECT_LIMIT:
-            raise BriefError("email.subject", f"{{{name}:{spec[:40]}}} asks for {widest} characters; a subject "
-                             f"holds at most {SUBJECT_LIMIT}",
-                             f"use a width or precision of at most {SUBJECT_LIMIT}")
-    return pattern
 
 
 def subject_of(settings: EmailSettings, pack: Pack) -> str:

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from pipeline.errors import BriefError
 from pipeline.model import Article, Block, Source
-from pipeline.text import clean_line, is_blank, replace_illegal
+from pipeline.text import clean_line, is_blank, replace_illegal, title_warning
 
 STANDFIRST_MAX_CHARS = 200
 HEADING_MAX_CHARS = 100
@@ -88,6 +88,8 @@ def take_title(line: str, name: str, warnings: list[str]) -> tuple[str, RawBlock
     """The title made from the first line, and the line itself as a body paragraph when it
     is too long to be a headline (so nothing is lost)."""
     title = clean_line(line)
+    if (removed := title_warning(line)) is not None:
+        warnings.append(removed)
     if not title:
         raise BriefError(name, "the first line has no visible characters to use as a title",
                          "put the headline on the first line")
