@@ -467,15 +467,17 @@ def cluster(mentions: list[Mention]) -> list[Person]:
         elif len(m.name) > len(person.name):
             person.name = m.name
         _attach(person, m)
+    single: dict[str, Person] = {}  # people known by one word only, by that word
     for m in mentions:
         if len(m.name) == 1:
-            person = _find_partial(people, m)
+            person = _find_partial(people, m) or single.get(_key(m.name[0]))
             if person is None:
                 if m.weak:
                     continue
                 name = (m.honorific, *m.name) if m.honorific in PEERAGES else m.name
                 person = Person(tuple(name), rule=m.rule)
                 people.append(person)
+                single[_key(m.name[0])] = person
             _attach(person, m)
     for m in mentions:
         if m.role_only:

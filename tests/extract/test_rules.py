@@ -303,3 +303,25 @@ def test_any_text_extracts_and_quotes_are_verbatim(paragraphs):
         assert c.evidence in source
     if brief.event_date:
         dt.date.fromisoformat(brief.event_date)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_sentence_split_of_a_very_long_paragraph_is_complete_and_keeps_abbreviations():
+    # The boundary test looks back a bounded distance (linear time); benchmarks/extract_long_paragraph.py
+    # times it. Splitting must still be right at the start, middle and end of a huge paragraph.
+    from pipeline.extract.sentences import split_text
+
+    unit = "Mr. Hale met Dr. Ruiz on Jan. 4 in the U.S. capital. They talked."
+    text = " ".join([unit] * 4000)
+    spans = split_text(text)
+    assert len(spans) == 8000
+    assert text[spans[0][0]:spans[0][1]] == "Mr. Hale met Dr. Ruiz on Jan. 4 in the U.S. capital."
+    assert text[spans[-1][0]:spans[-1][1]] == "They talked."
+
+
+def test_a_person_known_by_one_word_is_listed_once():
+    b = brief_of("Harbour vote\n\nMr Hale opened the meeting on the harbour.\n\n"
+                 "Later Mr Hale said the vote would be held in spring.\n\nMr Hale left early.\n")
+    assert [p.name for p in b.people] == ["Hale"]
