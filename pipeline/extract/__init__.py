@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pipeline.extract import commitments as commitments_rules
+from pipeline.extract import confidence as confidence_rules
 from pipeline.extract import context as context_rules
 from pipeline.extract import dates as date_rules
 from pipeline.extract import organisations as organisation_rules
@@ -18,6 +19,7 @@ from pipeline.extract.people import attended, cluster, find_mentions
 from pipeline.extract.quotes import QuoteSpan, drop_nested, find_quotes
 from pipeline.extract.sentences import Sentence, article_sentences, block_text
 from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_quote
+from pipeline.extract.weights import confidence
 from pipeline.model import Article, Brief, Commitment, Organisation, Person, Quote
 
 
@@ -39,6 +41,9 @@ class TraceItem:
 class Extraction:
     brief: Brief
     trace: list[TraceItem] = field(default_factory=list)
+    # The evidence each confidence was computed from, per item kind ("quote", "commitment", "role"),
+    # in the order of the brief's items: what benchmarks/extract_learn.py learns the weights from.
+    features: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
 
 def extract(article: Article) -> Brief:
@@ -47,18 +52,21 @@ def extract(article: Article) -> Brief:
 
 def extract_with_trace(article: Article) -> Extraction:
     trace: list[TraceItem] = []
+    features: dict[str, list[dict[str, float]]] = {"quote": [], "commitment": [], "role": []}
     sentences = article_sentences(article)
     texts = {i: block.text for i, block in enumerate(article.blocks)}
     texts[-1] = article.title
     texts[-2] = article.standfirst or ""
 
     people = cluster(find_mentions(sentences, texts))
-    resolver = SpeakerResolver(people)
-    quotes, quoted_spans, speech_spans = _quotes(article, sentences, texts, resolver, trace)
+    resolver = SpeakerResolver(people, sentences)
+    quotes, quoted_spans, speech_spans = _quotes(article, sentences, texts, resolver, trace, features["quote"])
     organisations = _organisations(sentences, trace)
     main_actor = _main_actor(sentences)
     found_commitments = _commitments(article, sentences, main_actor, _pronoun_resolver(resolver), quoted_spans,
                                      trace)
+    commitment_features = [confidence_rules.commitment_features(c, resolver) for c in found_commitments]
+    features["commitment"] = commitment_features
     published = _published(article)
     found_dates = date_rules.find_dates(sentences, published)
     event = date_rules.event_date(found_dates)
@@ -78,9 +86,12 @@ def extract_with_trace(article: Article) -> Extraction:
     for person in people:
         was_there = attended(person)
         first = person.mentions[0]
+        role_features = confidence_rules.role_features(person)
+        features["role"].append(role_features)
         brief_people.append(Person(name=person.display, role=person.role, affiliation=person.affiliation,
                                    aliases=person.aliases(), attended=was_there,
-                                   evidence=first.sentence.text))
+                                   evidence=first.sentence.text,
+                                   confidence=confidence("role", role_features)))
         trace.append(TraceItem("people", person.display, person.rule + (", attended" if was_there else ""),
                                first.sentence.text))
 
@@ -90,14 +101,15 @@ def extract_with_trace(article: Article) -> Extraction:
         event_date=event.date.isoformat() if event else None,
         locations=locations,
         context=[s.text for s in chosen],
-        commitments=[Commitment(_resolve_actor(c.actor, organisations), c.action, c.evidence)
-                     for c in found_commitments],
+        commitments=[Commitment(_resolve_actor(c.actor, organisations), c.action, c.evidence, c.deadline,
+                                confidence("commitment", f))
+                     for c, f in zip(found_commitments, commitment_features)],
         people=brief_people,
         organisations=[Organisation(o.name, o.sentence.text) for o in organisations],
         quotes=quotes,
         source=article.source,
     )
-    return Extraction(brief, trace)
+    return Extraction(brief, trace, features)
 
 
 def _published(article: Article) -> dt.date | None:
@@ -125,13 +137,13 @@ def _pronoun_resolver(resolver: SpeakerResolver):
         gender = {"he": "m", "she": "f"}.get(pronoun.lower())
         if gender is None:
             return None
-        person = resolver.recent_person(sentence.block, offset, gender)
-        return person.display if person else None
+        ranked = resolver.rank_pronoun(sentence.block, offset, gender)
+        return ranked[0][1].display if ranked else None
     return resolve
 
 
 def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], resolver: SpeakerResolver,
-            trace: list[TraceItem]) -> tuple[list[Quote], dict[int, list[tuple[int, int]]],
+            trace: list[TraceItem], features: list[dict[str, float]]) -> tuple[list[Quote], dict[int, list[tuple[int, int]]],
                                              dict[int, list[tuple[int, int]]]]:
     """The quotes, and per block the offsets of every quotation and of those that are speech
     (attributed, or longer than a short phrase)."""
@@ -162,9 +174,14 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             speaker = attribution.person.display if attribution.person else None
             if speaker or len(quote_text.split()) > SHORT_PHRASE_WORDS:
                 quoted_speech[block].append((span.start, span.end))
-            out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence))
+            found = confidence_rules.quote_features(attribution, span, text, first.start, max(last.end, first.end),
+                                                    resolver)
+            features.append(found)
+            sure = confidence("quote", found)
+            out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence, confidence=sure))
             rule = attribution.rule + ("" if span.terminated else ", unterminated")
-            trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}", evidence))
+            trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}; confidence {sure:.2f}"
+                                   + confidence_rules.candidate_table(attribution), evidence))
     return out, spans_by_block, quoted_speech
 
 

@@ -88,6 +88,7 @@ class FoundCommitment:
     evidence: str
     sentence: Sentence
     rule: str
+    deadline: str | None = None
 
 
 def _clean(text: str) -> str:

@@ -8,10 +8,12 @@ settles the question: the speaker is not a named person, and no other rule overr
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.extract.lexicon import PRONOUNS_FEMALE, PRONOUNS_MALE, SPEECH_VERBS
+from pipeline.extract.weights import WEIGHTS
 from pipeline.extract.people import Mention, Person
 from pipeline.extract.quotes import QuoteSpan
 from pipeline.extract.sentences import Sentence
@@ -32,6 +34,8 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+
 class Attribution:
     person: Person | None
     rule: str
+    # The people a pronoun may mean, best first, as (score, person, why); empty for other rules.
+    candidates: list = field(default_factory=list)
 
     @property
     def decided(self) -> bool:
@@ -42,13 +46,20 @@ class Attribution:
 class SpeakerResolver:
     """Answers "who is meant here" from the people found in the article."""
 
-    def __init__(self, people: list[Person]) -> None:
+    def __init__(self, people: list[Person], sentences: list[Sentence] = ()) -> None:
+        self.sentence_starts: dict[int, list[tuple[int, int]]] = {}
+        for sentence in sentences:
+            self.sentence_starts.setdefault(sentence.block, []).append((sentence.start, sentence.index))
         self.by_block: dict[int, list[tuple[Mention, Person]]] = {}
         for person in people:
             for m in person.mentions:
                 self.by_block.setdefault(m.sentence.block, []).append((m, person))
         for items in self.by_block.values():
             items.sort(key=lambda mp: mp[0].start)
+
+    def pronoun(self, block: int, pos: int, gender: str | None, rule: str) -> Attribution:
+        ranked = self.rank_pronoun(block, pos, gender)
+        return Attribution(ranked[0][1] if ranked else None, rule, ranked)
 
     def mention_ending_at(self, block: int, end: int) -> Person | None:
         """A mention whose name, letters after it ("MSP") or appositive ends at `end`."""
@@ -65,6 +76,49 @@ class SpeakerResolver:
                 return person
         return None
 
+    def rank_pronoun(self, block: int, pos: int, gender: str | None) -> list[tuple[float, Person, str]]:
+        """The people a pronoun at `pos` may mean, best first, as (score, person, why). Evidence:
+        agreement in gender, how many sentences back the mention is, whether it was the subject
+        of its clause (not the object of a verb or preposition), and whether it is the paragraph's
+        current speaker, the latest subject of a reporting verb ("he said" after "Mr X said" is Mr X)."""
+        weights = WEIGHTS["pronoun"]
+        here = self._sentence_index(block, pos)
+        best: dict[int, tuple[float, Person, str]] = {}
+        speaker_seen = subject_seen = False
+        for b in range(block, max(block - 3, -3), -1):
+            items = [mp for mp in self.by_block.get(b, []) if b != block or mp[0].end <= pos]
+            for m, person in reversed(items):
+                if gender and person.gender and person.gender != gender:
+                    continue
+                distance = max(0, here - m.sentence.index) if here is not None else 0
+                score = -weights["per_sentence"] * min(distance, 6) - weights["previous_block"] * (b != block)
+                why = [f"{distance} sentence(s) back"]
+                if _subject_position(m):
+                    score += weights["subject"]
+                    why.append("subject")
+                    if not subject_seen:
+                        subject_seen = True
+                        score += weights["latest_subject"]
+                        why.append("latest subject")
+                if not speaker_seen and _reporting_subject(m):
+                    speaker_seen = True
+                    score += weights["current_speaker"]
+                    why.append("current speaker")
+                if gender and person.gender == gender:
+                    score += weights["gender_known"]
+                    why.append("gender agrees")
+                score = round(score, 3)
+                if id(person) not in best or score > best[id(person)][0]:
+                    best[id(person)] = (score, person, ", ".join(why))
+        return sorted(best.values(), key=lambda t: -t[0])
+
+    def _sentence_index(self, block: int, pos: int) -> int | None:
+        starts = self.sentence_starts.get(block)
+        if not starts:
+            return None
+        k = bisect.bisect_right(starts, (pos, 1 << 30)) - 1
+        return starts[max(k, 0)][1]
+
     def recent_person(self, block: int, pos: int, gender: str | None, since: int | None = None) -> Person | None:
         """The person most recently mentioned before `pos`, agreeing with the pronoun's gender
         where the article tells it; with `since`, only mentions in this block after it."""
@@ -76,6 +130,50 @@ class SpeakerResolver:
                     continue
                 return person
         return None
+
+
+_AUXILIARY_AFTER = frozenset("has had have is was were are will would could should may might must can did does "
+                             "also later then previously earlier".split())
+
+
+def _subject_position(m: Mention) -> bool:
+    """A mention that is the subject of its clause: first in its sentence (after an opening
+    phrase and its comma), or followed by a verb ("Mr Brown said", "Ms Ode, the mayor, has")."""
+    text = m.sentence.text
+    start = m.start - m.sentence.start
+    if m.role_start >= 0:
+        start = min(start, m.role_start - m.sentence.start)
+    before = text[:max(0, start)].rstrip()
+    before = re.sub(r"(?:\b(?:the|a|an)\s*)$", "", before, flags=re.I).rstrip()
+    if not before or before.endswith((",", ":", ";", "\"", "”")) and len(before.split()) <= 8:
+        return True
+    words = [w.lower() for w in _WORD.findall(before)]
+    if words and words[-1] in ("and", "or", "nor"):
+        return False  # "he and the prime minister": part of someone else's subject
+    if any(w in SPEECH_VERBS for w in words):
+        return False  # "Mr Brown said the prime minister would": inside what was said
+    end = max(m.end, m.extent_end) - m.sentence.start
+    nxt = _WORD.search(text, end)
+    if nxt is None:
+        return False
+    word = nxt.group(0).lower()
+    return (word in SPEECH_VERBS or word in _AUXILIARY_AFTER or (word.endswith("ed") and len(word) > 3)
+            or (word.endswith("s") and not word.endswith("ss") and text[end:nxt.start()].strip() == ""
+                and word not in ("his", "is", "as", "was", "has", "this", "its")))
+
+
+def _reporting_subject(m: Mention) -> bool:
+    """"Mr Brown said", "Ms Ode, the mayor, told", "said Mr Blair": the mention speaks."""
+    text = m.sentence.text
+    end = max(m.end, m.extent_end) - m.sentence.start
+    for k, word in enumerate(_WORD.finditer(text, end)):
+        low = word.group(0).lower()
+        if low in SPEECH_VERBS:
+            return True
+        if k >= 2 or low not in _BETWEEN:
+            break
+    before = re.search(r"([\w'’-]+)\s+$", text[:max(0, m.start - m.sentence.start)])
+    return bool(before and before.group(1).lower() in _INVERTING_VERBS)
 
 
 def _gender_of(pronoun: str) -> str | None:
@@ -111,7 +209,7 @@ def subject_before(resolver: SpeakerResolver, block: int, text: str, verb_start:
             return Attribution(None, "plural-subject")
         gender = _gender_of(token)
         if gender:
-            return Attribution(resolver.recent_person(block, word.start(), gender), "pronoun-subject")
+            return resolver.pronoun(block, word.start(), gender, "pronoun-subject")
         if token.lower() not in _BETWEEN:
             return Attribution(None, "subject-not-a-person")
         head = stripped[:word.start()]
@@ -150,7 +248,7 @@ def speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_en
         return Attribution(person, "inverted-reporting-verb")
     word = _WORD.match(text, start)
     if word and _gender_of(word.group(0)):
-        return Attribution(resolver.recent_person(block, start, _gender_of(word.group(0))), "pronoun-after-verb")
+        return resolver.pronoun(block, start, _gender_of(word.group(0)), "pronoun-after-verb")
     return None
 
 
@@ -214,6 +312,8 @@ def _clause_after(resolver: SpeakerResolver, block: int, text: str, start: int, 
         if _is_speech_verb(verb.group(0)):
             found = subject_before(resolver, block, text, start + verb.start())
             if found is not None and found.decided:
+                if found.candidates:
+                    return Attribution(found.person, "pronoun-clause-after", found.candidates)
                 return Attribution(found.person, "reporting-clause-after" if found.person else found.rule)
             return None
     return None

@@ -325,3 +325,18 @@ def test_a_person_known_by_one_word_is_listed_once():
     b = brief_of("Harbour vote\n\nMr Hale opened the meeting on the harbour.\n\n"
                  "Later Mr Hale said the vote would be held in spring.\n\nMr Hale left early.\n")
     assert [p.name for p in b.people] == ["Hale"]
+
+
+def test_every_quote_commitment_and_person_has_a_confidence_and_explain_shows_candidates():
+    text = ('Bridge repairs\n\n'
+            'Council leader Ann Ode said the council would repair the bridge by 2027. '
+            'Transport chief Bob Rees disagreed with the timing. '
+            '"It will take longer," he said.\n')
+    result = extract_with_trace(read_bytes(text.encode("utf-8"), "t.txt"))
+    brief = result.brief
+    items = brief.quotes + brief.commitments + brief.people
+    assert items and all(isinstance(x.confidence, float) and 0 <= x.confidence <= 1 for x in items)
+    assert all(round(x.confidence, 2) == x.confidence for x in items)
+    assert quotes(brief) == [("It will take longer,", "Bob Rees")]
+    traced = [t for t in result.trace if t.field == "quotes"][0]
+    assert "candidates:" in traced.rule and "Bob Rees" in traced.rule and "Ann Ode" in traced.rule
