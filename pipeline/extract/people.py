@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.extract.lexicon import (CITIES, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
+from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
                                       FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
@@ -99,7 +99,10 @@ def find_mentions(sentences: list[Sentence], texts: dict[int, str]) -> list[Ment
         mentions.extend(_sentence_mentions(sentence, text, toks, organisations))
         mentions.extend(_role_only_mentions(sentence, text, mentions))
     # A name the article uses for a company anywhere ("Pemberton Hale's chief executive") is not a
-    # person anywhere else in it.
+    # person anywhere else in it, unless the article also gives it as a person's, with a title or a
+    # role ("President Yoon Suk Yeol" ... "Yoon's chief of staff").
+    people_words = {_key(w) for m in mentions if m.name and (m.honorific or m.role) for w in m.name}
+    organisations = {o for o in organisations if not (len(o) == 1 and o[0] in people_words)}
     return [m for m in mentions if not (m.name and m.honorific is None and m.role is None
                                         and tuple(_key(w) for w in m.name) in organisations)]
 
@@ -144,6 +147,9 @@ def _split_run(run: list[Token]) -> tuple[list[Token], list[Token], list[Token]]
     while start < len(run) - 1 and is_role_word(words[start]) and words[start] not in HONORIFICS:
         start += 1
     honorifics = _leading_honorifics(run[start:])
+    if start > role_start and not honorifics and len(run) - start < 2:
+        # "Minister for Defence Procurement": one word after the role words is the role's own end.
+        return run[role_start:], [], []
     return run[role_start:start], honorifics, run[start + len(honorifics):]
 
 
@@ -182,6 +188,8 @@ def _plausible(words: tuple[str, ...]) -> bool:
             return False
         if w in (NOT_NAME_WORDS if i == 0 else _INNER_STOP) or (i > 0 and w in NOT_NAME_WORDS - FUNCTION_WORDS):
             return False
+        if i == 0 and len(words) > 1 and (w in PLACE_PREFIXES or w.lower() in COMPASS_WORDS):
+            return False  # "River Calder", "Lake Geneva", "Western Balkans", "East Asian"
         if i == 0 and len(words) > 1 and w in PLACE_PREFIXES:
             return False  # "River Calder", "Lake Geneva", "Mount Kenya"
         if w.lower() in ROLE_HEADS or w.lower() in ROLE_MODIFIERS:
@@ -197,7 +205,7 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
     name = tuple(t.bare for t in name_toks)
     honorific = honorifics[-1].bare if honorifics else None
     # Peerages are part of the name: "Lord Woolf" is how the man is known.
-    if honorific is None and name[0] in PEERAGES and len(name) >= 2:
+    if honorific is None and name[0] in PEERAGES and len(name) >= 2 and _peerage_title(name[1:]):
         honorific = name[0]
     elif not _plausible_name(list(name)) and not (honorific and _plausible_name(list(name[:1]))):
         return None
@@ -230,6 +238,15 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
     role_start = role_tokens[0].start if role_tokens else -1
     return Mention(sentence, start, name_toks[-1].end, name, honorific, role, affiliation,
                    "surname-only" if weak else rule, surface, extent_end, role_start, weak)
+
+
+def _peerage_title(words: tuple[str, ...]) -> bool:
+    """"Woolf" of "Lord Woolf", "Scotland" of "Baroness Scotland" (titles are often places), but
+    not "Chancellor" of "Lord Chancellor", a role."""
+    if len(words) == 1:
+        w = words[0]
+        return w[:1].isupper() and not is_role_head(w) and w not in NOT_NAME_WORDS
+    return _plausible_name(list(words))
 
 
 _POST_NOMINALS = re.compile(r"(?:\s+(?:" + "|".join(re.escape(p) for p in sorted(POST_NOMINALS, key=len, reverse=True))

@@ -340,3 +340,23 @@ def test_every_quote_commitment_and_person_has_a_confidence_and_explain_shows_ca
     assert quotes(brief) == [("It will take longer,", "Bob Rees")]
     traced = [t for t in result.trace if t.field == "quotes"][0]
     assert "candidates:" in traced.rule and "Bob Rees" in traced.rule and "Ann Ode" in traced.rule
+
+
+def test_names_holding_role_words_stay_names_and_roles_are_not_names():
+    b = brief_of("Rail review\n\n"
+                 "Lord Hartley, Minister for Rail Investment, said the review was fair. "
+                 "Labour MP Sarah Champion and former prime minister John Major disagreed. "
+                 "The Lord Chancellor was not consulted. Leaders of the Western Isles and the "
+                 "East African delegation met too.\n")
+    names = [p.name for p in b.people]
+    assert "Lord Hartley" in names and "Sarah Champion" in names and "John Major" in names
+    assert not {"Investment", "Chancellor", "Lord Chancellor", "Western Isles", "East African"} & set(names)
+    assert person(b, "Lord Hartley").role == "Minister for Rail Investment"
+
+
+def test_a_persons_possessive_before_a_role_does_not_make_them_a_company():
+    b = brief_of("Palace row\n\n"
+                 "President Arno Velk addressed the nation on Friday.\n\n"
+                 "Velk's chief of staff resigned hours later. Velk said he regretted the loss.\n")
+    assert [p.name for p in b.people] == ["Arno Velk"]
+    assert "Velk" in person(b, "Arno Velk").aliases
