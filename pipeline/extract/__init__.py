@@ -151,6 +151,7 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
     spans_by_block: dict[int, list[tuple[int, int]]] = {}
     quoted_speech: dict[int, list[tuple[int, int]]] = {}
     previous: tuple[QuoteSpan, Attribution] | None = None
+    pending: list[tuple[Attribution, QuoteSpan, str, str | None, str, dict[str, float]]] = []
     blocks = [(-2, article.standfirst)] if article.standfirst else []
     blocks += [(i, b.text) for i, b in enumerate(article.blocks) if b.kind != "heading"]
     for block, text in blocks:
@@ -167,7 +168,7 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             region_end = min(last.end, spans[k + 1].open_at if k + 1 < len(spans) else len(text))
             prev_sentence = next((s for s in reversed(sentences) if s.index < first.index), None)
             attribution = attribute_quote(resolver, span, texts, region_start, region_end, previous,
-                                          prev_sentence)
+                                          prev_sentence, (first.start, max(last.end, first.end)))
             previous = (span, attribution)
             evidence = text[first.start:max(last.end, first.end)]
             quote_text = text[span.start:span.end]
@@ -176,12 +177,21 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
                 quoted_speech[block].append((span.start, span.end))
             found = confidence_rules.quote_features(attribution, span, text, first.start, max(last.end, first.end),
                                                     resolver)
-            features.append(found)
-            sure = confidence("quote", found)
-            out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence, confidence=sure))
-            rule = attribution.rule + ("" if span.terminated else ", unterminated")
-            trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}; confidence {sure:.2f}"
-                                   + confidence_rules.candidate_table(attribution), evidence))
+            pending.append((attribution, span, quote_text, speaker, evidence, found))
+    for k, (attribution, span, quote_text, speaker, evidence, found) in enumerate(pending):
+        if attribution.rule == "continues-previous-quote" and k + 1 < len(pending):
+            # The next quotation, in this paragraph or the next, is said by someone else: the words
+            # in between may be theirs (news copy sometimes names the speaker after the first quote).
+            nxt = pending[k + 1][0]
+            if (pending[k + 1][1].block - span.block <= 1 and nxt.person is not None
+                    and nxt.person is not attribution.person and confidence_rules.explicit(nxt)):
+                found["next_speaker_differs"] = 1.0
+        features.append(found)
+        sure = confidence("quote", found)
+        out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence, confidence=sure))
+        rule = attribution.rule + ("" if span.terminated else ", unterminated")
+        trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}; confidence {sure:.2f}"
+                               + confidence_rules.candidate_table(attribution), evidence))
     return out, spans_by_block, quoted_speech
 
 

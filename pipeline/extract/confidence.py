@@ -17,8 +17,14 @@ RULE_GROUPS = {
     "continues-previous-quote": "continues", "same-sentence-as-previous-quote": "continues",
     "no-reporting-clause": "no_clause", "subject-of-sentence": "sentence_subject",
     "subject-not-a-person": "not_person", "plural-subject": "not_person", "elided-subject": "not_person",
-    "subject-of-clause": "clause",
+    "subject-of-clause": "clause", "reporting-clause-closing-sentence": "clause",
+    "subject-runs-into-quote": "sentence_subject",
 }
+
+
+def explicit(attribution: Attribution) -> bool:
+    """The speaker was named by a reporting clause, not carried over or guessed."""
+    return RULE_GROUPS.get(attribution.rule) == "clause"
 
 
 def _weak(person: Person) -> bool:
@@ -50,6 +56,8 @@ def quote_features(attribution: Attribution, span: QuoteSpan, text: str, start: 
             f["speaker_named_inside"] = 1.0
         if others:
             f["other_people_near"] = 1.0
+    if attribution.rule == "subject-runs-into-quote":
+        f["quote_is_predicate"] = 1.0  # President X "has put aside ...": words about X, maybe not X's
     if attribution.candidates:
         scores = [c[0] for c in attribution.candidates]
         margin = scores[0] - scores[1] if len(scores) > 1 else 3.0

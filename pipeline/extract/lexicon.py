@@ -26,6 +26,7 @@ KINSHIP_ROLES = _set("kinship_roles", lower=True)
 ROLE_MODIFIERS = _set("role_modifiers", lower=True)
 FUNCTION_WORDS = _set("function_words")
 NOT_NAME_WORDS = _set("not_name_words") | FUNCTION_WORDS
+FIRST_NAMES_ALSO_WORDS = _set("first_names_also_words")
 MEDIA_NOUNS = _set("media_nouns", lower=True)
 ORG_HEADS = _set("org_heads")
 ORG_ACRONYMS = _set("org_acronyms")

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
+from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WORDS, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
                                       FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
@@ -186,6 +186,8 @@ def _plausible(words: tuple[str, ...]) -> bool:
                 or (w in PLACE_WORDS and i == len(words) - 1 and len(words) > 1)
                 or not w[0].isupper() or any(ch.isdigit() for ch in w)):
             return False
+        if i == 0 and len(words) >= 2 and w in FIRST_NAMES_ALSO_WORDS:
+            continue  # "Bill Shorten"
         if w in (NOT_NAME_WORDS if i == 0 else _INNER_STOP) or (i > 0 and w in NOT_NAME_WORDS - FUNCTION_WORDS):
             return False
         if i == 0 and len(words) > 1 and (w in PLACE_PREFIXES or w.lower() in COMPASS_WORDS):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.lexicon import PRONOUNS_FEMALE, PRONOUNS_MALE, SPEECH_VERBS
 from pipeline.extract.weights import WEIGHTS
+from pipeline.extract.names import is_role_word
 from pipeline.extract.people import Mention, Person
 from pipeline.extract.quotes import QuoteSpan
 from pipeline.extract.sentences import Sentence
@@ -210,7 +211,7 @@ def subject_before(resolver: SpeakerResolver, block: int, text: str, verb_start:
         gender = _gender_of(token)
         if gender:
             return resolver.pronoun(block, word.start(), gender, "pronoun-subject")
-        if token.lower() not in _BETWEEN:
+        if token.lower() not in _BETWEEN and not (token.lower().endswith("ly") and len(token) > 4):
             return Attribution(None, "subject-not-a-person")
         head = stripped[:word.start()]
     return None
@@ -243,7 +244,7 @@ def speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_en
         return None
     m = re.match(r"\s+", text[verb_end:])
     start = verb_end + (m.end() if m else 0)
-    person = resolver.mention_starting_at(block, start)
+    person = resolver.mention_starting_at(block, start) or _mention_after_phrase(resolver, block, text, start)
     if person is not None:
         return Attribution(person, "inverted-reporting-verb")
     word = _WORD.match(text, start)
@@ -252,25 +253,57 @@ def speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_en
     return None
 
 
+# Words that make what follows a reporting verb something other than a description of the speaker
+# ("said in a letter to Abbott", "told reporters that Smith").
+_NOT_IN_DESCRIPTION = frozenset("in to at on for with by from about after before during that who which when where "
+                                "last this next yesterday today reporters journalists".split())
+
+
+def _mention_after_phrase(resolver: SpeakerResolver, block: int, text: str, start: int) -> Person | None:
+    """"said the President's National Climate Adviser Ali Zaidi": a named mention a few words on,
+    with no punctuation between (a descriptive phrase in front of the name)."""
+    for m, person in resolver.by_block.get(block, []):
+        if m.start > start + 80:
+            break
+        if m.start > start and not m.role_only and not re.search(r"[,.;:!?\"“”()]", text[start:m.start]):
+            between = _WORD.findall(text[start:m.start])
+            if between and is_role_word(between[-1]) and not any(w.lower() in _NOT_IN_DESCRIPTION for w in between):
+                return person
+            return None
+    return None
+
+
 def attribute_quote(resolver: SpeakerResolver, quote: QuoteSpan, texts: dict[int, str], region_start: int,
                     region_end: int, previous: tuple[QuoteSpan, Attribution] | None,
-                    previous_sentence: Sentence | None) -> Attribution:
+                    previous_sentence: Sentence | None, sentence: tuple[int, int] | None = None) -> Attribution:
     """The speaker of `quote`. The reporting clause is looked for between `region_start` and
-    `region_end` (the quote's sentences, bounded by the quotes beside it)."""
+    `region_end` (the quote's sentences, bounded by the quotes beside it); `sentence` is the
+    (start, end) of the quote's sentences, for a clause that closes the sentence or its subject."""
     block = quote.block
     text = texts[block]
+    sentence = sentence or (region_start, region_end)
     after_end = region_end if not _ends_sentence(text, quote) else quote.outer_end
     found = (_clause_after(resolver, block, text, quote.outer_end, after_end, text[quote.start:quote.end])
              or _clause_before(resolver, block, text, region_start, quote.open_at))
+    if found is not None and found.rule == "participle-subject":
+        # "Mr Blair dismissed the claims, saying: ...": the sentence's subject speaks.
+        return _sentence_subject(resolver, block, text, sentence[0], quote.open_at) or Attribution(
+            None, "no-reporting-clause")
     if found is not None:
         return found
+    # ... "demonising" Alastair Campbell, Peter Mandelson has said.
+    closing = _clause_closing_sentence(resolver, block, text, quote.outer_end, sentence[1])
+    if closing is not None:
+        return closing
     before = text[region_start:quote.open_at]
     if re.search(r"\w", before):
         # He said he was "confident" the patrols would make sabotage "far more costly".
         if (previous is not None and previous[1].person is not None and previous[0].block == block
                 and previous[0].outer_end == region_start):
             return Attribution(previous[1].person, "same-sentence-as-previous-quote")
-        return Attribution(None, "no-reporting-clause")
+        # Liam Fox likened the two men to "self-obsessed schoolboys".
+        return (_sentence_subject(resolver, block, text, sentence[0], quote.open_at)
+                or Attribution(None, "no-reporting-clause"))
     # A quote that stands alone continues the previous speaker's words.
     if previous is not None and previous[1].person is not None and previous[0].block in (block, block - 1):
         return Attribution(previous[1].person, "continues-previous-quote")
@@ -283,6 +316,50 @@ def attribute_quote(resolver: SpeakerResolver, quote: QuoteSpan, texts: dict[int
             if found is not None:
                 return found
     return Attribution(None, "no-reporting-clause")
+
+
+def _clause_closing_sentence(resolver: SpeakerResolver, block: int, text: str, start: int, end: int
+                             ) -> Attribution | None:
+    """", Peter Mandelson has said." / ", the agency said on Friday.": a reporting clause that
+    closes the sentence speaks for all of it."""
+    tail = text[start:end]
+    comma = tail.rfind(",")
+    if comma == -1:
+        return None
+    clause = tail[comma:]
+    if len(clause.split()) > 12 or re.search(r"[\"“”«»]", clause):
+        return None
+    for verb in _WORD.finditer(clause):
+        if _is_speech_verb(verb.group(0)) and not verb.group(0).lower().endswith("ing"):
+            at = start + comma + verb.start()
+            found = subject_before(resolver, block, text, at) or speaker_after_verb(
+                resolver, block, text, at + len(verb.group(0)))
+            if found is not None and found.decided:
+                return Attribution(found.person, "reporting-clause-closing-sentence" if found.person else found.rule,
+                                   found.candidates)
+            return None
+    return None
+
+
+def _sentence_subject(resolver: SpeakerResolver, block: int, text: str, start: int, quote_at: int
+                      ) -> Attribution | None:
+    """The person who is the subject of the quote's sentence, when the quotation sits in what
+    they did or said ("Liam Fox likened the two men to "..."", "He has apologised for "..."")."""
+    head = text[start:quote_at]
+    # A reporting verb with another subject in front of the quote settles it elsewhere.
+    lead = re.match(r"\s*(?:[^,]{0,40},\s+)?", head)
+    for m, person in resolver.by_block.get(block, []):
+        if start <= m.start < quote_at and _subject_position(m) and not m.role_only or (
+                m.role_only and start <= m.start < quote_at and m.start - start <= lead.end()):
+            runs_in = not text[max(m.end, m.extent_end):quote_at].strip()
+            return Attribution(person, "subject-runs-into-quote" if runs_in else "subject-of-sentence")
+        if m.start >= quote_at:
+            break
+    pronoun = re.match(r"(?:[^,]{0,40},\s+)?(he|she)\b", head, re.I)
+    if pronoun:
+        return resolver.pronoun(block, start + pronoun.start(1), _gender_of(pronoun.group(1).lower()),
+                                "subject-of-sentence")
+    return None
 
 
 def _ends_sentence(text: str, quote: QuoteSpan) -> bool:
@@ -328,6 +405,8 @@ def _clause_before(resolver: SpeakerResolver, block: int, text: str, start: int,
         at = start + verb.start()
         if _PASSIVE_BEFORE.search(text, max(0, at - 30), at):
             continue  # "farmers were being asked to ...": not who is speaking
+        if verb.group(0).lower().endswith("ing") and re.search(r",\s*$", text[max(0, at - 3):at]):
+            return Attribution(None, "participle-subject")
         if verb.group(0).lower() == "according":
             found = speaker_after_verb(resolver, block, text, at + len("according to"))
         else:

@@ -360,3 +360,45 @@ def test_a_persons_possessive_before_a_role_does_not_make_them_a_company():
                  "Velk's chief of staff resigned hours later. Velk said he regretted the loss.\n")
     assert [p.name for p in b.people] == ["Arno Velk"]
     assert "Velk" in person(b, "Arno Velk").aliases
+
+
+def test_speaker_constructions_without_a_plain_reporting_clause():
+    b = brief_of("Ferry row\n\n"
+                 "Councillor Dana Pike likened the ferry timetable to \"a lottery ticket\". "
+                 "The harbour board should stop \"blaming the weather\" for delays, Tom Okafor has said.\n\n"
+                 "Harbour master Ruth Iles dismissed the claims on Friday, saying: \"We run on time.\"\n\n"
+                 "\"The new boats arrive in May,\" said the board's operations director Sam Reed. "
+                 "Ms Iles strongly warned against a \"rushed decision\".\n")
+    assert quotes(b) == [("a lottery ticket", "Dana Pike"), ("blaming the weather", "Tom Okafor"),
+                         ("We run on time.", "Ruth Iles"), ("The new boats arrive in May,", "Sam Reed"),
+                         ("rushed decision", "Ruth Iles")]
+
+
+def test_he_said_means_the_latest_subject_not_the_latest_name():
+    b = brief_of("Budget talks\n\n"
+                 "Finance chief Omar Haddad said his talks with Mr Lowe and the mayor had gone well. "
+                 "\"We are close to a deal,\" he said.\n\n"
+                 "Mr Lowe rejected the plan. Mr Haddad attacked Mr Lowe. \"It is not enough,\" he said.\n")
+    assert quotes(b) == [("We are close to a deal,", "Omar Haddad"), ("It is not enough,", "Omar Haddad")]
+
+
+def test_a_quote_in_a_sentence_about_something_else_has_no_speaker():
+    b = brief_of("Port report\n\n"
+                 "Port official Jan Rowe said exports rose. The report found the harbour still faced "
+                 "\"major risks\" from storms, the chamber of shipping said. Dock costs were \"uncertain\".\n")
+    assert quotes(b) == [("major risks", None), ("uncertain", None)]
+
+
+def test_a_first_name_that_is_also_a_word_begins_a_name_but_alone_is_the_word():
+    b = brief_of("Data law\n\nOpposition leader Bill Kerrigan said the Bill was rushed.\n")
+    assert [p.name for p in b.people] == ["Bill Kerrigan"]
+
+
+def test_a_quote_carried_over_before_someone_else_is_named_is_flagged_for_review():
+    b = brief_of("Mail vans\n\n"
+                 "\"The vans are ready,\" said fleet chief Nora Blake.\n\n"
+                 "\"This is a turning point for the service.\"\n\n"
+                 "\"Every route will be electric by 2030,\" said climate adviser Luis Ortega.\n")
+    carried = [q for q in b.quotes if q.text.startswith("This is")][0]
+    assert carried.confidence < 0.5
+    assert all(q.confidence >= 0.5 for q in b.quotes if q is not carried)
