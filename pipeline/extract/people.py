@@ -140,7 +140,8 @@ def _split_run(run: list[Token]) -> tuple[list[Token], list[Token], list[Token]]
         if name and _plausible_name([t.bare for t in name]):
             return run[:h + 1], honorifics, name
     start = 0
-    while start < len(run) and words[start] in NOT_NAME_WORDS and words[start] not in HONORIFICS:
+    while (start < len(run) and words[start] in NOT_NAME_WORDS and words[start] not in HONORIFICS
+           and not (words[start] in FIRST_NAMES_ALSO_WORDS and _plausible(tuple(words[start:])))):
         start += 1
     # "Health Carys Llewelyn" after "Cabinet Secretary for": role words lead into the name.
     role_start = start
