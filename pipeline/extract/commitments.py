@@ -16,20 +16,67 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from pipeline.extract.lexicon import ORG_HEADS, ROLE_HEADS
+from pipeline.extract.lexicon import ACT_VERBS, COMMITMENT_VERBS, ORG_HEADS, ROLE_HEADS
 from pipeline.extract.sentences import Sentence
 
 _ADVERB = r"(?:(?:formally|jointly|unanimously|also|now|today|finally|already|definitely|still|later|then|" \
           r"quickly|again|further|only|firmly|publicly|officially|\w+ly)\s+)?"
 
+
+
+def verb_forms(lemma: str) -> tuple[str, ...]:
+    """Every tense of a regular English verb from its lemma: "plan" -> plan, plans, planned,
+    planning; "agree" -> agree, agrees, agreed, agreeing; "commit" -> committed; "apply" -> applied.
+    Verbs are matched by lemma and tense, not by lists of surface forms."""
+    if " " in lemma:  # "set out": inflect the verb, keep the particle
+        head, rest = lemma.split(" ", 1)
+        return tuple(f"{f} {rest}" for f in verb_forms(head))
+    irregular = _IRREGULAR_VERBS.get(lemma)
+    if irregular:
+        return (lemma, *irregular)
+    if lemma.endswith("e"):
+        past, ing = lemma + "d", (lemma[:-1] if not lemma.endswith("ee") else lemma) + "ing"
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        past, ing = lemma[:-1] + "ied", lemma + "ing"
+    elif (len(lemma) >= 3 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou"
+          and (len(lemma) <= 4 or lemma in _STRESSED_LAST)):
+        past, ing = lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"  # plan, commit
+    else:
+        past, ing = lemma + "ed", lemma + "ing"
+    third = lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        third = lemma[:-1] + "ies"
+    return (lemma, third, past, ing)
+
+
+_IRREGULAR_VERBS = {"undertake": ("undertakes", "undertook", "undertaken", "undertaking"),
+                    "set": ("sets", "setting"), "take": ("takes", "took", "taken", "taking"),
+                    "seek": ("seeks", "sought", "seeking")}
+_STRESSED_LAST = frozenset("commit admit submit omit permit regret refer prefer transfer compel expel "
+                           "propel control patrol".split())
+
+
+def _act_forms(lemma: str) -> set[str]:
+    """The forms that report an act done: the past ("signed", "has signed"), not the present,
+    which describes ("the agreement outlines", "signs of recovery"), nor the lemma or the -ing
+    participle; "set out" is its own past."""
+    forms = {f for f in verb_forms(lemma)[2:] if not f.endswith("ing")}
+    if lemma.split()[0] in ("set", "put", "cut"):
+        forms.add(lemma)
+    return forms
+
+
+def _alternation(forms) -> str:
+    return "|".join(re.escape(f).replace("\\ ", r"\s+") for f in sorted(set(forms), key=len, reverse=True))
+
+
 # Commitment verbs: whoever the subject, the sentence reports a decision or a promise. Auxiliaries
 # and adverbs before the verb ("has formally agreed") are left to the subject, which drops them.
+# A short time phrase may stand between the verb and its "to" ("agreed on Friday to freeze").
 _DECISION = re.compile(
-    r"\b(?P<verb>agreed|agrees|agree|pledged|pledges|pledge|promised|promises|promise|vowed|vows|vow|"
-    r"undertook|undertakes|committed|commits|resolved|decided|decides|offered|offers|intends|intend|"
-    r"plans|aims|hopes|wants|(?:is|are|was|were) willing)\s+(?:to|that)\b"
-    r"|\b(?P<act>signed|approved|endorsed|adopted|ratified|unveiled|launched|announced|appointed|allocated|"
-    r"earmarked|confirmed|set out|outlined|taken steps|guaranteed|promised|pledged|vowed|assured)\b", re.I)
+    r"\b(?P<verb>" + _alternation(f for v in COMMITMENT_VERBS for f in verb_forms(v)) + r"|(?:is|are|was|were) willing)"
+    r"(?:\s+(?:on|in|at|last|this|late|early)\s+\w+)?\s+(?:to|that)\b"
+    r"|\b(?P<act>" + _alternation(f for v in ACT_VERBS for f in _act_forms(v)) + r"|taken steps)\b", re.I)
 # A plan: "TimeWarner is to restate", "Maternity pay is to rise".
 _PLAN = re.compile(r"\b(?:is|are|was|were)\s+(?:due\s+|set\s+|going\s+)?to\s+(?!be\b)(?P<verb>[a-z]+)\b", re.I)
 # The future: "will decide", "would cut", "will not be abolished", "'ll".
@@ -159,11 +206,17 @@ class _Cue:
 
 
 # The words each cue needs: a sentence without them skips that cue's expression.
-_DECISION_WORDS = frozenset("agreed agrees agree pledged pledges pledge promised promises promise vowed vows vow "
-                            "undertook undertakes committed commits resolved decided decides offered offers "
-                            "intends intend plans aims hopes wants willing signed approved endorsed adopted "
-                            "ratified unveiled launched announced appointed allocated earmarked confirmed set "
-                            "outlined taken guaranteed assured".split())
+_DECISION_WORDS = frozenset({f.split()[0].lower() for v in COMMITMENT_VERBS + ACT_VERBS for f in verb_forms(v)}
+                           | {"willing", "taken"})
+_LAST_WORD = re.compile(r"([\w'’]+)\W*$")
+_DETERMINERS = frozenset("a an the his her its their our my your this that these those whose any no".split())
+_BE_FORMS = frozenset("is are was were be been being".split())
+# Verbs after "want to" / "wish to" that perform an act of speech, not a promise.
+_PERFORMATIVE = frozenset("thank begin start say stress welcome express congratulate apologise apologize add "
+                          "acknowledge emphasise emphasize highlight note reiterate join".split())
+# Participles that say how a thing is regarded, not what anyone will do.
+_PERCEPTION = frozenset("seen viewed regarded considered judged deemed perceived remembered known expected "
+                        "welcomed criticised criticized watched felt distracted surprised disappointed".split())
 _FUTURE_WORDS = frozenset("will would shall 'll ’ll".split())
 _BE_WORDS = frozenset("is are was were been".split())
 _NOUN_WORDS = frozenset("commitment pledge promise purpose aim goal objective mission".split())
@@ -175,7 +228,23 @@ def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
     cues: list[_Cue] = []
     if words & _DECISION_WORDS:
         for m in _DECISION.finditer(text):
-            cues.append(_Cue(m.start(), m.end(), "decision", (m.group("verb") or m.group("act")).lower()))
+            verb = (m.group("verb") or m.group("act")).lower()
+            before = text[max(0, m.start() - 30):m.start()]
+            previous = _LAST_WORD.search(before)
+            prev = previous.group(1).lower() if previous else ""
+            if prev in _DETERMINERS or prev.endswith(("'s", "’s")):
+                continue  # "his party's plans to cut", "a pledge to": a noun, not a verb
+            if prev in _BE_FORMS and verb.endswith("ed") and not verb.startswith("commit"):
+                continue  # "the force is intended to serve": what it is for, not who promised
+            if verb.endswith("ing") and not verb.endswith("willing") and prev not in _BE_FORMS:
+                continue  # ", aiming to underpin ...": what something is for, not a plan being made
+            if re.search(r"\b(?:not|never|n't|n’t)\s+(?:\w+\s+)?$", before):
+                continue  # "has not agreed to", "I do not want to": no commitment
+            after = re.match(r"\s+(\w+)(?:\s+(\w+))?", text[m.end():])
+            if after and (after.group(1).lower() in _PERFORMATIVE
+                          or f"{after.group(1)} {after.group(2)}".lower() in ("give thanks", "pay tribute")):
+                continue  # "I want to thank ...": said, not promised
+            cues.append(_Cue(m.start(), m.end(), "decision", verb))
     if words & _BE_WORDS:
         for m in _PLAN.finditer(text):
             cues.append(_Cue(m.start(), m.end(), "plan", m.group("verb").lower()))
@@ -188,6 +257,8 @@ def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
         verb = m.group("verb").lower()
         if verb == "be":
             nxt = _NEXT_WORD.match(text, m.end())
+            if nxt and nxt.group(1).lower() in _PERCEPTION:
+                continue  # "will be seen as": how a thing is regarded, no one undertakes anything
             if nxt and _is_participle(nxt.group(1)):
                 cues.append(_Cue(m.start(), nxt.end(), "passive-future", nxt.group(1).lower()))
             continue

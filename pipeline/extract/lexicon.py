@@ -39,6 +39,8 @@ INSTITUTION_PLACES = _set("institution_places")
 COMPASS_WORDS = _set("compass_words", lower=True)
 ORG_DESCRIPTORS = _set("org_descriptors", lower=True)
 TITLE_ABBREVIATIONS: dict[str, str] = dict(_DATA["title_abbreviations"])
+COMMITMENT_VERBS: list[str] = list(_DATA["commitment_verbs"])
+ACT_VERBS: list[str] = list(_DATA["act_verbs"])
 
 # Every form of a country ("Britain", "British", "UK") to the country's name.
 COUNTRY_FORMS: dict[str, str] = {form: country for country, forms in _DATA["countries"].items()

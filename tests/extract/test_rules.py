@@ -402,3 +402,23 @@ def test_a_quote_carried_over_before_someone_else_is_named_is_flagged_for_review
     carried = [q for q in b.quotes if q.text.startswith("This is")][0]
     assert carried.confidence < 0.5
     assert all(q.confidence >= 0.5 for q in b.quotes if q is not carried)
+
+
+# --------------------------------------------------------------------------- commitments
+
+
+def test_commitment_verbs_match_by_lemma_and_tense():
+    from pipeline.extract.commitments import verb_forms
+
+    assert verb_forms("plan") == ("plan", "plans", "planned", "planning")
+    assert verb_forms("commit")[2:] == ("committed", "committing")
+    assert verb_forms("agree")[3] == "agreeing" and verb_forms("apply")[2] == "applied"
+    b = brief_of("Water plans\n\n"
+                 "The water board is planning to build a reservoir. "
+                 "The council agreed on Monday to fund the pipes. "
+                 "His party's plans to cut bills were criticised. "
+                 "I want to thank the engineers. "
+                 "The utility has not agreed to pay. "
+                 "The reservoir will be seen as a landmark.\n")
+    assert [c.evidence for c in b.commitments] == ["The water board is planning to build a reservoir.",
+                                                   "The council agreed on Monday to fund the pipes."]
