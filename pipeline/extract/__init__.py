@@ -178,6 +178,11 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             found = confidence_rules.quote_features(attribution, span, text, first.start, max(last.end, first.end),
                                                     resolver)
             pending.append((attribution, span, quote_text, speaker, evidence, found))
+    speakers = {(span.block, span.start): speaker for _, span, _, speaker, _, _ in pending}
+    for block, items in spans_by_block.items():
+        # The quotations of each block with their speakers: a pledge in a speaker's own words
+        # ("we will ...") is a commitment of the speaker.
+        spans_by_block[block] = [(a, b, speakers.get((block, a))) for a, b in items]
     for k, (attribution, span, quote_text, speaker, evidence, found) in enumerate(pending):
         if attribution.rule == "continues-previous-quote" and k + 1 < len(pending):
             # The next quotation, in this paragraph or the next, is said by someone else: the words

@@ -104,6 +104,9 @@ _HEDGES = frozenset("if unless whether could might may should accused accuses cr
                     "likely unlikely believes believed thinks thought hope feel feels felt projected "
                     "forecast forecasts expect believe think predict fear doubt warn claim argue suggest "
                     "speculate reckon reckons reckoned".split())
+# Conditions and modals hedge only their own clause: "If elected, his party would ..." is a pledge
+# on a condition; "the council could decide to ..." is not a pledge.
+_CLAUSE_HEDGES = frozenset("if unless whether could might may should likely unlikely".split())
 _WORDS = re.compile(r"[\w'’]+")
 _CLAUSE_BREAK = re.compile(r"[,;:–—]|\s-\s|\b(?:that|said|says|say|told|tells|after|before|when|because|while|"
                            r"if|as|since|but|so|which|who|where|although|though|once|until)\b", re.I)
@@ -136,6 +139,7 @@ class FoundCommitment:
     sentence: Sentence
     rule: str
     deadline: str | None = None
+    conditional: bool = False   # "If elected, the party would ...": a pledge on a condition
 
 
 def _clean(text: str) -> str:
@@ -192,6 +196,22 @@ def _is_agent(subject: str) -> bool:
     return bool(names)
 
 
+_INSTITUTIONS = frozenset("government ministry department council authority agency police party company union "
+                          "committee commission administration alliance coalition we".split())
+
+
+def _institution(subject: str) -> bool:
+    """"We", "the ministry", "the Prison Service": a body that undertakes things, not one person
+    (nor "public trust" or "the campaign": an organisation's head word counts when it is a name)."""
+    if not subject:
+        return False
+    head = _head(subject)
+    if head in _INSTITUTIONS or head.rstrip("s") in _INSTITUTIONS:
+        return True
+    core = re.split(r"\s+(?:in|of|for|from|at|on|with|across)\s+", subject, maxsplit=1)[0].split()
+    return bool(core) and core[-1] in ORG_HEADS and core[-1][:1].isupper()
+
+
 def _is_participle(word: str) -> bool:
     low = word.lower()
     return low in _IRREGULAR_PARTICIPLES or (low.endswith(("ed", "en")) and len(low) > 4)
@@ -201,13 +221,25 @@ def _is_participle(word: str) -> bool:
 class _Cue:
     start: int
     end: int
-    kind: str      # decision, plan, future, passive-future, noun, passive-past
+    kind: str      # decision, plan, future, passive-future, noun, passive-past, progressive, first-person
     verb: str
+    speaker: str | None = None   # for a pledge inside a quotation: who said it
+    verb_at: int = 0             # first-person pledges: where the action starts ("will decide ...")
+    end_of_clause: int = 0
 
 
 # The words each cue needs: a sentence without them skips that cue's expression.
 _DECISION_WORDS = frozenset({f.split()[0].lower() for v in COMMITMENT_VERBS + ACT_VERBS for f in verb_forms(v)}
                            | {"willing", "taken"})
+# "we are recruiting", "the ministry is investing": an undertaking under way, by an agent.
+_PROGRESSIVE = re.compile(r"\b(?:are|is|am|'re|’re)\s+(?:now\s+|also\s+|already\s+|currently\s+)?"
+                          r"(?P<verb>[a-z]+ing)\b", re.I)
+_NOT_PROGRESSIVE = frozenset("being having facing struggling suffering trying hoping expecting waiting looking going "
+                             "seeing saying telling talking considering thinking feeling getting doing coming "
+                             "calling asking urging warning claiming arguing suggesting standing sitting living "
+                             "meeting speaking visiting playing running falling rising growing losing leaving "
+                             "reviewing examining studying discussing debating seeking".split())
+_CLAUSE_END = re.compile(r"[.;!?]|,\s*[\"”’]|[\"”]")
 _LAST_WORD = re.compile(r"([\w'’]+)\W*$")
 _DETERMINERS = frozenset("a an the his her its their our my your this that these those whose any no".split())
 _BE_FORMS = frozenset("is are was were be been being".split())
@@ -264,7 +296,26 @@ def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
             continue
         if verb not in _NOT_ACTIONS:
             cues.append(_Cue(m.start(), m.end(), "future", verb))
-    usable = [c for c in cues if not any(a <= c.start < b for a, b in quoted) and not _inside_quote(text, c.start)]
+    if words & _BE_WORDS or "we're" in words or "we’re" in words:
+        for m in _PROGRESSIVE.finditer(text):
+            if m.group("verb").lower() not in _NOT_PROGRESSIVE and not re.match(r"\s+to\b", text[m.end():]):
+                cues.append(_Cue(m.start(), m.end(), "progressive", m.group("verb").lower()))
+    usable = []
+    for c in cues:
+        inside = next((q for q in quoted if q[0] <= c.start < q[1]), None)
+        if inside is None and not _inside_quote(text, c.start):
+            usable.append(c)
+            continue
+        if inside is None or c.kind not in ("future", "decision", "progressive", "plan"):
+            continue
+        # Inside a quotation only the speaker's own pledge counts: "we will", "I have agreed to".
+        lead = text[inside[0]:c.start]
+        subject = re.search(r"(?:^|[,;:.!?]\s*|\band\s+)(we|i)\s+(?:(?:have|has|am|are|will|would|shall|also|now|"
+                            r"then|today|never|not)\s+)*$", lead, re.I)
+        if subject and inside[2]:
+            end = _CLAUSE_END.search(text, c.end)
+            usable.append(_Cue(c.start, c.end, c.kind, c.verb, inside[2], c.start,
+                               min(end.start() if end else len(text), inside[1])))
     return min(usable, key=lambda c: (c.start, c.kind != "decision")) if usable else None
 
 
@@ -275,17 +326,36 @@ def sentence_commitment(sentence: Sentence, main_actor: str | None, resolve: Res
     text = sentence.text
     if sentence.kind in ("title", "heading", "item") or text.rstrip().endswith("?"):
         return None
-    cue = _find_cue(text, [(a - sentence.start, b - sentence.start) for a, b in quoted])
+    spans = [(q[0] - sentence.start, q[1] - sentence.start, q[2] if len(q) > 2 else None) for q in quoted]
+    cue = _find_cue(text, spans)
     if cue is None:
         return None
     before = text[:cue.start]
-    if any(w in _HEDGES for w in _WORDS.findall(before.lower())):
+    clause = _CLAUSE_SPLIT.split(before)[-1]
+    clause_words = set(_WORDS.findall(clause.lower()))
+    if clause_words & _CLAUSE_HEDGES:
         return None
+    if any(w in _HEDGES - _CLAUSE_HEDGES for w in _WORDS.findall(before.lower())):
+        return None
+    conditional = bool(set(_WORDS.findall(before.lower())) & {"if", "unless"})
+    if cue.speaker is not None or cue.kind == "first-person":
+        # "We will decide ...," said Mr X: a pledge in the speaker's own words.
+        action = _clean(text[cue.verb_at:cue.end_of_clause]).rstrip(".,")
+        if len(action.split()) < 2:
+            return None
+        actor = cue.speaker or main_actor
+        return FoundCommitment(actor, _shorten(_strip_attribution(action)), text, sentence, "commitment-first-person",
+                               deadline(action), conditional)
     if re.search(r"\b(?:what|whatever|how)\s+\w+\s*$", before, re.I):
         return None  # "what it promised": a clause about promises, not one
     subject = _subject(before)
     if cue.kind == "future" and not _is_agent(subject):
         return None  # "services will suffer": a prediction about things, not a commitment
+    if cue.kind == "passive-future" and re.match(r"\s+(?:for|with|at|on|about|into|up|out)\s*(?:[.,;!?]|$)",
+                                                 text[cue.end:]):
+        return None  # "the cuts will be paid for", "it will be dealt with": who acts is not said or meant
+    if cue.kind == "progressive" and not _institution(subject):
+        return None  # "Mr Smith is building a house": what a person is doing, not an undertaking
     if cue.kind == "plan" and not _is_agent(subject) and (
             " set to " in text[cue.start:cue.end] or (cue.verb in _CHANGES and not _BY_SOMEONE.search(text[cue.end:]))):
         return None  # "council tax is set to rise": a forecast, unless someone's plan says so
@@ -297,7 +367,40 @@ def sentence_commitment(sentence: Sentence, main_actor: str | None, resolve: Res
     actor = _actor(subject, cue, before, main_actor, sentence, resolve)
     if actor and len(actor.split()) > 8:
         return None  # not a noun phrase we understood
-    return FoundCommitment(actor, _shorten(action), text, sentence, f"commitment-{cue.kind}")
+    action = _strip_attribution(action)
+    return FoundCommitment(actor, _shorten(action), text, sentence, f"commitment-{cue.kind}", deadline(action),
+                           conditional)
+
+
+_CLAUSE_SPLIT = re.compile(r"[,;:–—]|\s-\s")
+_ATTRIBUTION_TAIL = re.compile(r"[,;]?\s*(?:(?:according to|said|says|told)\b[^,;]*|[^,;]{1,60}\b(?:said|says|told|"
+                               r"added|announced|confirmed)(?:\s+on\s+\w+)?)\s*[.]?$", re.I)
+
+
+def _strip_attribution(action: str) -> str:
+    """"cut 2,000 jobs, according to a Treasury spokesman" -> "cut 2,000 jobs": who reported it is
+    not part of what was promised."""
+    stripped = _ATTRIBUTION_TAIL.sub("", action)
+    return stripped if len(stripped.split()) >= 2 and stripped != action and "," in action[len(stripped):len(stripped) + 2] \
+        else action
+
+
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|no later than)\s+(?:the\s+(?:end|start|middle|spring|summer|autumn|winter)\s+of\s+)?"
+    r"(?:(?:next|this)\s+\w+|(?:19|20)\d\d|(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d\d)?|the\s+end\s+of\s+(?:the\s+)?\w+|"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:the\s+)?(?:spring|summer|autumn|winter)"
+    r"(?:\s+of\s+(?:19|20)\d\d)?)"
+    r"|\bwithin\s+(?:the\s+next\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?|decades?)"
+    r"|\b(?:in|from)\s+(?:19|20)\d\d\b|\b(?:(?:later\s+)?this|next)\s+(?:year|month|week|spring|summer|autumn|winter)\b",
+    re.I)
+
+
+def deadline(action: str) -> str | None:
+    """When the commitment is to be done, as the article words it: "by 2010", "within six months"."""
+    m = _DEADLINE.search(action)
+    return m.group(0) if m else None
 
 
 def _actor(subject: str, cue: _Cue, before: str, main_actor: str | None, sentence: Sentence,

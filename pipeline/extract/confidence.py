@@ -100,6 +100,8 @@ def commitment_features(c: FoundCommitment, resolver: SpeakerResolver) -> dict[s
         f["starts_quoted"] = 1.0
     if c.deadline:
         f["deadline"] = 1.0
+    if c.conditional:
+        f["conditional"] = 1.0
     return f
 
 

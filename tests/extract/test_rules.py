@@ -200,10 +200,13 @@ def test_predictions_criticism_and_conditionals_are_not_commitments(sentence):
     assert brief_of(f"Outlook\n\nA quiet week. {sentence}\n").commitments == []
 
 
-def test_commitment_inside_a_quote_is_left_to_the_quotes():
-    b = brief_of('Pledge\n\nMinister Kofi Mensah said: "We will build the road."\n')
-    assert b.commitments == []
-    assert quotes(b) == [("We will build the road.", "Kofi Mensah")]
+def test_a_first_person_pledge_inside_a_quote_is_the_speakers_commitment():
+    b = brief_of('Pledge\n\nMinister Kofi Mensah said: "We will build the road by 2028."\n\n'
+                 '"The contractors will be late," said engineer Ama Owusu.\n')
+    assert [(c.actor, c.action, c.deadline) for c in b.commitments] == [
+        ("Kofi Mensah", "will build the road by 2028", "by 2028")]
+    assert quotes(b) == [("We will build the road by 2028.", "Kofi Mensah"),
+                         ("The contractors will be late,", "Ama Owusu")]
 
 
 def test_list_under_a_lead_in_belongs_to_its_actor():
@@ -422,3 +425,19 @@ def test_commitment_verbs_match_by_lemma_and_tense():
                  "The reservoir will be seen as a landmark.\n")
     assert [c.evidence for c in b.commitments] == ["The water board is planning to build a reservoir.",
                                                    "The council agreed on Monday to fund the pipes."]
+
+
+def test_commitments_by_clause_progressive_conditions_deadlines_and_attribution():
+    b = brief_of("Town plans\n\n"
+                 "The transport party set out its plans on Monday. "
+                 "We are recruiting 500 new drivers this year. "
+                 "If elected, the party would scrap the bridge toll by 2027. "
+                 "The council could decide to close the pool. "
+                 "The ministry will cut fees by 2%, according to a ministry spokesman. "
+                 "Mr Smith is building a house. "
+                 "The repairs will be paid for.\n")
+    found = {c.evidence.split()[1]: c for c in b.commitments}
+    assert set(found) == {"transport", "are", "elected,", "ministry"}
+    assert found["are"].action == "recruiting 500 new drivers this year" and found["are"].deadline == "this year"
+    assert found["elected,"].deadline == "by 2027"
+    assert found["ministry"].action == "cut fees by 2%" and found["ministry"].actor == "ministry"
