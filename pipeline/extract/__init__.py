@@ -69,13 +69,22 @@ def extract_with_trace(article: Article) -> Extraction:
     features["commitment"] = commitment_features
     published = _published(article)
     found_dates = date_rules.find_dates(sentences, published)
-    event = date_rules.event_date(found_dates)
+    first_body = next((s for s in sentences if s.block >= 0), None)
+    dateline = place_rules.dateline(texts[first_body.block]) if first_body is not None else None
+    event = (date_rules.dateline_date(dateline.date, first_body) if dateline and dateline.date else None
+             ) or date_rules.event_date(found_dates)
     if event is not None:
         trace.append(TraceItem("event_date", event.date.isoformat(), event.rule, event.sentence.text))
     places = place_rules.find_places(sentences, texts)
     locations = place_rules.ordered_locations(places)
+    if dateline is not None and dateline.place not in locations:
+        # Where the story was filed, as its dateline gives it, comes first.
+        locations.insert(0, dateline.place)
+        trace.append(TraceItem("locations", dateline.place, "dateline", first_body.text))
     for name in locations:
-        first = next(p for p in places if p.name == name)
+        first = next((p for p in places if p.name == name), None)
+        if first is None:
+            continue  # the dateline, traced above
         trace.append(TraceItem("locations", name, first.rule + (" (event)" if first.event else ""),
                                first.sentence.text))
     chosen = context_rules.choose_context(sentences, speech_spans, article.title)

@@ -441,3 +441,30 @@ def test_commitments_by_clause_progressive_conditions_deadlines_and_attribution(
     assert found["are"].action == "recruiting 500 new drivers this year" and found["are"].deadline == "this year"
     assert found["elected,"].deadline == "by 2027"
     assert found["ministry"].action == "cut fees by 2%" and found["ministry"].actor == "ministry"
+
+
+# --------------------------------------------------------------------------- dates and places
+
+
+def test_datelines_give_the_place_and_with_a_year_the_date():
+    b = brief_of("Grain deal\n\nOSLO, March 3, 2025 (Wire) - Norway agreed on Monday to buy grain.\n")
+    assert b.event_date == "2025-03-03" and b.locations[0] == "OSLO"
+    b = brief_of("Port vote\n\nLIMA, Peru \u2014 Dockers voted on Tuesday to end the strike.\n")
+    assert b.locations[0] == "LIMA, Peru" and b.event_date is None
+    b = brief_of("Rates\n\nROME, Dec 12 (Wire) - The bank met on Friday.\n")
+    assert b.event_date is None  # a day without a year is not a date
+
+
+def test_event_date_glossed_in_brackets_and_no_guessed_year():
+    b = brief_of("Health survey\n\nA new survey out today (28 December 2016) shows most adults walk too little.\n")
+    assert b.event_date == "2016-12-28"
+    b = brief_of("Currency\n\nThe dollar fell in 2004. It stayed near the record level set on 10 November.\n")
+    assert b.event_date is None
+
+
+def test_places_after_articles_named_places_and_the_leads_country():
+    b = brief_of("Court case\n\nThe engineer was jailed in a Tallinn court. Activists in Harju protested. "
+                 "Riots broke out at HMP Leeds last week.\n")
+    assert {"Tallinn", "Harju", "HMP Leeds"} <= set(b.locations)
+    b = brief_of("Shops\n\nThe January sales failed to help the UK High Street recover.\n")
+    assert b.locations == ["UK"]
