@@ -212,14 +212,19 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
         honorific = name[0]
     elif not _plausible_name(list(name)) and not (honorific and _plausible_name(list(name[:1]))):
         return None
-    role_tokens = _role_before(text, toks, first, role_toks)
+    # A common noun before a name heads a role only for a full or titled name: "aircraft maker
+    # Boeing" is a company.
+    role_tokens = _role_before(text, toks, first, role_toks, len(name) >= 2 or honorific is not None)
     if role_toks and not role_tokens:
         return None  # words in front of the name that do not make a role: not a name after all
     role_words = [t.text for t in role_tokens]
     rule = "role-prefix" if role_words else ("honorific" if honorifics else "capitalised-run")
     role, affiliation = _role_and_affiliation(role_words)
     extent_end = _after_post_nominals(text, name_toks[-1].end)
-    appositive = _appositive_after(text, extent_end, sentence.end)
+    # A full name or a titled one may take any noun phrase as its description; a lone capitalised
+    # word ("Darfur, the region") only a known role.
+    open_np = len(name) >= 2 or honorific is not None
+    appositive = _appositive_after(text, extent_end, sentence.end, open_np)
     if appositive is not None and (role is None or _is_kinship(role) or len(role.split()) == 1):
         # "Councillor Priya Chandrasekar, executive member for transport": both say who she is.
         title = role if role and not _is_kinship(role) else None
@@ -228,7 +233,7 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
         affiliation = affiliation or (appositive[1] if appositive else None)
         rule = "appositive"
     elif role is None:
-        before = _appositive_before(text, sentence.start, (honorifics or name_toks)[0].start,
+        before = _appositive_before(text, sentence.start, (honorifics or name_toks)[0].start, open_np,
                                     _after_post_nominals(text, name_toks[-1].end))
         if before is not None:
             role, affiliation = before
@@ -308,20 +313,30 @@ def _is_kinship(role: str) -> bool:
     return role.split()[-1].lower() in KINSHIP_ROLES
 
 
-def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token]) -> list[Token]:
+def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token], open_np: bool = True
+                 ) -> list[Token]:
     """The role phrase in front of a name: role words inside its capitalised run plus role-ish
     words before the run ("the Trade and Industry Secretary", "Shadow home secretary")."""
     words: list[Token] = list(role_toks)
     i = first - 1
     anchor = role_toks[0] if role_toks else toks[first]
+    open_head = False
     while i >= 0 and len(words) < 10:
         tok = toks[i]
         if text[tok.end:anchor.start] != " ":
             break
         low = tok.text.lower()
+        if not words and open_np and _open_role_head(tok):
+            # "Tory frontbencher John Redwood", "election supremo Alan Milburn": a common noun
+            # right before a name heads a role when a modifier precedes it (checked below).
+            open_head = True
+            words.insert(0, tok)
+            anchor = tok
+            i -= 1
+            continue
         role_ish = (is_role_word(tok.text) or is_role_head(tok.text) or low in CONNECTORS
                     or (tok.capitalised and tok.text not in FUNCTION_WORDS and not tok.possessive)
-                    or _noun_modifier(tok, words))
+                    or _noun_modifier(tok, words, open_head))
         if not role_ish or tok.text in HONORIFICS:
             break
         # "Trade and Industry Secretary" continues over "and"; "Sir Keir Starmer and French
@@ -338,18 +353,32 @@ def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token
     # British Chambers of" before "Commerce".
     if not texts or texts[-1].lower() in CONNECTORS or is_org_word(texts[-1]):
         return []
-    if not any(is_role_head(w) for w in texts):
+    if not any(is_role_head(w) for w in texts) and not (open_head and len(words) >= 2):
         return []
     return words
+
+
+_TIME_NOUNS = frozenset("year years week weeks month months day days night morning afternoon evening time season "
+                        "decade century weekend today yesterday tomorrow".split())
+
+
+def _open_role_head(tok: Token) -> bool:
+    """A lower-case common noun that may head a role before a name: not a function word, verb form,
+    adverb, time word or abstract noun."""
+    w = tok.text
+    return (w.isalpha() and w.islower() and len(w) >= 4 and w not in _NOT_MODIFIERS and w not in _TIME_NOUNS
+            and not w.endswith(("ed", "ly", "ing", "'s")) and not w.endswith(_ABSTRACT_SUFFIXES)
+            and w not in ROLE_MODIFIERS)
 
 
 _NOT_MODIFIERS = frozenset(w.lower() for w in FUNCTION_WORDS) | SPEECH_VERBS | frozenset(
     "by with without said says told is was are were has had have be been being who which that".split())
 
 
-def _noun_modifier(tok: Token, words: list[Token]) -> bool:
+def _noun_modifier(tok: Token, words: list[Token], open_head: bool = False) -> bool:
     """"café owner", "property analyst": one plain word right before the role head."""
-    return (bool(words) and is_role_head(words[0].text) and not tok.capitalised and tok.text.isalpha()
+    return (bool(words) and (is_role_head(words[0].text) or open_head) and not tok.capitalised and tok.text.isalpha()
+            and not tok.text.endswith("ly")
             and tok.text.lower() not in _NOT_MODIFIERS and len(words) == 1)
 
 
@@ -362,7 +391,7 @@ def _role_and_affiliation(words: list[str]) -> tuple[str | None, str | None]:
     # "French President": the country is the affiliation, the title is the role. "UK investment
     # banker" and "Scottish Finance Minister" keep their words.
     if (affiliation and len(words) > 1 and COUNTRY_FORMS.get(words[0]) == affiliation
-            and words[0] not in SUBNATIONAL and words[1][:1].isupper()):
+            and words[0] not in SUBNATIONAL and words[1][:1].isupper() and is_role_word(words[1])):
         words = words[1:]
     words = [TITLE_ABBREVIATIONS.get(w, w) for w in words]
     if affiliation is None:
@@ -378,7 +407,8 @@ def _role_and_affiliation(words: list[str]) -> tuple[str | None, str | None]:
     return " ".join(words), affiliation
 
 
-def _appositive_after(text: str, name_end: int, sentence_end: int) -> tuple[str, str | None, int] | None:
+def _appositive_after(text: str, name_end: int, sentence_end: int, open_np: bool = True
+                      ) -> tuple[str, str | None, int] | None:
     """", the son-in-law of the US President," after a name: (role, affiliation, end offset)."""
     rest = text[name_end:sentence_end]
     match = re.match(r",\s+(?:(?:the|a|an)\s+)?", rest)
@@ -388,7 +418,9 @@ def _appositive_after(text: str, name_end: int, sentence_end: int) -> tuple[str,
     stop = _APPOSITIVE_STOP.search(phrase)
     phrase = phrase[:stop.start()] if stop else phrase.rstrip(".!?\"”'’")
     words = phrase.split()
-    if not 1 <= len(words) <= 12 or not any(is_role_head(w.strip(".,")) for w in words[:4]):
+    determined = bool(re.search(r"\b(?:the|a|an)\s+$", rest[:match.end()], re.I))
+    if not 1 <= len(words) <= 12 or not (any(is_role_head(w.strip(".,")) for w in words[:4])
+                                         or (determined and open_np and _role_like_np(words))):
         return None
     # "LinkedIn, Corvane's chief officer, Park Min-jun, said": the role is the next name's.
     if re.match(r",\s+(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*\s*,", rest[match.end() + len(phrase):]):
@@ -401,7 +433,7 @@ def _appositive_after(text: str, name_end: int, sentence_end: int) -> tuple[str,
     return role, affiliation, name_end + match.end() + len(phrase)
 
 
-def _appositive_before(text: str, sentence_start: int, name_start: int, name_end: int
+def _appositive_before(text: str, sentence_start: int, name_start: int, open_np: bool, name_end: int
                        ) -> tuple[str, str | None] | None:
     """"The Shadow Secretary of State for the Family, Theresa May, said" before a name."""
     before = text[sentence_start:name_start]
@@ -413,13 +445,40 @@ def _appositive_before(text: str, sentence_start: int, name_start: int, name_end
     # "according to the state's Commissioner for Transportation": the noun phrase at the end.
     while words and words[0][0].islower() and not _starts_role_phrase(words[0]):
         words.pop(0)
+    determined = bool(words) and (words[0].lower() in ("the", "a", "an", "his", "her", "their")
+                                  or words[0].endswith(("'s", "’s")) or (len(words) > 1 and words[1].endswith(("'s", "’s"))))
     while words and words[0].lower() in ("the", "a", "an", "its", "his", "her", "their"):
         words.pop(0)
-    if not 1 <= len(words) <= 10 or not any(is_role_head(w) for w in words):
+    if not 1 <= len(words) <= 10 or not (any(is_role_head(w) for w in words)
+                                         or (determined and open_np and _role_like_np(words))):
         return None
     if words[-1] in ORG_DESCRIPTORS:
         return None  # "director of the city's water agency, Sacmex": the agency's name
     return _phrase_role(words)
+
+
+_ABSTRACT_SUFFIXES = ("ness", "ity", "tion", "sion", "ment", "ism", "ance", "ence", "ing", "ship", "hood", "ure")
+_NOT_ROLE_NOUNS = frozenset("man woman people person one time year years day week month way thing part "
+                            "country city town party group company firm government council family".split())
+
+
+def _role_like_np(words: list[str]) -> bool:
+    """A short noun phrase after a determiner whose head is a common noun: in an appositive beside
+    a name it says who the person is ("his former nanny", "a publisher", "the watchdog"), whether
+    or not the noun is in the role lexicon."""
+    clean = [w.strip(".,\"“”'’") for w in words]
+    core: list[str] = []
+    for w in clean:
+        if w.lower() in ("of", "for", "at", "to", "in", "on", "with", "from"):
+            break
+        core.append(w)
+    if not core or len(core) > 6:
+        return False
+    head = core[-1]
+    if (not head.isalpha() or not head.islower() or head in _NOT_ROLE_NOUNS or len(head) < 3
+            or head.endswith(_ABSTRACT_SUFFIXES)):
+        return False
+    return not any(w.lower() in _NOT_MODIFIERS - {"the", "a", "an"} for w in core[:-1] if w.islower())
 
 
 def _starts_role_phrase(word: str) -> bool:

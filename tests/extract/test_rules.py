@@ -468,3 +468,19 @@ def test_places_after_articles_named_places_and_the_leads_country():
     assert {"Tallinn", "Harju", "HMP Leeds"} <= set(b.locations)
     b = brief_of("Shops\n\nThe January sales failed to help the UK High Street recover.\n")
     assert b.locations == ["UK"]
+
+
+def test_roles_are_an_open_word_class_beside_a_full_name():
+    b = brief_of("Housing row\n\n"
+                 "Tory frontbencher Ian Drew said the plan was wrong. "
+                 "Mr Drew's former driver, Lena Ostrova, disagreed. "
+                 "Ms Ostrova joined campaign supremo Ray Dunn, a publisher, at the launch. "
+                 "Aircraft maker Boeing declined to comment. Earlier this year Sam Cole left. "
+                 "The Rt Hon Jane Pike MP spoke. Palestinian Authority President Omar Said replied.\n")
+    assert person(b, "Ian Drew").role == "Tory frontbencher"
+    assert person(b, "Lena Ostrova").role == "Mr Drew's former driver"
+    assert person(b, "Ray Dunn").role in ("campaign supremo", "campaign supremo, publisher")
+    assert person(b, "Sam Cole").role is None
+    assert person(b, "Omar Said").role == "Palestinian Authority President"
+    assert "Jane Pike" in [p.name for p in b.people]
+    assert "Boeing" not in [p.name for p in b.people]
