@@ -35,6 +35,7 @@ def _bare(word: str) -> str:
 
 
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_PARTICLE_NAME = re.compile(r"(?:al|el|ul|bin|ben|abu|ibn)-[A-Z]")
 
 
 @functools.lru_cache(maxsize=2048)
@@ -53,7 +54,8 @@ def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
         if (word[-1] in "sS" and end < len(text) and text[end] in "'’"
                 and (end + 1 == len(text) or not text[end + 1].isalnum())):
             word += text[end]
-        out.append(Token(word, start, start + len(word), _bare(word), word[0].isupper()))
+        capitalised = word[0].isupper() or _PARTICLE_NAME.match(word) is not None  # "al-Bashir"
+        out.append(Token(word, start, start + len(word), _bare(word), capitalised))
     return tuple(out)
 
 
@@ -101,6 +103,9 @@ def _trim_particles(run: list[Token]) -> list[Token]:
 @functools.lru_cache(maxsize=8192)
 def is_role_word(word: str) -> bool:
     low = word.lower()
+    if low.startswith("ex-") and len(low) > 3:
+        low = low[3:]  # "ex-senior", "ex-Downing"
+        return low in ROLE_HEADS or low in ROLE_MODIFIERS or word[3:4].isupper()
     return low in ROLE_HEADS or low in ROLE_MODIFIERS or word in COUNTRY_FORMS
 
 

@@ -17,7 +17,7 @@ from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WO
                                       FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
-from pipeline.extract.names import (PARTICLES, Token, capitalised_runs, country_of, is_acronym,
+from pipeline.extract.names import (_PARTICLE_NAME, PARTICLES, Token, capitalised_runs, country_of, is_acronym,
                                     is_org_word, is_role_head, is_role_word, tokens)
 from pipeline.extract.sentences import Sentence
 
@@ -121,7 +121,41 @@ def _sentence_mentions(sentence: Sentence, text: str, toks: tuple[Token, ...],
         mention = _mention_from_run(sentence, text, toks, first, run, (role_toks, honorifics, name_toks))
         if mention is not None:
             out.append(mention)
+    # "Former cabinet ministers Saviour Kasukuwere and Jonathan Moyo": a plural role before names
+    # joined by "and" (or commas) is each one's, in the singular.
+    for k, m in enumerate(out):
+        if m.role and m.rule == "role-prefix" and _plural_head(m.role):
+            m.role = _singular_role(m.role)
+            end = m.end
+            for nxt in out[k + 1:]:
+                if nxt.role is None and re.fullmatch(r"\s*(?:,|,?\s+and)\s+", text[end:nxt.start]):
+                    nxt.role, nxt.affiliation, nxt.rule = m.role, m.affiliation, "shared-role"
+                    end = nxt.end
+                else:
+                    break
     return out
+
+
+def _plural_head(role: str) -> bool:
+    head = role.split()[-1]
+    single = _singular_word(head)
+    return head.lower() != single.lower() and (is_role_head(single) or (head.islower() and len(single) > 3))
+
+
+def _singular_word(word: str) -> str:
+    low = word.lower()
+    if low.endswith("men"):
+        return word[:-3] + ("man" if word[-3:].islower() else "MAN")
+    if low.endswith("ies"):
+        return word[:-3] + "y"
+    if low.endswith("s") and not low.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _singular_role(role: str) -> str:
+    words = role.split()
+    return " ".join(words[:-1] + [_singular_word(words[-1])])
 
 
 def _split_run(run: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
@@ -179,8 +213,8 @@ def _plausible(words: tuple[str, ...]) -> bool:
     if not 1 <= len(words) <= 4:
         return False
     for i, w in enumerate(words):
-        if w.lower() in PARTICLES:
-            continue
+        if w.lower() in PARTICLES or (i > 0 and _PARTICLE_NAME.match(w)):
+            continue  # "de", "van", "al-Bashir"
         if any(part in COUNTRY_FORMS or is_acronym(part) for part in w.split("-")):
             return False
         if (w in COUNTRY_FORMS or w in CITIES or is_org_word(w) or is_acronym(w)
@@ -377,7 +411,7 @@ _NOT_MODIFIERS = frozenset(w.lower() for w in FUNCTION_WORDS) | SPEECH_VERBS | f
 
 def _noun_modifier(tok: Token, words: list[Token], open_head: bool = False) -> bool:
     """"café owner", "property analyst": one plain word right before the role head."""
-    return (bool(words) and (is_role_head(words[0].text) or open_head) and not tok.capitalised and tok.text.isalpha()
+    return (bool(words) and (is_role_head(words[0].text) or open_head) and not tok.capitalised and tok.text.replace("-", "").isalpha()
             and not tok.text.endswith("ly")
             and tok.text.lower() not in _NOT_MODIFIERS and len(words) == 1)
 
@@ -442,6 +476,18 @@ def _appositive_before(text: str, sentence_start: int, name_start: int, open_np:
     segment = before[:-2]
     segment = re.split(r"[,;:]", segment)[-1].strip()
     words = segment.split()
+    # "the court acted against Sudan's president": the noun phrase after the last verb or
+    # preposition ("of" and "for" stay: "director of the agency", "spokeswoman for women").
+    cut = [k for k, w in enumerate(words) if w.lower() in _NP_BREAKS or (w.islower() and w.endswith("ed"))]
+    if cut:
+        words = words[cut[-1] + 1:]
+    owner = [k for k, w in enumerate(words) if w.endswith(("'s", "’s")) and w[:1].isupper()]
+    if owner:
+        # "... Sudan's president": the phrase starts with its owner's name.
+        k = owner[0]
+        while k > 0 and words[k - 1][:1].isupper() and words[k - 1].lower() not in ("the", "a", "an"):
+            k -= 1
+        words = words[k:] if k > 0 and words[k - 1][:1].islower() else words
     # "according to the state's Commissioner for Transportation": the noun phrase at the end.
     while words and words[0][0].islower() and not _starts_role_phrase(words[0]):
         words.pop(0)
@@ -457,6 +503,8 @@ def _appositive_before(text: str, sentence_start: int, name_start: int, open_np:
     return _phrase_role(words)
 
 
+_NP_BREAKS = frozenset("against to by with from about on at and as than that said says told is was were are "
+                       "has had have met meets joined include included including like into over under".split())
 _ABSTRACT_SUFFIXES = ("ness", "ity", "tion", "sion", "ment", "ism", "ance", "ence", "ing", "ship", "hood", "ure")
 _NOT_ROLE_NOUNS = frozenset("man woman people person one time year years day week month way thing part "
                             "country city town party group company firm government council family".split())

@@ -484,3 +484,14 @@ def test_roles_are_an_open_word_class_beside_a_full_name():
     assert person(b, "Omar Said").role == "Palestinian Authority President"
     assert "Jane Pike" in [p.name for p in b.people]
     assert "Boeing" not in [p.name for p in b.people]
+
+
+def test_shared_plural_roles_particles_and_ex_titles():
+    b = brief_of("Cabinet exile\n\n"
+                 "Former cabinet ministers Ivan Sokol and Petra Lind fled. "
+                 "Sanctions hit Sudan's president, Omar Hamid al-Rashid, last year. "
+                 "The review is led by ex-senior civil servant Sir Hugh Tate.\n")
+    assert person(b, "Ivan Sokol").role == "Former cabinet minister"
+    assert person(b, "Petra Lind").role == "Former cabinet minister"
+    assert person(b, "Omar Hamid al-Rashid").role == "Sudan's president"
+    assert person(b, "Hugh Tate").role == "ex-senior civil servant"
