@@ -335,12 +335,15 @@ def _company_context(text: str, toks: list[Token], first: int, run: list[Token])
     # "Time Warner said on Friday that it now owns": what speaks of itself as "it" is not a person.
     if following and following[0] in SPEECH_VERBS:
         for k in range(1, len(following) - 1):
-            if following[k] == "it" and (following[k - 1] == "that" or following[k + 1] in _FINITE_AFTER_IT):
+            if following[k] == "it" and (following[k - 1] == "that" or _finite_verb(following[k + 1])):
                 return True
     return False
 
 
-_FINITE_AFTER_IT = frozenset("now expects plans intends owns employs reported posted".split())
+def _finite_verb(word: str) -> bool:
+    """"owns", "expects", "reported": a verb form that agrees with "it" ("now" may come first)."""
+    return word == "now" or (word.isalpha() and len(word) > 3 and word.endswith(("s", "ed"))
+                             and not word.endswith(("ss", "us", "is")) and word not in ("this", "was", "has"))
 
 
 def _is_kinship(role: str) -> bool:

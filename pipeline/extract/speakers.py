@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract.lexicon import PRONOUNS_FEMALE, PRONOUNS_MALE, SPEECH_VERBS
+from pipeline.extract.morphology import verb_forms
 from pipeline.extract.weights import WEIGHTS
 from pipeline.extract.names import is_role_word
 from pipeline.extract.people import Mention, Person
@@ -231,16 +232,28 @@ def _subject_before_comma(resolver: SpeakerResolver, block: int, before: str) ->
 
 # Verbs that put their subject after them ("said Sir Keir", "added the minister"); not "accused X"
 # or "told X", whose next noun is the one spoken to or about.
-_INVERTING_VERBS = frozenset("said says added adds asked asks continued continues explained explains insisted "
-                             "insists replied replies warned warns noted notes recalled recalls wrote writes "
-                             "concluded concludes argued argues countered remarked stressed declared "
-                             "according".split())
+_INVERTING_VERBS = frozenset(
+    {f for lemma in "say add ask continue explain insist reply warn note recall write conclude argue counter remark "
+                    "stress declare".split() for f in verb_forms(lemma)[1:3]} | {"according"})
 
 
-def speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_end: int) -> Attribution | None:
-    """"said Sir Keir" / "said the minister": the speaker right after an inverted verb."""
+# Reporting verbs whose next noun is the one spoken to or about ("told reporters", "accused
+# Labour"): never inverted, even right after a quotation.
+_TAKES_OBJECT = frozenset(f for lemma in "tell accuse ask urge attack condemn criticise criticize brand label dub "
+                          "call hail welcome dismiss reject describe question beg assure reassure mock promise "
+                          "pledge".split() for f in verb_forms(lemma))
+
+
+def speaker_after_verb(resolver: SpeakerResolver, block: int, text: str, verb_end: int,
+                       after_quote: bool = False) -> Attribution | None:
+    """"said Sir Keir" / "said the minister": the speaker right after an inverted verb. Right
+    after a quotation any reporting verb may be inverted ("...," fumes Joan Pratt) but one that
+    takes an object."""
     verb = re.search(r"([\w'’-]+)(?:\s+to)?$", text[:verb_end])
-    if verb is None or verb.group(1).lower() not in _INVERTING_VERBS:
+    if verb is None:
+        return None
+    word = verb.group(1).lower()
+    if word not in _INVERTING_VERBS and not (after_quote and word in SPEECH_VERBS and word not in _TAKES_OBJECT):
         return None
     m = re.match(r"\s+", text[verb_end:])
     start = verb_end + (m.end() if m else 0)
@@ -384,7 +397,7 @@ def _clause_after(resolver: SpeakerResolver, block: int, text: str, start: int, 
         return None
     m = re.match(r"\s*[,.!?]?\s*([\w'’-]+)", after)
     if m and _is_speech_verb(m.group(1)):
-        return speaker_after_verb(resolver, block, text, start + m.end())
+        return speaker_after_verb(resolver, block, text, start + m.end(), after_quote=True)
     for verb in _WORD.finditer(after, 0, min(len(after), 120)):
         if _is_speech_verb(verb.group(0)):
             found = subject_before(resolver, block, text, start + verb.start())

@@ -495,3 +495,12 @@ def test_shared_plural_roles_particles_and_ex_titles():
     assert person(b, "Petra Lind").role == "Former cabinet minister"
     assert person(b, "Omar Hamid al-Rashid").role == "Sudan's president"
     assert person(b, "Hugh Tate").role == "ex-senior civil servant"
+
+
+def test_reporting_verbs_are_lemmas_in_every_tense():
+    from pipeline.extract.lexicon import SPEECH_VERBS
+
+    assert {"says", "said", "warns", "warned", "quipped", "tweets", "hits out", "hit out"} <= SPEECH_VERBS
+    assert "warning" not in SPEECH_VERBS  # mostly a noun
+    b = brief_of('Ferry fares\n\n"Fares must fall," fumes commuter leader Joan Pratt.\n')
+    assert quotes(b) == [("Fares must fall,", "Joan Pratt")]
