@@ -266,6 +266,12 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
         role = f"{title}, {role}" if title else role
         affiliation = affiliation or (appositive[1] if appositive else None)
         rule = "appositive"
+    serves = _WHO_SERVES.match(text, extent_end)
+    if serves is not None:
+        # "X, who chairs the Local Government Association,": affiliation from the article's words.
+        affiliation = affiliation or serves.group("org")
+        if role is None and _SERVING_ROLE.get(serves.group("verb")):
+            role, rule = f"{_SERVING_ROLE[serves.group('verb')]} of {serves.group('org')}", "who-clause"
     elif role is None:
         before = _appositive_before(text, sentence.start, (honorifics or name_toks)[0].start, open_np,
                                     _after_post_nominals(text, name_toks[-1].end))
@@ -546,7 +552,27 @@ def _phrase_role(words: list[str]) -> tuple[str, str | None]:
         candidate = of.group(1).strip()
         if any(is_org_word(w) for w in candidate.split()) or affiliation is None and len(candidate.split()) > 1:
             affiliation = candidate
+    # "the Liberal Democrats' environment spokesperson": the owner speaks for its members.
+    owner = re.match(r"(?:the )?((?:[A-Z][\w&-]*\s)*[A-Z][\w&-]*?)(?:['’]s?)\s", " ".join(words).strip(".,\"“”"))
+    if owner and affiliation is None and not _is_person_like(owner.group(1)):
+        affiliation = owner.group(1)
     return role, affiliation
+
+
+def _is_person_like(words: str) -> bool:
+    """"Mr Blunkett", "Blair": an owner who is a person, not a body one speaks for."""
+    first = words.split()[0]
+    return first in HONORIFICS or first in PEERAGES or (len(words.split()) == 1 and words not in COUNTRY_FORMS
+                                                         and not is_org_word(words) and not words.isupper())
+
+
+# ", who chairs the Local Government Association": a relative clause that says whom one serves.
+_WHO_SERVES = re.compile(r",\s+who\s+(?:now\s+|also\s+|currently\s+)?(?P<verb>chairs|leads|heads|runs|directs|"
+                         r"represents|founded|co-founded|works for|advises|speaks for)\s+(?:the\s+)?"
+                         r"(?P<org>(?:[A-Z][\w'’&-]*)(?:\s+(?:of|for|and|&|the|on)?\s*[A-Z][\w'’&-]*)*)")
+_SERVING_ROLE = {"chairs": "chair", "leads": "leader", "heads": "head", "runs": "head", "directs": "director",
+                 "founded": "founder", "co-founded": "co-founder", "advises": "adviser", "works for": None,
+                 "represents": None, "speaks for": "spokesperson"}
 
 
 def _role_only_mentions(sentence: Sentence, text: str, found: list[Mention]) -> list[Mention]:
@@ -714,9 +740,12 @@ def attended(person: Person) -> bool:
     """The article places the person at the event: a mention in a sentence about attending,
     meeting, leading or signing."""
     for m in person.mentions:
-        words = {w.lower() for w in re.findall(r"[\w-]+", m.sentence.text)}
-        if words & EVENT_CUES:
-            return True
+        words = [w.lower() for w in re.findall(r"[\w'’-]+", m.sentence.text)]
+        for k, word in enumerate(words):
+            if word in EVENT_CUES and not any(w in ("not", "never", "n't", "didn't", "won't", "cannot")
+                                              or w.endswith(("n't", "n’t")) for w in words[max(0, k - 3):k]):
+                # "did not attend the summit", "will not be at the talks": not there
+                return True
     return False
 
 

@@ -504,3 +504,18 @@ def test_reporting_verbs_are_lemmas_in_every_tense():
     assert "warning" not in SPEECH_VERBS  # mostly a noun
     b = brief_of('Ferry fares\n\n"Fares must fall," fumes commuter leader Joan Pratt.\n')
     assert quotes(b) == [("Fares must fall,", "Joan Pratt")]
+
+
+def test_affiliation_from_the_articles_wording():
+    b = brief_of("Council cuts\n\n"
+                 "Ann Price, who chairs the Local Government Association, said the cuts were deep. "
+                 "The Liberal Democrats' environment spokesperson, Norma Quill, agreed.\n")
+    assert person(b, "Ann Price").affiliation == "Local Government Association"
+    assert person(b, "Ann Price").role == "chair of Local Government Association"
+    assert person(b, "Norma Quill").affiliation == "Liberal Democrats"
+
+
+def test_attended_not_when_the_article_says_they_were_not_there():
+    b = brief_of("Summit\n\nPremier Alma Ruiz attended the summit. "
+                 "Minister Jon Kett did not attend the summit.\n")
+    assert person(b, "Alma Ruiz").attended and not person(b, "Jon Kett").attended
