@@ -193,9 +193,11 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
         # ("we will ...") is a commitment of the speaker.
         spans_by_block[block] = [(a, b, speakers.get((block, a))) for a, b in items]
     for k, (attribution, span, quote_text, speaker, evidence, found) in enumerate(pending):
-        if attribution.rule == "continues-previous-quote" and k + 1 < len(pending):
-            # The next quotation, in this paragraph or the next, is said by someone else: the words
-            # in between may be theirs (news copy sometimes names the speaker after the first quote).
+        if (attribution.rule == "continues-previous-quote" and k + 1 < len(pending) and k > 0
+                and pending[k - 1][1].block != span.block):
+            # A paragraph that is only a quotation, carried over from the previous paragraph's
+            # speaker, while the next quotation names someone else: the words may be theirs (news
+            # copy sometimes names the speaker only after the first quote).
             nxt = pending[k + 1][0]
             if (pending[k + 1][1].block - span.block <= 1 and nxt.person is not None
                     and nxt.person is not attribution.person and confidence_rules.explicit(nxt)):

@@ -134,11 +134,18 @@ def _subject(before: str) -> str:
     else:
         pieces = _CLAUSE_BREAK.split(text)
         text = pieces[-1] if pieces else text
+    text = _TRAILING_TIME.sub("", text)  # "A Senate committee on Tuesday approved": not part of who
     words = text.split()
     while words and re.fullmatch(r"(?:has|have|had|is|are|was|were|will|would|also|now|formally|jointly|today|"
                                  r"finally|both|all|already|still|only|not|\w+ly)", words[-1], re.I):
         words.pop()
     return _clean(" ".join(words))
+
+
+_TRAILING_TIME = re.compile(r"\s+(?:(?:on|last|this|next|early|late)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
+                            r"Friday|Saturday|Sunday|week|month|year|night|morning|evening)|yesterday|today|"
+                            r"(?:in|on)\s+(?:January|February|March|April|May|June|July|August|September|October|"
+                            r"November|December)(?:\s+\d{1,2})?)(?=(?:\s+\w+ly)?\s*$)", re.I)
 
 
 def _strip_article(actor: str) -> str:

@@ -202,6 +202,11 @@ def subject_before(resolver: SpeakerResolver, block: int, text: str, verb_start:
         if word is None:
             return None
         person = resolver.mention_ending_at(block, len(stripped))
+        if person is None:
+            # "Sen. Dale Whitcomb of Wyoming called ...": the name before its place or body.
+            of = _OF_PLACE.search(stripped)
+            if of is not None:
+                person = resolver.mention_ending_at(block, of.start())
         if person is not None:
             return Attribution(person, "subject-of-reporting-verb")
         token = word.group(1)
@@ -216,6 +221,9 @@ def subject_before(resolver: SpeakerResolver, block: int, text: str, verb_start:
             return Attribution(None, "subject-not-a-person")
         head = stripped[:word.start()]
     return None
+
+
+_OF_PLACE = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
 
 
 def _subject_before_comma(resolver: SpeakerResolver, block: int, before: str) -> Attribution:

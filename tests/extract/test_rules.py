@@ -519,3 +519,11 @@ def test_attended_not_when_the_article_says_they_were_not_there():
     b = brief_of("Summit\n\nPremier Alma Ruiz attended the summit. "
                  "Minister Jon Kett did not attend the summit.\n")
     assert person(b, "Alma Ruiz").attended and not person(b, "Jon Kett").attended
+
+
+def test_speaker_before_a_place_phrase_and_actor_without_its_time_phrase():
+    b = brief_of("Water bill\n\n"
+                 "A Senate committee on Tuesday approved a bill to replace lead pipes. "
+                 "Sen. Dale Whitby of Wyoming called the plan \"an unfunded mandate\".\n")
+    assert quotes(b) == [("an unfunded mandate", "Dale Whitby")]
+    assert b.commitments[0].actor == "Senate committee"
