@@ -18,7 +18,7 @@ from pipeline.extract import places as place_rules
 from pipeline.extract.people import attended, cluster, find_mentions
 from pipeline.extract.quotes import QuoteSpan, drop_nested, find_quotes
 from pipeline.extract.sentences import Sentence, article_sentences, block_text
-from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_quote
+from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_quote, speaker_lead_in
 from pipeline.extract.weights import confidence
 from pipeline.model import Article, Brief, Commitment, Organisation, Person, Quote
 
@@ -163,11 +163,25 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
     pending: list[tuple[Attribution, QuoteSpan, str, str | None, str, dict[str, float]]] = []
     blocks = [(-2, article.standfirst)] if article.standfirst else []
     blocks += [(i, b.text) for i, b in enumerate(article.blocks) if b.kind != "heading"]
+    lead: Attribution | None = None  # "Professor X, director of Y, said:" before unmarked paragraphs
+    carried = 0
     for block, text in blocks:
         spans = drop_nested(find_quotes(text, block))
+        kind = article.blocks[block].kind if block >= 0 else "standfirst"
+        block_lead = None
+        if (not spans and lead is not None and carried < BLOCK_QUOTE_PARAGRAPHS and kind == "paragraph"
+                and not text.rstrip().endswith(":") and not _names_in_third_person(lead, resolver, block)):
+            # GOV.UK style: the paragraphs after "X said:" are X's words, set without marks.
+            start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+            spans = [QuoteSpan(block, start, start, end, None, "block")]
+            block_lead, carried = lead, carried + 1
+        else:
+            lead, carried = None, 0
         spans_by_block[block] = [(q.start, q.end) for q in spans]
         quoted_speech.setdefault(block, [])
         block_sentences = [s for s in sentences if s.block == block]
+        if kind == "paragraph" and not spans and text.rstrip().endswith(":"):
+            lead = speaker_lead_in(resolver, block, text)
         for k, span in enumerate(spans):
             first = _sentence_at(block_sentences, block, span.open_at)
             last = _sentence_at(block_sentences, block, max(span.open_at, span.outer_end - 1)) or first
@@ -176,8 +190,11 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             region_start = max(first.start, spans[k - 1].outer_end if k else 0)
             region_end = min(last.end, spans[k + 1].open_at if k + 1 < len(spans) else len(text))
             prev_sentence = next((s for s in reversed(sentences) if s.index < first.index), None)
-            attribution = attribute_quote(resolver, span, texts, region_start, region_end, previous,
-                                          prev_sentence, (first.start, max(last.end, first.end)))
+            if block_lead is not None:
+                attribution = Attribution(block_lead.person, "paragraph-after-lead-in")
+            else:
+                attribution = attribute_quote(resolver, span, texts, region_start, region_end, previous,
+                                              prev_sentence, (first.start, max(last.end, first.end)))
             previous = (span, attribution)
             evidence = text[first.start:max(last.end, first.end)]
             quote_text = text[span.start:span.end]
@@ -209,6 +226,16 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
         trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}; confidence {sure:.2f}"
                                + confidence_rules.candidate_table(attribution), evidence))
     return out, spans_by_block, quoted_speech
+
+
+# Paragraphs set as a quotation after one "X said:" (GOV.UK style), at most.
+BLOCK_QUOTE_PARAGRAPHS = 3
+
+
+def _names_in_third_person(lead: Attribution, resolver: SpeakerResolver, block: int) -> bool:
+    """A paragraph that names the lead-in's speaker ("Professor Fenton added that ...") is the
+    writer's again, not the speaker's words."""
+    return lead.person is not None and any(p is lead.person for _, p in resolver.by_block.get(block, []))
 
 
 def _organisations(sentences: list[Sentence], trace: list[TraceItem]):

@@ -134,6 +134,7 @@ def _subject(before: str) -> str:
     else:
         pieces = _CLAUSE_BREAK.split(text)
         text = pieces[-1] if pieces else text
+    text = re.sub(r"\s*\([^()]*\)", "", text)  # "has today (3 May 2023)": an aside
     text = _TRAILING_TIME.sub("", text)  # "A Senate committee on Tuesday approved": not part of who
     words = text.split()
     while words and re.fullmatch(r"(?:has|have|had|is|are|was|were|will|would|also|now|formally|jointly|today|"
@@ -323,7 +324,8 @@ def sentence_commitment(sentence: Sentence, main_actor: str | None, resolve: Res
         return None
     before = text[:cue.start]
     clause = _CLAUSE_SPLIT.split(before)[-1]
-    clause_words = set(_WORDS.findall(clause.lower()))
+    # As written: "May" in mid-sentence is the month, not the modal.
+    clause_words = {w.lower() for w in _WORDS.findall(clause) if w != "May" or clause.lstrip().startswith(w)}
     if clause_words & _CLAUSE_HEDGES:
         return None
     if any(w in _HEDGES - _CLAUSE_HEDGES for w in _WORDS.findall(before.lower())):

@@ -18,7 +18,7 @@ RULE_GROUPS = {
     "no-reporting-clause": "no_clause", "subject-of-sentence": "sentence_subject",
     "subject-not-a-person": "not_person", "plural-subject": "not_person", "elided-subject": "not_person",
     "subject-of-clause": "clause", "reporting-clause-closing-sentence": "clause",
-    "subject-runs-into-quote": "sentence_subject",
+    "subject-runs-into-quote": "sentence_subject", "paragraph-after-lead-in": "clause",
 }
 
 
@@ -64,7 +64,7 @@ def quote_features(attribution: Attribution, span: QuoteSpan, text: str, start: 
         f["pronoun_margin"] = round(min(margin, 3.0) / 3.0, 3)
     if len(quote.split()) <= 3:
         f["short"] = 1.0
-    if not span.terminated:
+    if not span.terminated and span.family != "block":
         f["unterminated"] = 1.0
     return f
 

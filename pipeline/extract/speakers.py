@@ -445,3 +445,19 @@ def _clause_before(resolver: SpeakerResolver, block: int, text: str, start: int,
         person = resolver.recent_person(block, elided_at, None, since=start)
         return Attribution(person, "subject-of-clause") if person else None
     return None
+
+
+def speaker_lead_in(resolver: SpeakerResolver, block: int, text: str) -> Attribution | None:
+    """A paragraph that ends "X said:" (or "said X:"), introducing paragraphs of X's words set
+    without quotation marks: who X is, or a decided "no named speaker" ("A spokesperson said:")."""
+    head = text.rstrip()[:-1]
+    verbs = [v for v in _WORD.finditer(head[-200:]) if _is_speech_verb(v.group(0))]
+    if not verbs:
+        return None
+    at = len(head) - len(head[-200:]) + verbs[-1].start()
+    found = subject_before(resolver, block, text, at)
+    if found is None or found.person is None:
+        found = speaker_after_verb(resolver, block, text, at + len(verbs[-1].group(0)), after_quote=True) or found
+    if found is None or not found.decided:
+        return None
+    return found

@@ -527,3 +527,20 @@ def test_speaker_before_a_place_phrase_and_actor_without_its_time_phrase():
                  "Sen. Dale Whitby of Wyoming called the plan \"an unfunded mandate\".\n")
     assert quotes(b) == [("an unfunded mandate", "Dale Whitby")]
     assert b.commitments[0].actor == "Senate committee"
+
+
+def test_paragraphs_after_a_said_colon_lead_in_are_the_speakers_words():
+    b = brief_of("Coastal fund\n\n"
+                 "The government has today (3 May 2023) announced a fund to regenerate coastal towns.\n\n"
+                 "Communities Minister Priya Shah said:\n\n"
+                 "This fund will give seaside towns the investment they need.\n\n"
+                 "We will work with councils to deliver it by 2025.\n\n"
+                 "Council leader Tom Reed said:\n\n"
+                 "Councils welcome this announcement.\n\n"
+                 "Mr Reed later met the minister in Hull.\n")
+    assert quotes(b) == [("This fund will give seaside towns the investment they need.", "Priya Shah"),
+                         ("We will work with councils to deliver it by 2025.", "Priya Shah"),
+                         ("Councils welcome this announcement.", "Tom Reed")]
+    assert not any(s.endswith(":") for s in b.context)
+    assert ("Priya Shah", "by 2025") in [(c.actor, c.deadline) for c in b.commitments]
+    assert b.commitments[0].actor == "government"
