@@ -147,7 +147,7 @@ def _pronoun_resolver(resolver: SpeakerResolver):
         if gender is None:
             return None
         ranked = resolver.rank_pronoun(sentence.block, offset, gender)
-        return ranked[0][1].display if ranked else None
+        return ranked[0][1].display if ranked and ranked[0][1] is not None else None
     return resolve
 
 

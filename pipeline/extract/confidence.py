@@ -13,7 +13,8 @@ from pipeline.extract.speakers import Attribution, SpeakerResolver, _subject_pos
 
 RULE_GROUPS = {
     "subject-of-reporting-verb": "clause", "reporting-clause-after": "clause", "inverted-reporting-verb": "clause",
-    "pronoun-subject": "pronoun", "pronoun-clause-after": "pronoun", "pronoun-after-verb": "pronoun",
+    "pronoun-subject": "pronoun", "pronoun-clause-after": "pronoun", "pronoun-unnamed-source": "pronoun",
+    "pronoun-after-verb": "pronoun",
     "continues-previous-quote": "continues", "same-sentence-as-previous-quote": "continues",
     "no-reporting-clause": "no_clause", "subject-of-sentence": "sentence_subject",
     "subject-not-a-person": "not_person", "plural-subject": "not_person", "elided-subject": "not_person",
@@ -73,7 +74,8 @@ def candidate_table(attribution: Attribution) -> str:
     """For --explain: the people a pronoun speaker may be, with their scores and why."""
     if not attribution.candidates:
         return ""
-    rows = [f"{score:+.2f} {person.display} ({why})" for score, person, why in attribution.candidates[:4]]
+    rows = [f"{score:+.2f} {person.display if person else 'no named speaker'} ({why})"
+            for score, person, why in attribution.candidates[:4]]
     return "; candidates: " + " | ".join(rows)
 
 

@@ -42,7 +42,8 @@ class Attribution:
     @property
     def decided(self) -> bool:
         """A reporting clause was found, whether or not its speaker is a named person."""
-        return self.person is not None or self.rule in ("subject-not-a-person", "plural-subject")
+        return self.person is not None or self.rule in ("subject-not-a-person", "plural-subject",
+                                                        "pronoun-unnamed-source")
 
 
 class SpeakerResolver:
@@ -50,8 +51,10 @@ class SpeakerResolver:
 
     def __init__(self, people: list[Person], sentences: list[Sentence] = ()) -> None:
         self.sentence_starts: dict[int, list[tuple[int, int]]] = {}
+        self.sentence_texts: dict[int, list[tuple[int, int, str]]] = {}
         for sentence in sentences:
             self.sentence_starts.setdefault(sentence.block, []).append((sentence.start, sentence.index))
+            self.sentence_texts.setdefault(sentence.block, []).append((sentence.start, sentence.index, sentence.text))
         self.by_block: dict[int, list[tuple[Mention, Person]]] = {}
         for person in people:
             for m in person.mentions:
@@ -61,6 +64,8 @@ class SpeakerResolver:
 
     def pronoun(self, block: int, pos: int, gender: str | None, rule: str) -> Attribution:
         ranked = self.rank_pronoun(block, pos, gender)
+        if ranked and ranked[0][1] is None:
+            return Attribution(None, "pronoun-unnamed-source", ranked)
         return Attribution(ranked[0][1] if ranked else None, rule, ranked)
 
     def mention_ending_at(self, block: int, end: int) -> Person | None:
@@ -87,11 +92,20 @@ class SpeakerResolver:
         here = self._sentence_index(block, pos)
         best: dict[int, tuple[float, Person, str]] = {}
         speaker_seen = subject_seen = False
+        unnamed = self._unnamed_source(block, pos, gender)
         for b in range(block, max(block - 3, -3), -1):
             items = [mp for mp in self.by_block.get(b, []) if b != block or mp[0].end <= pos]
             for m, person in reversed(items):
                 if gender and person.gender and person.gender != gender:
                     continue
+                if unnamed is not None and not subject_seen and (b, m.start) < unnamed[:2]:
+                    # "A spokeswoman said ... she added": the unnamed source spoke after this mention.
+                    subject_seen = speaker_seen = True
+                    distance = max(0, here - unnamed[2]) if here is not None else 0
+                    score = (-weights["per_sentence"] * min(distance, 6) - weights["previous_block"] * (unnamed[0] != block)
+                             + weights["subject"] + weights["latest_subject"] + weights["current_speaker"])
+                    best[0] = (round(score, 3), None, f"{distance} sentence(s) back, unnamed source "
+                                                      f"({unnamed[3]}), latest subject, current speaker")
                 distance = max(0, here - m.sentence.index) if here is not None else 0
                 score = -weights["per_sentence"] * min(distance, 6) - weights["previous_block"] * (b != block)
                 why = [f"{distance} sentence(s) back"]
@@ -112,7 +126,32 @@ class SpeakerResolver:
                 score = round(score, 3)
                 if id(person) not in best or score > best[id(person)][0]:
                     best[id(person)] = (score, person, ", ".join(why))
+        if unnamed is not None and not subject_seen:
+            distance = max(0, here - unnamed[2]) if here is not None else 0
+            score = (-weights["per_sentence"] * min(distance, 6) - weights["previous_block"] * (unnamed[0] != block)
+                     + weights["subject"] + weights["latest_subject"] + weights["current_speaker"])
+            best[0] = (round(score, 3), None, f"{distance} sentence(s) back, unnamed source ({unnamed[3]}), "
+                                              "latest subject, current speaker")
         return sorted(best.values(), key=lambda t: -t[0])
+
+    def _unnamed_source(self, block: int, pos: int, gender: str | None) -> tuple[int, int, int, str] | None:
+        """The latest unnamed source that spoke before `pos` in this paragraph or the one before
+        ("a spokeswoman for the council said", "officials said"), as (block, offset, sentence
+        index, words), when its gender does not contradict the pronoun's."""
+        found = None
+        for b in (block - 1, block):
+            for start, index, text in self.sentence_texts.get(b, []):
+                if b == block and start >= pos:
+                    break
+                for m in _UNNAMED_SOURCE.finditer(text):
+                    at = start + m.start()
+                    if b == block and at >= pos:
+                        break
+                    noun = m.group("noun").lower()
+                    if gender and _NOUN_GENDER.get(noun, gender) != gender:
+                        continue
+                    found = (b, at, index, m.group(0).split(" ", 1)[0] + " " + noun)
+        return found
 
     def _sentence_index(self, block: int, pos: int) -> int | None:
         starts = self.sentence_starts.get(block)
@@ -133,6 +172,13 @@ class SpeakerResolver:
                 return person
         return None
 
+
+# A source the article does not name, as the subject of a reporting verb.
+_UNNAMED_SOURCE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Ss]everal|[Oo]ne)\s+(?:[\w’'-]+\s+){0,3}?(?P<noun>spokeswoman|spokesman|spokesperson|"
+    r"official|officials|source|sources|aide|aides|representative)(?:\s+(?:for|at|of|from)\s+(?:the\s+)?"
+    r"[\w’'-]+(?:\s+[\w’'-]+){0,4}?)?(?:,\s+[^,]{1,60},)?\s+(?:\w+ly\s+)?(?:said|says|told|added|stated|explained)\b")
+_NOUN_GENDER = {"spokeswoman": "f", "spokesman": "m"}
 
 _AUXILIARY_AFTER = frozenset("has had have is was were are will would could should may might must can did does "
                              "also later then previously earlier".split())
@@ -410,9 +456,10 @@ def _clause_after(resolver: SpeakerResolver, block: int, text: str, start: int, 
         if _is_speech_verb(verb.group(0)):
             found = subject_before(resolver, block, text, start + verb.start())
             if found is not None and found.decided:
-                if found.candidates:
+                if found.candidates and found.person is not None:
                     return Attribution(found.person, "pronoun-clause-after", found.candidates)
-                return Attribution(found.person, "reporting-clause-after" if found.person else found.rule)
+                return Attribution(found.person, "reporting-clause-after" if found.person else found.rule,
+                                   found.candidates)
             return None
     return None
 

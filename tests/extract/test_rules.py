@@ -544,3 +544,11 @@ def test_paragraphs_after_a_said_colon_lead_in_are_the_speakers_words():
     assert not any(s.endswith(":") for s in b.context)
     assert ("Priya Shah", "by 2025") in [(c.actor, c.deadline) for c in b.commitments]
     assert b.commitments[0].actor == "government"
+
+
+def test_a_pronoun_after_an_unnamed_source_is_that_source():
+    b = brief_of("Pool closure\n\n"
+                 "Councillor Jane Holt opened the debate on Monday. A spokeswoman for the leisure trust said "
+                 "the pool would shut. \"We have no choice,\" she added.\n\n"
+                 "Mayor Ruth Cole said she regretted it. \"It is a sad day,\" she said.\n")
+    assert quotes(b) == [("We have no choice,", None), ("It is a sad day,", "Ruth Cole")]
