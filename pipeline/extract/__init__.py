@@ -78,8 +78,10 @@ def extract_with_trace(article: Article) -> Extraction:
     places = place_rules.find_places(sentences, texts)
     locations = place_rules.ordered_locations(places)
     if dateline is not None and dateline.place not in locations:
-        # Where the story was filed, as its dateline gives it, comes first.
-        locations.insert(0, dateline.place)
+        # Where the story was filed, as its dateline gives it, comes first ("PHOENIX" and "Phoenix"
+        # are one place).
+        same = dateline.place.split(",")[0].casefold()
+        locations = [dateline.place] + [name for name in locations if name.casefold() != same]
         trace.append(TraceItem("locations", dateline.place, "dateline", first_body.text))
     for name in locations:
         first = next((p for p in places if p.name == name), None)

@@ -17,7 +17,7 @@ from pipeline.extract.names import Token, is_org_word, is_role_word, tokens
 PLACES = frozenset(CITIES | INSTITUTION_PLACES | {form for form, country in COUNTRY_FORMS.items()
                                                   if form == country})
 _LONGEST = max(len(p.split()) for p in PLACES)
-_PREPOSITIONS = frozenset("in at to from near outside inside into".split())
+_PREPOSITIONS = frozenset("in at to from near outside inside into around across throughout towards toward along off".split())
 _EVENT_NOUNS = frozenset("talks summit meeting conference negotiations ceremony agreement accord declaration "
                          "rally visit".split())
 _ALIASES = {"Kiev": "Kyiv"}
@@ -36,6 +36,7 @@ def find_places(sentences, texts: dict[int, str]) -> list[FoundPlace]:
     """Places in the sentences; `texts` holds each block's text (token offsets are in it)."""
     found = []
     lead: list[str] = []
+    event_lead = False
     for s in sentences:
         if s.kind in ("title", "heading"):
             continue
@@ -53,6 +54,13 @@ def find_places(sentences, texts: dict[int, str]) -> list[FoundPlace]:
             i += size
         if s.block in (-2, 0, 1):
             lead.extend(t.bare for t in toks if t.capitalised and _country_noun(t.bare))
+        if s.block in (-2, 0) and not event_lead:
+            # A city the opening paragraph names, even as part of a body's name ("Leeds City
+            # Council has approved ...", "the Lagos State Government signed"), is where it happens.
+            for k, t in enumerate(toks):
+                known = _known_place(toks, k) if t.capitalised else None
+                if known and known[1] in CITIES and not any(f.name == known[1] for f in found):
+                    found.append(FoundPlace(_ALIASES.get(known[1], known[1]), s, "city-in-lead", False))
     if not found:
         # Nothing is placed anywhere: the countries the lead names are the story's scope ("the UK
         # High Street", "half Colombia's budget"). Otherwise the event's place is not every country
@@ -98,7 +106,7 @@ def _place_at(text: str, toks: list[Token], i: int) -> tuple[int, str, str] | No
         return None
     name = " ".join(t.bare if k == len(run) - 1 else t.text for k, t in enumerate(run))
     end = i + len(run)
-    if run[-1].bare.lower() in VENUE_NOUNS:
+    if run[-1].bare.lower() in VENUE_NOUNS and len(run) > 1:  # "the House" alone names no place
         return len(run), name, "venue"
     venue = _venue_noun_after(text, toks, end)
     if venue:
@@ -119,7 +127,7 @@ def _unknown_place_word(word: str) -> bool:
     country adjective, a role or an organisation's head word, and not in capitals (an acronym)."""
     return (word not in NOT_NAME_WORDS and word not in COUNTRY_FORMS and not is_role_word(word)
             and not is_org_word(word) and not word.isupper() and word.lower() not in MONTHS
-            and word.lower() not in WEEKDAYS and len(word) > 2)
+            and word.lower() not in WEEKDAYS and len(word) > 2 and word.lower() not in VENUE_NOUNS)
 
 
 def _known_place(toks: list[Token], i: int) -> tuple[int, str] | None:

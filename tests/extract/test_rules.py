@@ -552,3 +552,11 @@ def test_a_pronoun_after_an_unnamed_source_is_that_source():
                  "the pool would shut. \"We have no choice,\" she added.\n\n"
                  "Mayor Ruth Cole said she regretted it. \"It is a sad day,\" she said.\n")
     assert quotes(b) == [("We have no choice,", None), ("It is a sad day,", "Ruth Cole")]
+
+
+def test_the_city_the_lead_names_and_one_place_per_dateline():
+    b = brief_of("Tram deal\n\nThe Lagos State Government signed a deal for a tram line on Monday.\n")
+    assert "Lagos" in b.locations
+    b = brief_of("Water ruling\n\nPHOENIX (Wire) \u2014 A judge in Phoenix ruled on the wells. "
+                 "The bill went to the House.\n")
+    assert b.locations == ["PHOENIX"]
