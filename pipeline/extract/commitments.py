@@ -65,14 +65,20 @@ _IRREGULAR_PARTICIPLES = frozenset("paid made held set built cut put kept given 
                                    "known laid led left lent lost meant read shut sought split spread struck "
                                    "sworn torn thrown understood withdrawn written".split())
 _NOT_ACTIONS = frozenset("be have seem appear look feel remain become mean cost need want like know think "
-                         "believe expect suffer struggle face fall rise grow happen continue last take".split())
+                         "believe expect suffer struggle face fall rise grow happen continue last "
+                         "attend arrive travel gather speak discuss debate argue".split())
+# "will take decisions" is an undertaking; "will take place / part / time / years" is not.
+_TAKE_NOT_ACTION = re.compile(r"\s+(?:place|part|time|years?|months?|weeks?|days?|effect|hold|over|a\s+(?:long|while))\b",
+                              re.I)
+# Subjects that are many people at large, not someone who acts: "Few would argue", "analysts".
+_NOT_AGENTS = frozenset("few many some most several none nobody anyone everyone someone people analysts experts "
+                        "critics observers commentators economists".split())
 # Words before a commitment phrase that make the sentence opinion, prediction or criticism.
-_HEDGES = frozenset("if unless whether could might may should accused accuses criticised criticized attacked "
-                    "condemned denied warned warns feared fears doubted doubts questioned claimed claims "
-                    "claiming argued argues suggested suggests speculated predicted predicts expected expects "
-                    "likely unlikely believes believed thinks thought hope feel feels felt projected "
-                    "forecast forecasts expect believe think predict fear doubt warn claim argue suggest "
-                    "speculate reckon reckons reckoned".split())
+_HEDGES = frozenset({f for lemma in (
+    "accuse criticise criticize attack condemn deny warn fear doubt question claim argue suggest speculate "
+    "predict expect believe think hope feel project forecast reckon concern worry").split()
+    for f in verb_forms(lemma)} | {"if", "unless", "whether", "could", "might", "may", "should", "likely",
+                                    "unlikely", "thought", "felt", "concerned", "worried"})
 # Conditions and modals hedge only their own clause: "If elected, his party would ..." is a pledge
 # on a condition; "the council could decide to ..." is not a pledge.
 _CLAUSE_HEDGES = frozenset("if unless whether could might may should likely unlikely".split())
@@ -147,6 +153,28 @@ _TRAILING_TIME = re.compile(r"\s+(?:(?:on|last|this|next|early|late)\s+(?:Monday
                             r"Friday|Saturday|Sunday|week|month|year|night|morning|evening)|yesterday|today|"
                             r"(?:in|on)\s+(?:January|February|March|April|May|June|July|August|September|October|"
                             r"November|December)(?:\s+\d{1,2})?)(?=(?:\s+\w+ly)?\s*$)", re.I)
+
+
+def _third_party_prediction(before: str, subject: str) -> bool:
+    """"He told the BBC that Mr Brown would ...", "Analysts say Obama would ...": a future reported
+    by one person about another named one is a prediction, not a pledge; "Mr Howard said his party
+    would ..." and "she said she would ..." are the speaker's own."""
+    said = list(re.finditer(r"\b(?:said|says|say|told|tells|telling)\b", before))
+    if not said or not subject:
+        return False
+    speaker = before[:said[-1].start()].strip()
+    first = subject.split()[0].lower()
+    if first in _PRONOUNS or first in ("his", "her", "its", "their", "our", "my"):
+        return False
+    words = subject.split()
+    if words[0] not in _PERSON_TITLES:
+        return False  # "the Conservatives", "Hungary": the speaker's side may be meant
+    named = [w for w in words[1:] if w[:1].isupper()]
+    return bool(named) and bool(speaker) and not any(w in speaker for w in named)
+
+
+_PERSON_TITLES = frozenset("Mr Mrs Ms Miss Dr Sir Dame Lord Lady President Senator Sen. Governor Gov. Prof "
+                           "Professor".split())
 
 
 def _strip_article(actor: str) -> str:
@@ -265,6 +293,8 @@ def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
             if re.search(r"\b(?:not|never|n't|n’t)\s+(?:\w+\s+)?$", before):
                 continue  # "has not agreed to", "I do not want to": no commitment
             after = re.match(r"\s+(\w+)(?:\s+(\w+))?", text[m.end():])
+            if verb.startswith("hope") and text[m.end() - 4:m.end()].lower() == "that":
+                continue  # "hoped that ...": a wish about others, not an aim
             if after and (after.group(1).lower() in _PERFORMATIVE
                           or f"{after.group(1)} {after.group(2)}".lower() in ("give thanks", "pay tribute")):
                 continue  # "I want to thank ...": said, not promised
@@ -285,6 +315,8 @@ def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
                 continue  # "will be seen as": how a thing is regarded, no one undertakes anything
             if nxt and _is_participle(nxt.group(1)):
                 cues.append(_Cue(m.start(), nxt.end(), "passive-future", nxt.group(1).lower()))
+            continue
+        if verb == "take" and _TAKE_NOT_ACTION.match(text, m.end()):
             continue
         if verb not in _NOT_ACTIONS:
             cues.append(_Cue(m.start(), m.end(), "future", verb))
@@ -342,6 +374,11 @@ def sentence_commitment(sentence: Sentence, main_actor: str | None, resolve: Res
     if re.search(r"\b(?:what|whatever|how)\s+\w+\s*$", before, re.I):
         return None  # "what it promised": a clause about promises, not one
     subject = _subject(before)
+    if cue.kind in ("future", "decision", "plan") and subject and (
+            subject.split()[0].lower() in _NOT_AGENTS or _head(subject) in _NOT_AGENTS):
+        return None  # "Few would argue", "analysts say Obama would": no one undertakes anything
+    if cue.kind == "future" and _third_party_prediction(before, subject):
+        return None  # "He told the BBC that Mr Brown would never ...": said of someone else
     if cue.kind == "future" and not _is_agent(subject):
         return None  # "services will suffer": a prediction about things, not a commitment
     if cue.kind == "passive-future" and re.match(r"\s+(?:for|with|at|on|about|into|up|out)\s*(?:[.,;!?]|$)",

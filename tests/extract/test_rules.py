@@ -560,3 +560,15 @@ def test_the_city_the_lead_names_and_one_place_per_dateline():
     b = brief_of("Water ruling\n\nPHOENIX (Wire) \u2014 A judge in Phoenix ruled on the wells. "
                  "The bill went to the House.\n")
     assert b.locations == ["PHOENIX"]
+
+
+def test_predictions_about_others_hopes_and_events_are_not_commitments():
+    b = brief_of("Party plans\n\n"
+                 "The party hopes to cut rail fares. "
+                 "Ms Vale said she hoped Mr Dunn would resign. "
+                 "He told the radio station that Mr Dunn would never quit. "
+                 "Ann Vale said Labour would publish its plans. "
+                 "Few would argue against the plan. "
+                 "Leaders will meet in Oslo and will take decisions on fares. "
+                 "The talks will take place in May.\n")
+    assert [c.evidence.split()[0] for c in b.commitments] == ["The", "Ann", "Leaders"]
