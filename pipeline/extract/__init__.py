@@ -165,6 +165,9 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
     pending: list[tuple[Attribution, QuoteSpan, str, str | None, str, dict[str, float]]] = []
     blocks = [(-2, article.standfirst)] if article.standfirst else []
     blocks += [(i, b.text) for i, b in enumerate(article.blocks) if b.kind != "heading"]
+    # Names inside quotations are never speaker candidates: the resolver knows where they are.
+    resolver.quoted = {block: [(q.open_at, q.outer_end) for q in drop_nested(find_quotes(text, block))]
+                       for block, text in blocks}
     lead: Attribution | None = None  # "Professor X, director of Y, said:" before unmarked paragraphs
     carried = 0
     for block, text in blocks:

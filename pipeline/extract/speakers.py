@@ -50,6 +50,7 @@ class SpeakerResolver:
     """Answers "who is meant here" from the people found in the article."""
 
     def __init__(self, people: list[Person], sentences: list[Sentence] = ()) -> None:
+        self.quoted: dict[int, list[tuple[int, int]]] = {}  # quotation spans per block, once known
         self.sentence_starts: dict[int, list[tuple[int, int]]] = {}
         self.sentence_texts: dict[int, list[tuple[int, int, str]]] = {}
         for sentence in sentences:
@@ -94,7 +95,9 @@ class SpeakerResolver:
         speaker_seen = subject_seen = False
         unnamed = self._unnamed_source(block, pos, gender)
         for b in range(block, max(block - 3, -3), -1):
-            items = [mp for mp in self.by_block.get(b, []) if b != block or mp[0].end <= pos]
+            quoted = self.quoted.get(b, ())
+            items = [mp for mp in self.by_block.get(b, []) if (b != block or mp[0].end <= pos)
+                     and not any(a < mp[0].start < z for a, z in quoted)]
             for m, person in reversed(items):
                 if gender and person.gender and person.gender != gender:
                     continue

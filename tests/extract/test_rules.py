@@ -572,3 +572,10 @@ def test_predictions_about_others_hopes_and_events_are_not_commitments():
                  "Leaders will meet in Oslo and will take decisions on fares. "
                  "The talks will take place in May.\n")
     assert [c.evidence.split()[0] for c in b.commitments] == ["The", "Ann", "Leaders"]
+
+
+def test_names_inside_a_quotation_are_never_the_speaker():
+    b = brief_of("Rail row\n\n"
+                 "Transport chief Omar Lowe hit back. \"Mr Hart has not read the plan,\" the report quoted. "
+                 "\"We will publish it,\" he said.\n")
+    assert quotes(b)[-1] == ("We will publish it,", "Omar Lowe")
