@@ -117,16 +117,17 @@ def main() -> int:
             print(f"  {key:20} whole-dev weights {whole[key]:.3f}   cross-validated {cv[key]:.3f}")
     folds = [score_names(score, dev, names[k::args.folds], preds) for k in range(args.folds)]
     if args.json:
-        print(json.dumps({"whole": whole, "folds": folds}, indent=2, sort_keys=True))
+        means = {key: sum(f.get(key, 0.0) for f in folds) / len(folds) for key in whole}
+        print(json.dumps({"whole": whole, "folds": folds, "fold_mean": means}, indent=2, sort_keys=True))
         return 0
     print(f"{'figure':20} {'whole':>6} " + " ".join(f"{'fold' + str(k):>6}" for k in range(args.folds))
-          + f" {'spread':>6}")
+          + f" {'mean':>6} {'spread':>6}")
     for key in KEYS:
         if key not in whole:
             continue
         vals = [f.get(key, float('nan')) for f in folds]
         print(f"{key:20} {whole[key]:6.3f} " + " ".join(f"{v:6.3f}" for v in vals)
-              + f" {max(vals) - min(vals):6.3f}")
+              + f" {sum(vals) / len(vals):6.3f} {max(vals) - min(vals):6.3f}")
     return 0
 
 
