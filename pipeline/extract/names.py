@@ -9,7 +9,7 @@ from typing import NamedTuple
 from pipeline.extract.lexicon import (COUNTRY_FORMS, HONORIFICS, ORG_ACRONYMS, ORG_HEADS, ROLE_HEADS, ROLE_MODIFIERS,
                                       TITLE_ABBREVIATIONS)
 
-_TOKEN = re.compile(r"[^\W_](?:[\w'’.\-]*[\w])?", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_](?:[\w'’.\-\u00ad]*[\w])?", re.UNICODE)  # soft hyphens stay inside a word
 _POSSESSIVE = re.compile(r"['’]s?$")
 PARTICLES = frozenset("de del della dei degli der des di da das dos du la le van von ten ter bin ibn al el y".split())
 
@@ -23,10 +23,11 @@ class Token(NamedTuple):
 
     @property
     def possessive(self) -> bool:
-        return self.bare != self.text
+        return self.bare != self.text.replace("\u00ad", "")
 
 
 def _bare(word: str) -> str:
+    word = word.replace("\u00ad", "")  # "Vladi\u00admir": a soft hyphen is no part of the name
     if word.endswith(("'s", "’s")):
         return word[:-2]
     if word.endswith(("s'", "s’")):
@@ -87,7 +88,11 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end:right.start]
     # "George W. Bush", "Sen. Maria Delgado": an initial or a short title and its full stop.
     return gap == " " or (gap == ". " and (len(left.text) == 1 or left.text in TITLE_ABBREVIATIONS
-                                           or left.text in HONORIFICS))
+                                           or left.text in HONORIFICS or _DOTTED_INITIALS.fullmatch(left.text)
+                                           is not None))
+
+
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")  # "H.W" of "George H.W. Bush"
 
 
 def _next_capitalised(toks: list[Token], i: int, text: str) -> bool:

@@ -17,7 +17,7 @@ from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WO
                                       FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
-from pipeline.extract.names import (_PARTICLE_NAME, PARTICLES, Token, capitalised_runs, country_of, is_acronym,
+from pipeline.extract.names import (_DOTTED_INITIALS, _PARTICLE_NAME, PARTICLES, Token, capitalised_runs, country_of, is_acronym,
                                     is_org_word, is_role_head, is_role_word, tokens)
 from pipeline.extract.sentences import Sentence
 
@@ -118,6 +118,8 @@ def _sentence_mentions(sentence: Sentence, text: str, toks: tuple[Token, ...],
                 not role_toks and _company_context(text, toks, first, run))):
             organisations.add(tuple(_key(t.bare) for t in name_toks or run))
             continue
+        if not honorifics and _continues_a_name(toks, first):
+            continue  # "Center for Health and Human Rights": the rest of an organisation's name
         mention = _mention_from_run(sentence, text, toks, first, run, (role_toks, honorifics, name_toks))
         if mention is not None:
             out.append(mention)
@@ -134,6 +136,18 @@ def _sentence_mentions(sentence: Sentence, text: str, toks: tuple[Token, ...],
                 else:
                     break
     return out
+
+
+def _continues_a_name(toks: tuple[Token, ...], first: int) -> bool:
+    """A run after "and", "for", "of" or "&" that follows an organisation's capitalised words."""
+    if first < 2 or toks[first - 1].text.lower() not in ("and", "for", "of", "&"):
+        return False
+    k = first - 2
+    while k >= 0 and (toks[k].capitalised or toks[k].text.lower() in ("and", "for", "of", "&")):
+        if is_org_word(toks[k].bare):
+            return True
+        k -= 1
+    return False
 
 
 def _plural_head(role: str) -> bool:
@@ -213,8 +227,8 @@ def _plausible(words: tuple[str, ...]) -> bool:
     if not 1 <= len(words) <= 4:
         return False
     for i, w in enumerate(words):
-        if w.lower() in PARTICLES or (i > 0 and _PARTICLE_NAME.match(w)):
-            continue  # "de", "van", "al-Bashir"
+        if w.lower() in PARTICLES or (i > 0 and (_PARTICLE_NAME.match(w) or _DOTTED_INITIALS.fullmatch(w))):
+            continue  # "de", "van", "al-Bashir", "H.W"
         if any(part in COUNTRY_FORMS or is_acronym(part) for part in w.split("-")):
             return False
         if (w in COUNTRY_FORMS or w in CITIES or is_org_word(w) or is_acronym(w)
@@ -231,7 +245,9 @@ def _plausible(words: tuple[str, ...]) -> bool:
             return False  # "River Calder", "Lake Geneva", "Mount Kenya"
         if w.lower() in ROLE_HEADS or w.lower() in ROLE_MODIFIERS:
             return False
-    return " ".join(words) not in CITIES and " ".join(words) not in COUNTRY_FORMS
+    # "United States Embassies", "New York Times": a place inside the run makes it no one's name.
+    return not any(" ".join(words[i:j]) in CITIES or " ".join(words[i:j]) in COUNTRY_FORMS
+                   for i in range(len(words)) for j in range(i + 1, len(words) + 1))
 
 
 def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], first: int, run: list[Token],
@@ -421,7 +437,7 @@ _NOT_MODIFIERS = frozenset(w.lower() for w in FUNCTION_WORDS) | SPEECH_VERBS | f
 def _noun_modifier(tok: Token, words: list[Token], open_head: bool = False) -> bool:
     """"café owner", "property analyst": one plain word right before the role head."""
     return (bool(words) and (is_role_head(words[0].text) or open_head) and not tok.capitalised and tok.text.replace("-", "").isalpha()
-            and not tok.text.endswith("ly")
+            and not tok.text.endswith(("ly", "ed"))
             and tok.text.lower() not in _NOT_MODIFIERS and len(words) == 1)
 
 
@@ -462,7 +478,7 @@ def _appositive_after(text: str, name_end: int, sentence_end: int, open_np: bool
     phrase = phrase[:stop.start()] if stop else phrase.rstrip(".!?\"”'’")
     words = phrase.split()
     determined = bool(re.search(r"\b(?:the|a|an)\s+$", rest[:match.end()], re.I))
-    if not 1 <= len(words) <= 12 or not (any(is_role_head(w.strip(".,")) for w in words[:4])
+    if not 1 <= len(words) <= 16 or not (any(is_role_head(w.strip(".,")) for w in words[:4])
                                          or (determined and open_np and _role_like_np(words))):
         return None
     # "LinkedIn, Corvane's chief officer, Park Min-jun, said": the role is the next name's.
@@ -674,8 +690,9 @@ def _find_full(people: list[Person], name: tuple[str, ...]) -> Person | None:
 
 def _find_partial(people: list[Person], m: Mention) -> Person | None:
     word = _key(m.name[0])
-    # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel").
-    by_surname = ([p for p in people if len(p.name) > 1 and _key(p.surname) == word]
+    # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel"); "Bashir"
+    # of "Omar Hassan al-Bashir".
+    by_surname = ([p for p in people if len(p.name) > 1 and word in (_key(p.surname), _key(p.surname).split("-", 1)[-1])]
                   or [p for p in people if len(p.name) > 2 and word in (_key(w) for w in p.name[1:])])
     # Knights and dames are called by their first name: "Sir Keir".
     by_first = [p for p in people if len(p.name) > 1 and _key(p.first) == word]

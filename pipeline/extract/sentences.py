@@ -73,8 +73,11 @@ def _is_boundary(text: str, punct_start: int, end: int) -> bool:
         token = word.group(1).lstrip("\"'“‘(«").lower() if word else ""
         if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
             return False
-        # A single capital letter is an initial ("George W. Bush"), not a sentence.
+        # A single capital letter is an initial ("George W. Bush"), not a sentence; so are dotted
+        # initials ("George H.W. Bush").
         if len(token) == 1 and token.isalpha():
+            return False
+        if word and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", word.group(1).lstrip("\"'“‘(«")):
             return False
     return True
 

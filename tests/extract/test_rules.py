@@ -579,3 +579,16 @@ def test_names_inside_a_quotation_are_never_the_speaker():
                  "Transport chief Omar Lowe hit back. \"Mr Hart has not read the plan,\" the report quoted. "
                  "\"We will publish it,\" he said.\n")
     assert quotes(b)[-1] == ("We will publish it,", "Omar Lowe")
+
+
+def test_names_with_soft_hyphens_dotted_initials_and_particle_surnames():
+    b = brief_of("Old allies\n\n"
+                 "Russian President Vladi\u00admir Pronin met President George H.W. Barker in 1991. "
+                 "Sudan's president, Omar Hamid al-Rashid, sent an envoy. Mr. Rashid later left. "
+                 "Eva Lund, a senior fellow at the Kessler Center for Health and Human Rights at the "
+                 "University of Oslo, said so.\n")
+    names = [p.name for p in b.people]
+    assert "Vladimir Pronin" in names and "George H.W Barker" in names
+    assert "Mr. Rashid" in person(b, "Omar Hamid al-Rashid").aliases
+    assert "Human Rights" not in names and "Rashid" not in names
+    assert person(b, "Eva Lund").role.startswith("senior fellow at the Kessler Center")
