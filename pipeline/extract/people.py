@@ -120,6 +120,9 @@ def _sentence_mentions(sentence: Sentence, text: str, toks: tuple[Token, ...],
             continue
         if not honorifics and _continues_a_name(toks, first):
             continue  # "Center for Health and Human Rights": the rest of an organisation's name
+        if not honorifics and not role_toks and _names_a_thing(text, run[-1].end):
+            organisations.add(tuple(_key(t.bare) for t in name_toks or run))
+            continue  # "Next Generation Delivery Vehicles (NGDV)", "the Heart Age tool"
         mention = _mention_from_run(sentence, text, toks, first, run, (role_toks, honorifics, name_toks))
         if mention is not None:
             out.append(mention)
@@ -136,6 +139,21 @@ def _sentence_mentions(sentence: Sentence, text: str, toks: tuple[Token, ...],
                 else:
                     break
     return out
+
+
+_THING_NOUNS = frozenset("tool tools app apps website site scheme programme program campaign initiative project "
+                         "system service quiz model vehicle vehicles aircraft fund plan report bill act index "
+                         "award prize brand range product products engine device".split())
+
+
+def _names_a_thing(text: str, end: int) -> bool:
+    """A run defined by an acronym in brackets ("... Vehicles (NGDV)") or followed by a noun for a
+    thing ("the Heart Age tool") names that thing, not a person."""
+    after = text[end:end + 24]
+    if re.match(r"\s+\([A-Z]{2,}\)", after):
+        return True
+    nxt = re.match(r"\s+([a-z]+)\b", after)
+    return bool(nxt) and nxt.group(1) in _THING_NOUNS
 
 
 def _continues_a_name(toks: tuple[Token, ...], first: int) -> bool:

@@ -592,3 +592,9 @@ def test_names_with_soft_hyphens_dotted_initials_and_particle_surnames():
     assert "Mr. Rashid" in person(b, "Omar Hamid al-Rashid").aliases
     assert "Human Rights" not in names and "Rashid" not in names
     assert person(b, "Eva Lund").role.startswith("senior fellow at the Kessler Center")
+
+
+def test_programmes_and_products_are_not_people():
+    b = brief_of("Fleet\n\nThe agency will buy Next Generation Delivery Vans (NGDV) this year. "
+                 "Users can try the Heart Check tool online. Dr Mia Holm welcomed it.\n")
+    assert [p.name for p in b.people] == ["Mia Holm"]
