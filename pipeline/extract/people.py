@@ -488,7 +488,8 @@ def _appositive_after(text: str, name_end: int, sentence_end: int, open_np: bool
                       ) -> tuple[str, str | None, int] | None:
     """", the son-in-law of the US President," after a name: (role, affiliation, end offset)."""
     rest = text[name_end:sentence_end]
-    match = re.match(r",\s+(?:(?:the|a|an)\s+)?", rest)
+    # ", the son-in-law of ...," or a dash pair: "Sarah Payne – adviser to ... – to lead".
+    match = re.match(r"(?:,|\s+[–—])\s+(?:(?:the|a|an)\s+)?", rest)
     if not match:
         return None
     phrase = rest[match.end():]

@@ -598,3 +598,12 @@ def test_programmes_and_products_are_not_people():
     b = brief_of("Fleet\n\nThe agency will buy Next Generation Delivery Vans (NGDV) this year. "
                  "Users can try the Heart Check tool online. Dr Mia Holm welcomed it.\n")
     assert [p.name for p in b.people] == ["Mia Holm"]
+
+
+def test_styles_are_not_roles_and_dash_appositives_are():
+    b = brief_of("Prison statement\n\n"
+                 "Statement by The Rt Hon Ruth Dale MP, Secretary of State for Justice on the riot.\n\n"
+                 "I have appointed Ana Moss \u2013 adviser to the Chief Inspector of Probation \u2013 to lead "
+                 "the inquiry.\n")
+    assert person(b, "Ruth Dale").role.startswith("Secretary of State for Justice")
+    assert person(b, "Ana Moss").role == "adviser to the Chief Inspector of Probation"
