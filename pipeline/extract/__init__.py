@@ -166,12 +166,12 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
     blocks = [(-2, article.standfirst)] if article.standfirst else []
     blocks += [(i, b.text) for i, b in enumerate(article.blocks) if b.kind != "heading"]
     # Names inside quotations are never speaker candidates: the resolver knows where they are.
-    resolver.quoted = {block: [(q.open_at, q.outer_end) for q in drop_nested(find_quotes(text, block))]
-                       for block, text in blocks}
+    found_spans = {block: drop_nested(find_quotes(text, block)) for block, text in blocks}
+    resolver.quoted = {block: [(q.open_at, q.outer_end) for q in spans] for block, spans in found_spans.items()}
     lead: Attribution | None = None  # "Professor X, director of Y, said:" before unmarked paragraphs
     carried = 0
     for block, text in blocks:
-        spans = drop_nested(find_quotes(text, block))
+        spans = found_spans[block]
         kind = article.blocks[block].kind if block >= 0 else "standfirst"
         block_lead = None
         if (not spans and lead is not None and carried < BLOCK_QUOTE_PARAGRAPHS and kind == "paragraph"
