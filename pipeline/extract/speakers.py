@@ -371,7 +371,11 @@ def attribute_quote(resolver: SpeakerResolver, quote: QuoteSpan, texts: dict[int
         if (previous is not None and previous[1].person is not None and previous[0].block == block
                 and previous[0].outer_end == region_start):
             return Attribution(previous[1].person, "same-sentence-as-previous-quote")
-        # Liam Fox likened the two men to "self-obsessed schoolboys".
+        # Liam Fox likened the two men to "self-obsessed schoolboys". Not a title in quotation marks
+        # ("his book "Sight Unseen""): a name, not words someone said.
+        words = re.findall(r"[^\W\d_][\w'’-]*", text[quote.start:quote.end])
+        if words and len(words) <= 6 and all(w[0].isupper() for w in words):
+            return Attribution(None, "no-reporting-clause")
         return (_sentence_subject(resolver, block, text, sentence[0], quote.open_at)
                 or Attribution(None, "no-reporting-clause"))
     # A quote that stands alone continues the previous speaker's words.

@@ -607,3 +607,9 @@ def test_styles_are_not_roles_and_dash_appositives_are():
                  "the inquiry.\n")
     assert person(b, "Ruth Dale").role.startswith("Secretary of State for Justice")
     assert person(b, "Ana Moss").role == "adviser to the Chief Inspector of Probation"
+
+
+def test_a_title_in_quotation_marks_is_not_the_subjects_words():
+    b = brief_of("Memoir\n\nFormer minister Ivo Dane wrote a memoir called \"Sight Unseen\" last year. "
+                 "Mr Dane described the plan as \"a total shambles\".\n")
+    assert quotes(b) == [("Sight Unseen", None), ("a total shambles", "Ivo Dane")]
