@@ -141,6 +141,7 @@ def _subject(before: str) -> str:
         pieces = _CLAUSE_BREAK.split(text)
         text = pieces[-1] if pieces else text
     text = re.sub(r"\s*\([^()]*\)", "", text)  # "has today (3 May 2023)": an aside
+    text = _LEADING_TIME.sub("", text.strip())  # "said on Tuesday it would": the time is not the subject
     text = _TRAILING_TIME.sub("", text)  # "A Senate committee on Tuesday approved": not part of who
     words = text.split()
     while words and re.fullmatch(r"(?:has|have|had|is|are|was|were|will|would|also|now|formally|jointly|today|"
@@ -175,6 +176,22 @@ def _third_party_prediction(before: str, subject: str) -> bool:
 
 _PERSON_TITLES = frozenset("Mr Mrs Ms Miss Dr Sir Dame Lord Lady President Senator Sen. Governor Gov. Prof "
                            "Professor".split())
+
+
+_LEADING_TIME = re.compile(r"^(?:(?:on|last|this|next|early|late)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                           r"Saturday|Sunday|week|month|year|night|morning|evening)|yesterday|today)\s*,?\s+", re.I)
+
+
+def _reporting_subject(before: str) -> str | None:
+    """"Vollrad AG said on Tuesday it would ...": the subject of the governing "X said", for a
+    pronoun ("it", "they", "we") that stands for it."""
+    said = list(re.finditer(r"\b(?:said|says|say|told|tells|announced|confirmed|added)\b", before))
+    if not said:
+        return None
+    subject = _subject(before[:said[-1].start()])
+    if not subject or subject.split()[0].lower() in _PRONOUNS or not _is_agent(subject):
+        return None
+    return _strip_article(subject)
 
 
 def _strip_article(actor: str) -> str:
@@ -448,6 +465,10 @@ def _actor(subject: str, cue: _Cue, before: str, main_actor: str | None, sentenc
         agent = re.search(r"\bby\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", sentence.text[cue.end:])
         return _strip_article(agent.group(1)) if agent else main_actor
     first = subject.split()[0].lower()
+    if first in ("it", "they", "we") and len(subject.split()) == 1:
+        governing = _reporting_subject(before)
+        if governing:
+            return governing
     if first in _PRONOUNS or subject.lower().startswith(("his ", "her ", "their ", "its ")):
         pronoun = first if first in _PRONOUNS else {"his": "he", "her": "she", "their": "they", "its": "it"}[first]
         resolved = resolve(sentence, sentence.start + len(before), pronoun) if resolve else None

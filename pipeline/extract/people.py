@@ -428,8 +428,9 @@ def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token
     texts = [w.text for w in words]
     # The phrase must end in the role itself, right before the name: not "director general of the
     # British Chambers of" before "Commerce".
-    if not texts or texts[-1].lower() in CONNECTORS or is_org_word(texts[-1]):
-        return []
+    if not texts or texts[-1].lower() in CONNECTORS or (is_org_word(texts[-1])
+                                                        and (not is_role_head(texts[-1]) or len(texts) < 2)):
+        return []  # ("Chief Executive" ends in a role even though "Executive" may name a body)
     if not any(is_role_head(w) for w in texts) and not (open_head and len(words) >= 2):
         return []
     return words

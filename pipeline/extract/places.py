@@ -61,6 +61,10 @@ def find_places(sentences, texts: dict[int, str]) -> list[FoundPlace]:
                 known = _known_place(toks, k) if t.capitalised else None
                 if known and known[1] in CITIES and not any(f.name == known[1] for f in found):
                     found.append(FoundPlace(_ALIASES.get(known[1], known[1]), s, "city-in-lead", False))
+    # "Shares in Vollrad fell" where the article says "Vollrad AG": a company, not a place.
+    companies = {t.bare for s in sentences for k, t in enumerate(tokens(s.text, s.start)[:-1])
+                 if t.capitalised and is_org_word(tokens(s.text, s.start)[k + 1].bare)}
+    found = [f for f in found if not (f.rule == "in-a-named-place" and f.name in companies)]
     if not found:
         # Nothing is placed anywhere: the countries the lead names are the story's scope ("the UK
         # High Street", "half Colombia's budget"). Otherwise the event's place is not every country

@@ -613,3 +613,16 @@ def test_a_title_in_quotation_marks_is_not_the_subjects_words():
     b = brief_of("Memoir\n\nFormer minister Ivo Dane wrote a memoir called \"Sight Unseen\" last year. "
                  "Mr Dane described the plan as \"a total shambles\".\n")
     assert quotes(b) == [("Sight Unseen", None), ("a total shambles", "Ivo Dane")]
+
+
+def test_business_copy_chief_executive_and_the_governing_said_clause():
+    b = brief_of("Job cuts\n\n"
+                 "BONN, Oct 7, 2025 (Wire) - German carmaker Vollmark AG said on Tuesday it would cut "
+                 "3,000 jobs by the end of 2026.\n\n"
+                 "Chief Executive Karl Brandt told reporters there was no choice. \"We must adapt,\" Brandt said. "
+                 "Shares in Vollmark fell 4%. The Executive Order was signed.\n")
+    assert person(b, "Karl Brandt").role == "Chief Executive"
+    assert quotes(b) == [("We must adapt,", "Karl Brandt")]
+    assert b.commitments[0].actor == "German carmaker Vollmark AG"
+    assert b.commitments[0].deadline == "by the end of 2026"
+    assert "Vollmark" not in b.locations and "Order" not in [p.name for p in b.people]
