@@ -132,7 +132,7 @@ def _inside_quote(text: str, pos: int) -> bool:
 def _subject(before: str) -> str:
     """The noun phrase right before a verb: after the last clause break, without the auxiliary
     verbs and adverbs that end it."""
-    text = before.strip()
+    text = before.strip().rstrip(",;:–— ")  # "The mayor, Dana Morales, promised": the appositive's end
     parts = [p for p in re.split(r",\s*", text) if p.strip()]
     # "The declaration, which creates a framework, was signed": skip the relative clause.
     if len(parts) >= 2 and re.match(r"(?:which|who|whose|that)\b", parts[-1].strip(), re.I):

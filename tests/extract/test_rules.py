@@ -626,3 +626,10 @@ def test_business_copy_chief_executive_and_the_governing_said_clause():
     assert b.commitments[0].actor == "German carmaker Vollmark AG"
     assert b.commitments[0].deadline == "by the end of 2026"
     assert "Vollmark" not in b.locations and "Order" not in [p.name for p in b.people]
+
+
+def test_an_appositive_subject_commits_and_councilman_is_a_role():
+    b = brief_of("Libraries\n\nThe mayor of Riverton, Dana Morales, promised on Monday to reopen the libraries. "
+                 "Councilman Ray Ostrow said he doubted the money existed.\n")
+    assert b.commitments[0].actor == "Dana Morales"
+    assert person(b, "Ray Ostrow").role == "Councilman"
