@@ -88,6 +88,9 @@ class Person:
     aliases: list[str] = field(default_factory=list, metadata=_doc("Other forms used in the text."))
     attended: bool = field(default=False, metadata=_doc("The article places this person at the event."))
     evidence: str | None = field(default=None, metadata=_doc("Sentence that introduces the person."))
+    confidence: float | None = field(default=None, metadata=_doc(
+        "How sure the extraction is of the role (0 to 1); below 0.5 a person should check it.",
+        minimum=0, maximum=1))
 
 
 @dataclass
@@ -101,6 +104,9 @@ class Quote:
     text: str = field(metadata=_doc("Verbatim text between the quotation marks."))
     speaker: str | None = field(default=None, metadata=_doc("Name of a person in `people`, or null."))
     evidence: str = field(default="", metadata=_doc("Sentence the quote appears in."))
+    confidence: float | None = field(default=None, metadata=_doc(
+        "How sure the extraction is of the speaker (0 to 1); below 0.5 a person should check it.",
+        minimum=0, maximum=1))
 
 
 @dataclass
@@ -108,6 +114,11 @@ class Commitment:
     actor: str | None = field(metadata=_doc("Who commits, agrees or pledges."))
     action: str = field(metadata=_doc("What they commit to, briefly."))
     evidence: str = field(metadata=_doc("Sentence it is taken from."))
+    deadline: str | None = field(default=None, metadata=_doc("When it is to be done, as the article says "
+                                                             "(\"by 2010\", \"within six months\")."))
+    confidence: float | None = field(default=None, metadata=_doc(
+        "How sure the extraction is that this is a commitment of this actor (0 to 1); below 0.5 a person "
+        "should check it.", minimum=0, maximum=1))
 
 
 def _drop_unset(value: Any) -> Any:
@@ -254,6 +265,12 @@ def _convert(tp: Any, value: Any, where: str, meta: typing.Mapping[str, Any]) ->
         if not isinstance(value, bool):
             raise ModelError(where, f"expected true or false, got {_describe(value)}")
         return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ModelError(where, f"expected a number, got {_describe(value)}")
+        if ("minimum" in meta and value < meta["minimum"]) or ("maximum" in meta and value > meta["maximum"]):
+            raise ModelError(where, f"{value!r} is not between {meta.get('minimum')} and {meta.get('maximum')}")
+        return float(value)
     if tp is str:
         if not isinstance(value, str):
             raise ModelError(where, f"expected a string, got {_describe(value)}")
@@ -309,6 +326,8 @@ def _schema_for(tp: Any, meta: typing.Mapping[str, Any], defs: dict[str, Any]) -
         return {"$ref": f"#/$defs/{tp.__name__}"}
     if tp is bool:
         return {"type": "boolean"}
+    if tp is float:
+        return {"type": "number", **{k: meta[k] for k in ("minimum", "maximum") if k in meta}}
     if tp is str:
         schema: dict[str, Any] = {"type": "string"}
         for key in ("format", "pattern", "enum"):

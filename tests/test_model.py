@@ -38,8 +38,8 @@ def test_top_level_keys_are_the_documented_ones():
     assert list(data) == ["title", "standfirst", "event_date", "locations", "context", "commitments",
                           "people", "organisations", "quotes", "source"]
     assert set(data["people"][0]) >= {"name", "role", "affiliation", "aliases", "attended"}
-    assert set(data["quotes"][0]) == {"text", "speaker", "evidence"}
-    assert set(data["commitments"][0]) == {"actor", "action", "evidence"}
+    assert set(data["quotes"][0]) == {"text", "speaker", "evidence", "confidence"}
+    assert set(data["commitments"][0]) == {"actor", "action", "evidence", "deadline", "confidence"}
 
 
 @pytest.mark.parametrize("edit, where, words", [
@@ -101,3 +101,35 @@ def test_any_text_round_trips(title, speaker, names):
     brief = Brief(title=title, locations=names, quotes=[Quote("q", speaker, "e")],
                   people=[Person(n, aliases=names) for n in names if n.strip()])
     assert Brief.from_json(brief.to_json()) == brief
+
+
+def test_confidence_and_deadline_round_trip_and_old_json_still_loads():
+    brief = full_brief()
+    brief.quotes[0].confidence = 0.83
+    brief.commitments[0].confidence = 0.4
+    brief.commitments[0].deadline = "by 2027"
+    brief.people[0].confidence = 1
+    again = Brief.from_json(brief.to_json())
+    assert again.quotes[0].confidence == 0.83 and again.commitments[0].deadline == "by 2027"
+    assert isinstance(again.people[0].confidence, float)
+    old = json.loads(full_brief().to_json())
+    for key in ("quotes", "commitments", "people"):
+        for item in old[key]:
+            item.pop("confidence", None)
+            item.pop("deadline", None)
+    loaded = Brief.from_dict(old)
+    assert loaded.quotes[0].confidence is None and loaded.commitments[0].deadline is None
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1, "high", True])
+def test_confidence_must_be_a_number_from_0_to_1(value):
+    data = json.loads(full_brief().to_json())
+    data["quotes"][0]["confidence"] = value
+    with pytest.raises(ModelError, match=r"quotes\[0\]\.confidence"):
+        Brief.from_dict(data)
+
+
+def test_schema_gives_confidence_as_a_number_from_0_to_1():
+    quote = json_schema()["$defs"]["Quote"]["properties"]["confidence"]
+    assert quote["type"] == ["number", "null"] and quote["minimum"] == 0 and quote["maximum"] == 1
+    assert "deadline" in json_schema()["$defs"]["Commitment"]["properties"]

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pipeline.extract import commitments as commitments_rules
+from pipeline.extract import confidence as confidence_rules
 from pipeline.extract import context as context_rules
 from pipeline.extract import dates as date_rules
 from pipeline.extract import organisations as organisation_rules
@@ -17,7 +18,8 @@ from pipeline.extract import places as place_rules
 from pipeline.extract.people import attended, cluster, find_mentions
 from pipeline.extract.quotes import QuoteSpan, drop_nested, find_quotes
 from pipeline.extract.sentences import Sentence, article_sentences, block_text
-from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_quote
+from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_quote, speaker_lead_in
+from pipeline.extract.weights import confidence
 from pipeline.model import Article, Brief, Commitment, Organisation, Person, Quote
 
 
@@ -39,6 +41,9 @@ class TraceItem:
 class Extraction:
     brief: Brief
     trace: list[TraceItem] = field(default_factory=list)
+    # The evidence each confidence was computed from, per item kind ("quote", "commitment", "role"),
+    # in the order of the brief's items: what benchmarks/extract_learn.py learns the weights from.
+    features: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
 
 def extract(article: Article) -> Brief:
@@ -47,27 +52,41 @@ def extract(article: Article) -> Brief:
 
 def extract_with_trace(article: Article) -> Extraction:
     trace: list[TraceItem] = []
+    features: dict[str, list[dict[str, float]]] = {"quote": [], "commitment": [], "role": []}
     sentences = article_sentences(article)
     texts = {i: block.text for i, block in enumerate(article.blocks)}
     texts[-1] = article.title
     texts[-2] = article.standfirst or ""
 
     people = cluster(find_mentions(sentences, texts))
-    resolver = SpeakerResolver(people)
-    quotes, quoted_spans, speech_spans = _quotes(article, sentences, texts, resolver, trace)
+    resolver = SpeakerResolver(people, sentences)
+    quotes, quoted_spans, speech_spans = _quotes(article, sentences, texts, resolver, trace, features["quote"])
     organisations = _organisations(sentences, trace)
     main_actor = _main_actor(sentences)
     found_commitments = _commitments(article, sentences, main_actor, _pronoun_resolver(resolver), quoted_spans,
                                      trace)
+    commitment_features = [confidence_rules.commitment_features(c, resolver) for c in found_commitments]
+    features["commitment"] = commitment_features
     published = _published(article)
     found_dates = date_rules.find_dates(sentences, published)
-    event = date_rules.event_date(found_dates)
+    first_body = next((s for s in sentences if s.block >= 0), None)
+    dateline = place_rules.dateline(texts[first_body.block]) if first_body is not None else None
+    event = (date_rules.dateline_date(dateline.date, first_body) if dateline and dateline.date else None
+             ) or date_rules.event_date(found_dates)
     if event is not None:
         trace.append(TraceItem("event_date", event.date.isoformat(), event.rule, event.sentence.text))
     places = place_rules.find_places(sentences, texts)
     locations = place_rules.ordered_locations(places)
+    if dateline is not None and dateline.place not in locations:
+        # Where the story was filed, as its dateline gives it, comes first ("PHOENIX" and "Phoenix"
+        # are one place).
+        same = dateline.place.split(",")[0].casefold()
+        locations = [dateline.place] + [name for name in locations if name.casefold() != same]
+        trace.append(TraceItem("locations", dateline.place, "dateline", first_body.text))
     for name in locations:
-        first = next(p for p in places if p.name == name)
+        first = next((p for p in places if p.name == name), None)
+        if first is None:
+            continue  # the dateline, traced above
         trace.append(TraceItem("locations", name, first.rule + (" (event)" if first.event else ""),
                                first.sentence.text))
     chosen = context_rules.choose_context(sentences, speech_spans, article.title)
@@ -78,9 +97,12 @@ def extract_with_trace(article: Article) -> Extraction:
     for person in people:
         was_there = attended(person)
         first = person.mentions[0]
+        role_features = confidence_rules.role_features(person)
+        features["role"].append(role_features)
         brief_people.append(Person(name=person.display, role=person.role, affiliation=person.affiliation,
                                    aliases=person.aliases(), attended=was_there,
-                                   evidence=first.sentence.text))
+                                   evidence=first.sentence.text,
+                                   confidence=confidence("role", role_features)))
         trace.append(TraceItem("people", person.display, person.rule + (", attended" if was_there else ""),
                                first.sentence.text))
 
@@ -90,14 +112,15 @@ def extract_with_trace(article: Article) -> Extraction:
         event_date=event.date.isoformat() if event else None,
         locations=locations,
         context=[s.text for s in chosen],
-        commitments=[Commitment(_resolve_actor(c.actor, organisations), c.action, c.evidence)
-                     for c in found_commitments],
+        commitments=[Commitment(_resolve_actor(c.actor, organisations), c.action, c.evidence, c.deadline,
+                                confidence("commitment", f))
+                     for c, f in zip(found_commitments, commitment_features)],
         people=brief_people,
         organisations=[Organisation(o.name, o.sentence.text) for o in organisations],
         quotes=quotes,
         source=article.source,
     )
-    return Extraction(brief, trace)
+    return Extraction(brief, trace, features)
 
 
 def _published(article: Article) -> dt.date | None:
@@ -125,13 +148,13 @@ def _pronoun_resolver(resolver: SpeakerResolver):
         gender = {"he": "m", "she": "f"}.get(pronoun.lower())
         if gender is None:
             return None
-        person = resolver.recent_person(sentence.block, offset, gender)
-        return person.display if person else None
+        ranked = resolver.rank_pronoun(sentence.block, offset, gender)
+        return ranked[0][1].display if ranked and ranked[0][1] is not None else None
     return resolve
 
 
 def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], resolver: SpeakerResolver,
-            trace: list[TraceItem]) -> tuple[list[Quote], dict[int, list[tuple[int, int]]],
+            trace: list[TraceItem], features: list[dict[str, float]]) -> tuple[list[Quote], dict[int, list[tuple[int, int]]],
                                              dict[int, list[tuple[int, int]]]]:
     """The quotes, and per block the offsets of every quotation and of those that are speech
     (attributed, or longer than a short phrase)."""
@@ -139,13 +162,31 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
     spans_by_block: dict[int, list[tuple[int, int]]] = {}
     quoted_speech: dict[int, list[tuple[int, int]]] = {}
     previous: tuple[QuoteSpan, Attribution] | None = None
+    pending: list[tuple[Attribution, QuoteSpan, str, str | None, str, dict[str, float]]] = []
     blocks = [(-2, article.standfirst)] if article.standfirst else []
     blocks += [(i, b.text) for i, b in enumerate(article.blocks) if b.kind != "heading"]
+    # Names inside quotations are never speaker candidates: the resolver knows where they are.
+    found_spans = {block: drop_nested(find_quotes(text, block)) for block, text in blocks}
+    resolver.quoted = {block: [(q.open_at, q.outer_end) for q in spans] for block, spans in found_spans.items()}
+    lead: Attribution | None = None  # "Professor X, director of Y, said:" before unmarked paragraphs
+    carried = 0
     for block, text in blocks:
-        spans = drop_nested(find_quotes(text, block))
+        spans = found_spans[block]
+        kind = article.blocks[block].kind if block >= 0 else "standfirst"
+        block_lead = None
+        if (not spans and lead is not None and carried < BLOCK_QUOTE_PARAGRAPHS and kind == "paragraph"
+                and not text.rstrip().endswith(":") and not _names_in_third_person(lead, resolver, block)):
+            # GOV.UK style: the paragraphs after "X said:" are X's words, set without marks.
+            start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+            spans = [QuoteSpan(block, start, start, end, None, "block")]
+            block_lead, carried = lead, carried + 1
+        else:
+            lead, carried = None, 0
         spans_by_block[block] = [(q.start, q.end) for q in spans]
         quoted_speech.setdefault(block, [])
         block_sentences = [s for s in sentences if s.block == block]
+        if kind == "paragraph" and not spans and text.rstrip().endswith(":"):
+            lead = speaker_lead_in(resolver, block, text)
         for k, span in enumerate(spans):
             first = _sentence_at(block_sentences, block, span.open_at)
             last = _sentence_at(block_sentences, block, max(span.open_at, span.outer_end - 1)) or first
@@ -154,18 +195,52 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             region_start = max(first.start, spans[k - 1].outer_end if k else 0)
             region_end = min(last.end, spans[k + 1].open_at if k + 1 < len(spans) else len(text))
             prev_sentence = next((s for s in reversed(sentences) if s.index < first.index), None)
-            attribution = attribute_quote(resolver, span, texts, region_start, region_end, previous,
-                                          prev_sentence)
+            if block_lead is not None:
+                attribution = Attribution(block_lead.person, "paragraph-after-lead-in")
+            else:
+                attribution = attribute_quote(resolver, span, texts, region_start, region_end, previous,
+                                              prev_sentence, (first.start, max(last.end, first.end)))
             previous = (span, attribution)
             evidence = text[first.start:max(last.end, first.end)]
             quote_text = text[span.start:span.end]
             speaker = attribution.person.display if attribution.person else None
             if speaker or len(quote_text.split()) > SHORT_PHRASE_WORDS:
                 quoted_speech[block].append((span.start, span.end))
-            out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence))
-            rule = attribution.rule + ("" if span.terminated else ", unterminated")
-            trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}", evidence))
+            found = confidence_rules.quote_features(attribution, span, text, first.start, max(last.end, first.end),
+                                                    resolver)
+            pending.append((attribution, span, quote_text, speaker, evidence, found))
+    speakers = {(span.block, span.start): speaker for _, span, _, speaker, _, _ in pending}
+    for block, items in spans_by_block.items():
+        # The quotations of each block with their speakers: a pledge in a speaker's own words
+        # ("we will ...") is a commitment of the speaker.
+        spans_by_block[block] = [(a, b, speakers.get((block, a))) for a, b in items]
+    for k, (attribution, span, quote_text, speaker, evidence, found) in enumerate(pending):
+        if (attribution.rule == "continues-previous-quote" and k + 1 < len(pending) and k > 0
+                and pending[k - 1][1].block != span.block):
+            # A paragraph that is only a quotation, carried over from the previous paragraph's
+            # speaker, while the next quotation names someone else: the words may be theirs (news
+            # copy sometimes names the speaker only after the first quote).
+            nxt = pending[k + 1][0]
+            if (pending[k + 1][1].block - span.block <= 1 and nxt.person is not None
+                    and nxt.person is not attribution.person and confidence_rules.explicit(nxt)):
+                found["next_speaker_differs"] = 1.0
+        features.append(found)
+        sure = confidence("quote", found)
+        out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence, confidence=sure))
+        rule = attribution.rule + ("" if span.terminated else ", unterminated")
+        trace.append(TraceItem("quotes", quote_text, f"{span.family} marks; speaker by {rule}; confidence {sure:.2f}"
+                               + confidence_rules.candidate_table(attribution), evidence))
     return out, spans_by_block, quoted_speech
+
+
+# Paragraphs set as a quotation after one "X said:" (GOV.UK style), at most.
+BLOCK_QUOTE_PARAGRAPHS = 3
+
+
+def _names_in_third_person(lead: Attribution, resolver: SpeakerResolver, block: int) -> bool:
+    """A paragraph that names the lead-in's speaker ("Professor Fenton added that ...") is the
+    writer's again, not the speaker's words."""
+    return lead.person is not None and any(p is lead.person for _, p in resolver.by_block.get(block, []))
 
 
 def _organisations(sentences: list[Sentence], trace: list[TraceItem]):

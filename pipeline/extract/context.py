@@ -36,7 +36,8 @@ def choose_context(sentences: list[Sentence], speech: dict[int, list[tuple[int, 
     body = [s for s in sentences if s.kind == "paragraph" and len(s.text.split()) >= MIN_WORDS]
     if len(body) < minimum:
         body = [s for s in sentences if s.kind in ("paragraph", "item", "standfirst")]
-    candidates = [s for s in body if not _holds_speech(s, speech.get(s.block, []))]
+    # A line that only introduces a quotation ("X, director of Y, said:") says nothing by itself.
+    candidates = [s for s in body if not _holds_speech(s, speech.get(s.block, [])) and not s.text.rstrip().endswith(":")]
     if not candidates:
         # An article that is all quotation: its standfirst, if it has one, says what it is about.
         return [s for s in sentences if s.kind == "standfirst"][:maximum]

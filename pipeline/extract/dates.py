@@ -65,7 +65,9 @@ def find_dates(sentences: list[Sentence], published: dt.date | None) -> list[Fou
                 if date is None:
                     continue
                 taken.append((m.start(), m.end()))
-                found.append(FoundDate(date, sentence, rule, m.start()))
+                # A year taken from elsewhere in the article is a guess, not the article's word.
+                guessed = not m.groupdict().get("year") and published is None
+                found.append(FoundDate(date, sentence, rule + (", year guessed" if guessed else ""), m.start()))
         if published is not None:
             for m in _RELATIVE.finditer(sentence.text):
                 if any(a <= m.start("weekday") < b for a, b in taken):
@@ -133,6 +135,8 @@ def _years_mentioned(sentences: list[Sentence]) -> list[int]:
 
 _PERIOD = re.compile(r"\b(?:ending|ended|ends|end|since|until|till|by|from|before|after|to|through|between|"
                      r"deadline|due|expires?|expiring)\s+(?:the\s+)?$", re.I)
+_GLOSS = re.compile(r"\b(?:today|yesterday|tonight|this\s+(?:morning|afternoon|evening)|on\s+(?:Monday|Tuesday|"
+                    r"Wednesday|Thursday|Friday|Saturday|Sunday))\s*\(\s*$", re.I)
 _ON = re.compile(r"\bon\s+(?:the\s+)?$", re.I)
 
 
@@ -142,10 +146,27 @@ def event_date(found: list[FoundDate]) -> FoundDate | None:
     period ("the year ending 31 December") or a deadline are not events; with no event date
     the answer is none, not a guess."""
     for f in found:
+        if f.rule.endswith("year guessed"):
+            continue  # "the record set on 10 November": which year the article does not say
         before = f.sentence.text[max(0, f.start - 30):f.start]
         if _PERIOD.search(before):
             continue
+        if _GLOSS.search(before):
+            return f  # "out today (28 December 2016)", "on Wednesday (24 May 2017)": the day itself
         words = {w.lower() for w in re.findall(r"[\w-]+", f.sentence.text)}
         if _ON.search(before) or words & EVENT_CUES:
             return f
     return None
+
+
+def dateline_date(text: str, sentence: Sentence) -> FoundDate | None:
+    """"Dec 12, 2025" of a dateline: the event's date when the dateline gives its year (without
+    a year it is only a day, not a date)."""
+    m = re.match(_MONTH_ABBREVIATED + r"\s+" + _DAY + r",\s+" + _YEAR + r"$", text)
+    if m is None:
+        return None
+    date = _make(int(m.group("year")), _month_number(m.group("month")), int(m.group("day")))
+    return FoundDate(date, sentence, "dateline", 0) if date else None
+
+
+_MONTH_ABBREVIATED = r"(?P<month>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*)\.?"

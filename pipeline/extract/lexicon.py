@@ -9,6 +9,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from pipeline.extract.morphology import verb_forms
+
 _DATA = tomllib.loads((Path(__file__).with_name("lexicon.toml")).read_text(encoding="utf-8"))
 
 
@@ -26,11 +28,25 @@ KINSHIP_ROLES = _set("kinship_roles", lower=True)
 ROLE_MODIFIERS = _set("role_modifiers", lower=True)
 FUNCTION_WORDS = _set("function_words")
 NOT_NAME_WORDS = _set("not_name_words") | FUNCTION_WORDS
+FIRST_NAMES_ALSO_WORDS = _set("first_names_also_words")
 MEDIA_NOUNS = _set("media_nouns", lower=True)
 ORG_HEADS = _set("org_heads")
 ORG_ACRONYMS = _set("org_acronyms")
 CITIES = _set("cities")
-SPEECH_VERBS = _set("speech_verbs", lower=True)
+def _reporting_forms(lemmas) -> frozenset[str]:
+    """The forms a reporting verb takes in news copy: present and past ("says", "said", "warned",
+    "hits out"), plus the bare "say", "tell", "add" and "saying"; not other -ing forms, which are
+    mostly nouns ("a warning", "the briefing")."""
+    out = {"say", "tell", "add", "saying"}
+    for lemma in lemmas:
+        forms = verb_forms(lemma.lower())
+        out.update(f for f in forms[1:] if not f.endswith("ing"))
+        if lemma.split()[0] in ("hit", "set", "put", "cut"):
+            out.add(lemma)  # "hit out" is its own past
+    return frozenset(out)
+
+
+SPEECH_VERBS = _reporting_forms(_DATA["speech_verbs"])
 EVENT_CUES = _set("event_cues", lower=True)
 SUBNATIONAL = _set("subnational")
 VENUE_NOUNS = _set("venue_nouns", lower=True)
@@ -38,6 +54,8 @@ INSTITUTION_PLACES = _set("institution_places")
 COMPASS_WORDS = _set("compass_words", lower=True)
 ORG_DESCRIPTORS = _set("org_descriptors", lower=True)
 TITLE_ABBREVIATIONS: dict[str, str] = dict(_DATA["title_abbreviations"])
+COMMITMENT_VERBS: list[str] = list(_DATA["commitment_verbs"])
+ACT_VERBS: list[str] = list(_DATA["act_verbs"])
 
 # Every form of a country ("Britain", "British", "UK") to the country's name.
 COUNTRY_FORMS: dict[str, str] = {form: country for country, forms in _DATA["countries"].items()

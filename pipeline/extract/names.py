@@ -9,7 +9,7 @@ from typing import NamedTuple
 from pipeline.extract.lexicon import (COUNTRY_FORMS, HONORIFICS, ORG_ACRONYMS, ORG_HEADS, ROLE_HEADS, ROLE_MODIFIERS,
                                       TITLE_ABBREVIATIONS)
 
-_TOKEN = re.compile(r"[^\W_](?:[\w'’.\-]*[\w])?", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_](?:[\w'’.\-\u00ad]*[\w])?", re.UNICODE)  # soft hyphens stay inside a word
 _POSSESSIVE = re.compile(r"['’]s?$")
 PARTICLES = frozenset("de del della dei degli der des di da das dos du la le van von ten ter bin ibn al el y".split())
 
@@ -23,10 +23,11 @@ class Token(NamedTuple):
 
     @property
     def possessive(self) -> bool:
-        return self.bare != self.text
+        return self.bare != self.text.replace("\u00ad", "")
 
 
 def _bare(word: str) -> str:
+    word = word.replace("\u00ad", "")  # "Vladi\u00admir": a soft hyphen is no part of the name
     if word.endswith(("'s", "’s")):
         return word[:-2]
     if word.endswith(("s'", "s’")):
@@ -35,6 +36,7 @@ def _bare(word: str) -> str:
 
 
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_PARTICLE_NAME = re.compile(r"(?:al|el|ul|bin|ben|abu|ibn)-[A-Z]")
 
 
 @functools.lru_cache(maxsize=2048)
@@ -53,7 +55,8 @@ def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
         if (word[-1] in "sS" and end < len(text) and text[end] in "'’"
                 and (end + 1 == len(text) or not text[end + 1].isalnum())):
             word += text[end]
-        out.append(Token(word, start, start + len(word), _bare(word), word[0].isupper()))
+        capitalised = word[0].isupper() or _PARTICLE_NAME.match(word) is not None  # "al-Bashir"
+        out.append(Token(word, start, start + len(word), _bare(word), capitalised))
     return tuple(out)
 
 
@@ -85,7 +88,11 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end:right.start]
     # "George W. Bush", "Sen. Maria Delgado": an initial or a short title and its full stop.
     return gap == " " or (gap == ". " and (len(left.text) == 1 or left.text in TITLE_ABBREVIATIONS
-                                           or left.text in HONORIFICS))
+                                           or left.text in HONORIFICS or _DOTTED_INITIALS.fullmatch(left.text)
+                                           is not None))
+
+
+_DOTTED_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")  # "H.W" of "George H.W. Bush"
 
 
 def _next_capitalised(toks: list[Token], i: int, text: str) -> bool:
@@ -101,6 +108,9 @@ def _trim_particles(run: list[Token]) -> list[Token]:
 @functools.lru_cache(maxsize=8192)
 def is_role_word(word: str) -> bool:
     low = word.lower()
+    if low.startswith("ex-") and len(low) > 3:
+        low = low[3:]  # "ex-senior", "ex-Downing"
+        return low in ROLE_HEADS or low in ROLE_MODIFIERS or word[3:4].isupper()
     return low in ROLE_HEADS or low in ROLE_MODIFIERS or word in COUNTRY_FORMS
 
 

@@ -13,11 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.extract.lexicon import (CITIES, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
+from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WORDS, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
                                       FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
-from pipeline.extract.names import (PARTICLES, Token, capitalised_runs, country_of, is_acronym,
+from pipeline.extract.names import (_DOTTED_INITIALS, _PARTICLE_NAME, PARTICLES, Token, capitalised_runs, country_of, is_acronym,
                                     is_org_word, is_role_head, is_role_word, tokens)
 from pipeline.extract.sentences import Sentence
 
@@ -99,7 +99,10 @@ def find_mentions(sentences: list[Sentence], texts: dict[int, str]) -> list[Ment
         mentions.extend(_sentence_mentions(sentence, text, toks, organisations))
         mentions.extend(_role_only_mentions(sentence, text, mentions))
     # A name the article uses for a company anywhere ("Pemberton Hale's chief executive") is not a
-    # person anywhere else in it.
+    # person anywhere else in it, unless the article also gives it as a person's, with a title or a
+    # role ("President Yoon Suk Yeol" ... "Yoon's chief of staff").
+    people_words = {_key(w) for m in mentions if m.name and (m.honorific or m.role) for w in m.name}
+    organisations = {o for o in organisations if not (len(o) == 1 and o[0] in people_words)}
     return [m for m in mentions if not (m.name and m.honorific is None and m.role is None
                                         and tuple(_key(w) for w in m.name) in organisations)]
 
@@ -115,10 +118,76 @@ def _sentence_mentions(sentence: Sentence, text: str, toks: tuple[Token, ...],
                 not role_toks and _company_context(text, toks, first, run))):
             organisations.add(tuple(_key(t.bare) for t in name_toks or run))
             continue
+        if not honorifics and _continues_a_name(toks, first):
+            continue  # "Center for Health and Human Rights": the rest of an organisation's name
+        if not honorifics and not role_toks and _names_a_thing(text, run[-1].end):
+            organisations.add(tuple(_key(t.bare) for t in name_toks or run))
+            continue  # "Next Generation Delivery Vehicles (NGDV)", "the Heart Age tool"
         mention = _mention_from_run(sentence, text, toks, first, run, (role_toks, honorifics, name_toks))
         if mention is not None:
             out.append(mention)
+    # "Former cabinet ministers Saviour Kasukuwere and Jonathan Moyo": a plural role before names
+    # joined by "and" (or commas) is each one's, in the singular.
+    for k, m in enumerate(out):
+        if m.role and m.rule == "role-prefix" and _plural_head(m.role):
+            m.role = _singular_role(m.role)
+            end = m.end
+            for nxt in out[k + 1:]:
+                if nxt.role is None and re.fullmatch(r"\s*(?:,|,?\s+and)\s+", text[end:nxt.start]):
+                    nxt.role, nxt.affiliation, nxt.rule = m.role, m.affiliation, "shared-role"
+                    end = nxt.end
+                else:
+                    break
     return out
+
+
+_THING_NOUNS = frozenset("tool tools app apps website site scheme programme program campaign initiative project "
+                         "system service quiz model vehicle vehicles aircraft fund plan report bill act index "
+                         "award prize brand range product products engine device".split())
+
+
+def _names_a_thing(text: str, end: int) -> bool:
+    """A run defined by an acronym in brackets ("... Vehicles (NGDV)") or followed by a noun for a
+    thing ("the Heart Age tool") names that thing, not a person."""
+    after = text[end:end + 24]
+    if re.match(r"\s+\([A-Z]{2,}\)", after):
+        return True
+    nxt = re.match(r"\s+([a-z]+)\b", after)
+    return bool(nxt) and nxt.group(1) in _THING_NOUNS
+
+
+def _continues_a_name(toks: tuple[Token, ...], first: int) -> bool:
+    """A run after "and", "for", "of" or "&" that follows an organisation's capitalised words."""
+    if first < 2 or toks[first - 1].text.lower() not in ("and", "for", "of", "&"):
+        return False
+    k = first - 2
+    while k >= 0 and (toks[k].capitalised or toks[k].text.lower() in ("and", "for", "of", "&")):
+        if is_org_word(toks[k].bare):
+            return True
+        k -= 1
+    return False
+
+
+def _plural_head(role: str) -> bool:
+    head = role.split()[-1]
+    single = _singular_word(head)
+    return head.lower() != single.lower() and (is_role_head(single) or (head.islower() and len(single) > 3))
+
+
+def _singular_word(word: str) -> str:
+    low = word.lower()
+    if low.endswith("men"):
+        return word[:-3] + ("man" if word[-3:].islower() else "MAN")
+    if low.endswith("ies"):
+        return word[:-3] + "y"
+    if low.endswith("s") and not low.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _singular_role(role: str) -> str:
+    words = role.split()
+    return " ".join(words[:-1] + [_singular_word(words[-1])])
 
 
 def _split_run(run: list[Token]) -> tuple[list[Token], list[Token], list[Token]]:
@@ -137,13 +206,17 @@ def _split_run(run: list[Token]) -> tuple[list[Token], list[Token], list[Token]]
         if name and _plausible_name([t.bare for t in name]):
             return run[:h + 1], honorifics, name
     start = 0
-    while start < len(run) and words[start] in NOT_NAME_WORDS and words[start] not in HONORIFICS:
+    while (start < len(run) and words[start] in NOT_NAME_WORDS and words[start] not in HONORIFICS
+           and not (words[start] in FIRST_NAMES_ALSO_WORDS and _plausible(tuple(words[start:])))):
         start += 1
     # "Health Carys Llewelyn" after "Cabinet Secretary for": role words lead into the name.
     role_start = start
     while start < len(run) - 1 and is_role_word(words[start]) and words[start] not in HONORIFICS:
         start += 1
     honorifics = _leading_honorifics(run[start:])
+    if start > role_start and not honorifics and len(run) - start < 2:
+        # "Minister for Defence Procurement": one word after the role words is the role's own end.
+        return run[role_start:], [], []
     return run[role_start:start], honorifics, run[start + len(honorifics):]
 
 
@@ -172,21 +245,27 @@ def _plausible(words: tuple[str, ...]) -> bool:
     if not 1 <= len(words) <= 4:
         return False
     for i, w in enumerate(words):
-        if w.lower() in PARTICLES:
-            continue
+        if w.lower() in PARTICLES or (i > 0 and (_PARTICLE_NAME.match(w) or _DOTTED_INITIALS.fullmatch(w))):
+            continue  # "de", "van", "al-Bashir", "H.W"
         if any(part in COUNTRY_FORMS or is_acronym(part) for part in w.split("-")):
             return False
         if (w in COUNTRY_FORMS or w in CITIES or is_org_word(w) or is_acronym(w)
                 or (w in PLACE_WORDS and i == len(words) - 1 and len(words) > 1)
                 or not w[0].isupper() or any(ch.isdigit() for ch in w)):
             return False
+        if i == 0 and len(words) >= 2 and w in FIRST_NAMES_ALSO_WORDS:
+            continue  # "Bill Shorten"
         if w in (NOT_NAME_WORDS if i == 0 else _INNER_STOP) or (i > 0 and w in NOT_NAME_WORDS - FUNCTION_WORDS):
             return False
+        if i == 0 and len(words) > 1 and (w in PLACE_PREFIXES or w.lower() in COMPASS_WORDS):
+            return False  # "River Calder", "Lake Geneva", "Western Balkans", "East Asian"
         if i == 0 and len(words) > 1 and w in PLACE_PREFIXES:
             return False  # "River Calder", "Lake Geneva", "Mount Kenya"
         if w.lower() in ROLE_HEADS or w.lower() in ROLE_MODIFIERS:
             return False
-    return " ".join(words) not in CITIES and " ".join(words) not in COUNTRY_FORMS
+    # "United States Embassies", "New York Times": a place inside the run makes it no one's name.
+    return not any(" ".join(words[i:j]) in CITIES or " ".join(words[i:j]) in COUNTRY_FORMS
+                   for i in range(len(words)) for j in range(i + 1, len(words) + 1))
 
 
 def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], first: int, run: list[Token],
@@ -197,18 +276,23 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
     name = tuple(t.bare for t in name_toks)
     honorific = honorifics[-1].bare if honorifics else None
     # Peerages are part of the name: "Lord Woolf" is how the man is known.
-    if honorific is None and name[0] in PEERAGES and len(name) >= 2:
+    if honorific is None and name[0] in PEERAGES and len(name) >= 2 and _peerage_title(name[1:]):
         honorific = name[0]
     elif not _plausible_name(list(name)) and not (honorific and _plausible_name(list(name[:1]))):
         return None
-    role_tokens = _role_before(text, toks, first, role_toks)
+    # A common noun before a name heads a role only for a full or titled name: "aircraft maker
+    # Boeing" is a company.
+    role_tokens = _role_before(text, toks, first, role_toks, len(name) >= 2 or honorific is not None)
     if role_toks and not role_tokens:
         return None  # words in front of the name that do not make a role: not a name after all
     role_words = [t.text for t in role_tokens]
     rule = "role-prefix" if role_words else ("honorific" if honorifics else "capitalised-run")
     role, affiliation = _role_and_affiliation(role_words)
     extent_end = _after_post_nominals(text, name_toks[-1].end)
-    appositive = _appositive_after(text, extent_end, sentence.end)
+    # A full name or a titled one may take any noun phrase as its description; a lone capitalised
+    # word ("Darfur, the region") only a known role.
+    open_np = len(name) >= 2 or honorific is not None
+    appositive = _appositive_after(text, extent_end, sentence.end, open_np)
     if appositive is not None and (role is None or _is_kinship(role) or len(role.split()) == 1):
         # "Councillor Priya Chandrasekar, executive member for transport": both say who she is.
         title = role if role and not _is_kinship(role) else None
@@ -216,8 +300,14 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
         role = f"{title}, {role}" if title else role
         affiliation = affiliation or (appositive[1] if appositive else None)
         rule = "appositive"
+    serves = _WHO_SERVES.match(text, extent_end)
+    if serves is not None:
+        # "X, who chairs the Local Government Association,": affiliation from the article's words.
+        affiliation = affiliation or serves.group("org")
+        if role is None and _SERVING_ROLE.get(serves.group("verb")):
+            role, rule = f"{_SERVING_ROLE[serves.group('verb')]} of {serves.group('org')}", "who-clause"
     elif role is None:
-        before = _appositive_before(text, sentence.start, (honorifics or name_toks)[0].start,
+        before = _appositive_before(text, sentence.start, (honorifics or name_toks)[0].start, open_np,
                                     _after_post_nominals(text, name_toks[-1].end))
         if before is not None:
             role, affiliation = before
@@ -230,6 +320,15 @@ def _mention_from_run(sentence: Sentence, text: str, toks: tuple[Token, ...], fi
     role_start = role_tokens[0].start if role_tokens else -1
     return Mention(sentence, start, name_toks[-1].end, name, honorific, role, affiliation,
                    "surname-only" if weak else rule, surface, extent_end, role_start, weak)
+
+
+def _peerage_title(words: tuple[str, ...]) -> bool:
+    """"Woolf" of "Lord Woolf", "Scotland" of "Baroness Scotland" (titles are often places), but
+    not "Chancellor" of "Lord Chancellor", a role."""
+    if len(words) == 1:
+        w = words[0]
+        return w[:1].isupper() and not is_role_head(w) and w not in NOT_NAME_WORDS
+    return _plausible_name(list(words))
 
 
 _POST_NOMINALS = re.compile(r"(?:\s+(?:" + "|".join(re.escape(p) for p in sorted(POST_NOMINALS, key=len, reverse=True))
@@ -276,32 +375,45 @@ def _company_context(text: str, toks: list[Token], first: int, run: list[Token])
     # "Time Warner said on Friday that it now owns": what speaks of itself as "it" is not a person.
     if following and following[0] in SPEECH_VERBS:
         for k in range(1, len(following) - 1):
-            if following[k] == "it" and (following[k - 1] == "that" or following[k + 1] in _FINITE_AFTER_IT):
+            if following[k] == "it" and (following[k - 1] == "that" or _finite_verb(following[k + 1])):
                 return True
     return False
 
 
-_FINITE_AFTER_IT = frozenset("now expects plans intends owns employs reported posted".split())
+def _finite_verb(word: str) -> bool:
+    """"owns", "expects", "reported": a verb form that agrees with "it" ("now" may come first)."""
+    return word == "now" or (word.isalpha() and len(word) > 3 and word.endswith(("s", "ed"))
+                             and not word.endswith(("ss", "us", "is")) and word not in ("this", "was", "has"))
 
 
 def _is_kinship(role: str) -> bool:
     return role.split()[-1].lower() in KINSHIP_ROLES
 
 
-def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token]) -> list[Token]:
+def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token], open_np: bool = True
+                 ) -> list[Token]:
     """The role phrase in front of a name: role words inside its capitalised run plus role-ish
     words before the run ("the Trade and Industry Secretary", "Shadow home secretary")."""
     words: list[Token] = list(role_toks)
     i = first - 1
     anchor = role_toks[0] if role_toks else toks[first]
+    open_head = False
     while i >= 0 and len(words) < 10:
         tok = toks[i]
         if text[tok.end:anchor.start] != " ":
             break
         low = tok.text.lower()
+        if not words and open_np and _open_role_head(tok):
+            # "Tory frontbencher John Redwood", "election supremo Alan Milburn": a common noun
+            # right before a name heads a role when a modifier precedes it (checked below).
+            open_head = True
+            words.insert(0, tok)
+            anchor = tok
+            i -= 1
+            continue
         role_ish = (is_role_word(tok.text) or is_role_head(tok.text) or low in CONNECTORS
                     or (tok.capitalised and tok.text not in FUNCTION_WORDS and not tok.possessive)
-                    or _noun_modifier(tok, words))
+                    or _noun_modifier(tok, words, open_head))
         if not role_ish or tok.text in HONORIFICS:
             break
         # "Trade and Industry Secretary" continues over "and"; "Sir Keir Starmer and French
@@ -316,20 +428,35 @@ def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token
     texts = [w.text for w in words]
     # The phrase must end in the role itself, right before the name: not "director general of the
     # British Chambers of" before "Commerce".
-    if not texts or texts[-1].lower() in CONNECTORS or is_org_word(texts[-1]):
-        return []
-    if not any(is_role_head(w) for w in texts):
+    if not texts or texts[-1].lower() in CONNECTORS or (is_org_word(texts[-1])
+                                                        and (not is_role_head(texts[-1]) or len(texts) < 2)):
+        return []  # ("Chief Executive" ends in a role even though "Executive" may name a body)
+    if not any(is_role_head(w) for w in texts) and not (open_head and len(words) >= 2):
         return []
     return words
+
+
+_TIME_NOUNS = frozenset("year years week weeks month months day days night morning afternoon evening time season "
+                        "decade century weekend today yesterday tomorrow".split())
+
+
+def _open_role_head(tok: Token) -> bool:
+    """A lower-case common noun that may head a role before a name: not a function word, verb form,
+    adverb, time word or abstract noun."""
+    w = tok.text
+    return (w.isalpha() and w.islower() and len(w) >= 4 and w not in _NOT_MODIFIERS and w not in _TIME_NOUNS
+            and not w.endswith(("ed", "ly", "ing", "'s")) and not w.endswith(_ABSTRACT_SUFFIXES)
+            and w not in ROLE_MODIFIERS)
 
 
 _NOT_MODIFIERS = frozenset(w.lower() for w in FUNCTION_WORDS) | SPEECH_VERBS | frozenset(
     "by with without said says told is was are were has had have be been being who which that".split())
 
 
-def _noun_modifier(tok: Token, words: list[Token]) -> bool:
+def _noun_modifier(tok: Token, words: list[Token], open_head: bool = False) -> bool:
     """"café owner", "property analyst": one plain word right before the role head."""
-    return (bool(words) and is_role_head(words[0].text) and not tok.capitalised and tok.text.isalpha()
+    return (bool(words) and (is_role_head(words[0].text) or open_head) and not tok.capitalised and tok.text.replace("-", "").isalpha()
+            and not tok.text.endswith(("ly", "ed"))
             and tok.text.lower() not in _NOT_MODIFIERS and len(words) == 1)
 
 
@@ -342,7 +469,7 @@ def _role_and_affiliation(words: list[str]) -> tuple[str | None, str | None]:
     # "French President": the country is the affiliation, the title is the role. "UK investment
     # banker" and "Scottish Finance Minister" keep their words.
     if (affiliation and len(words) > 1 and COUNTRY_FORMS.get(words[0]) == affiliation
-            and words[0] not in SUBNATIONAL and words[1][:1].isupper()):
+            and words[0] not in SUBNATIONAL and words[1][:1].isupper() and is_role_word(words[1])):
         words = words[1:]
     words = [TITLE_ABBREVIATIONS.get(w, w) for w in words]
     if affiliation is None:
@@ -358,17 +485,21 @@ def _role_and_affiliation(words: list[str]) -> tuple[str | None, str | None]:
     return " ".join(words), affiliation
 
 
-def _appositive_after(text: str, name_end: int, sentence_end: int) -> tuple[str, str | None, int] | None:
+def _appositive_after(text: str, name_end: int, sentence_end: int, open_np: bool = True
+                      ) -> tuple[str, str | None, int] | None:
     """", the son-in-law of the US President," after a name: (role, affiliation, end offset)."""
     rest = text[name_end:sentence_end]
-    match = re.match(r",\s+(?:(?:the|a|an)\s+)?", rest)
+    # ", the son-in-law of ...," or a dash pair: "Sarah Payne – adviser to ... – to lead".
+    match = re.match(r"(?:,|\s+[–—])\s+(?:(?:the|a|an)\s+)?", rest)
     if not match:
         return None
     phrase = rest[match.end():]
     stop = _APPOSITIVE_STOP.search(phrase)
     phrase = phrase[:stop.start()] if stop else phrase.rstrip(".!?\"”'’")
     words = phrase.split()
-    if not 1 <= len(words) <= 12 or not any(is_role_head(w.strip(".,")) for w in words[:4]):
+    determined = bool(re.search(r"\b(?:the|a|an)\s+$", rest[:match.end()], re.I))
+    if not 1 <= len(words) <= 16 or not (any(is_role_head(w.strip(".,")) for w in words[:4])
+                                         or (determined and open_np and _role_like_np(words))):
         return None
     # "LinkedIn, Corvane's chief officer, Park Min-jun, said": the role is the next name's.
     if re.match(r",\s+(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*\s*,", rest[match.end() + len(phrase):]):
@@ -381,7 +512,7 @@ def _appositive_after(text: str, name_end: int, sentence_end: int) -> tuple[str,
     return role, affiliation, name_end + match.end() + len(phrase)
 
 
-def _appositive_before(text: str, sentence_start: int, name_start: int, name_end: int
+def _appositive_before(text: str, sentence_start: int, name_start: int, open_np: bool, name_end: int
                        ) -> tuple[str, str | None] | None:
     """"The Shadow Secretary of State for the Family, Theresa May, said" before a name."""
     before = text[sentence_start:name_start]
@@ -390,16 +521,57 @@ def _appositive_before(text: str, sentence_start: int, name_start: int, name_end
     segment = before[:-2]
     segment = re.split(r"[,;:]", segment)[-1].strip()
     words = segment.split()
+    # "the court acted against Sudan's president": the noun phrase after the last verb or
+    # preposition ("of" and "for" stay: "director of the agency", "spokeswoman for women").
+    cut = [k for k, w in enumerate(words) if w.lower() in _NP_BREAKS or (w.islower() and w.endswith("ed"))]
+    if cut:
+        words = words[cut[-1] + 1:]
+    owner = [k for k, w in enumerate(words) if w.endswith(("'s", "’s")) and w[:1].isupper()]
+    if owner:
+        # "... Sudan's president": the phrase starts with its owner's name.
+        k = owner[0]
+        while k > 0 and words[k - 1][:1].isupper() and words[k - 1].lower() not in ("the", "a", "an"):
+            k -= 1
+        words = words[k:] if k > 0 and words[k - 1][:1].islower() else words
     # "according to the state's Commissioner for Transportation": the noun phrase at the end.
     while words and words[0][0].islower() and not _starts_role_phrase(words[0]):
         words.pop(0)
+    determined = bool(words) and (words[0].lower() in ("the", "a", "an", "his", "her", "their")
+                                  or words[0].endswith(("'s", "’s")) or (len(words) > 1 and words[1].endswith(("'s", "’s"))))
     while words and words[0].lower() in ("the", "a", "an", "its", "his", "her", "their"):
         words.pop(0)
-    if not 1 <= len(words) <= 10 or not any(is_role_head(w) for w in words):
+    if not 1 <= len(words) <= 10 or not (any(is_role_head(w) for w in words)
+                                         or (determined and open_np and _role_like_np(words))):
         return None
     if words[-1] in ORG_DESCRIPTORS:
         return None  # "director of the city's water agency, Sacmex": the agency's name
     return _phrase_role(words)
+
+
+_NP_BREAKS = frozenset("against to by with from about on at and as than that said says told is was were are "
+                       "has had have met meets joined include included including like into over under".split())
+_ABSTRACT_SUFFIXES = ("ness", "ity", "tion", "sion", "ment", "ism", "ance", "ence", "ing", "ship", "hood", "ure")
+_NOT_ROLE_NOUNS = frozenset("man woman people person one time year years day week month way thing part "
+                            "country city town party group company firm government council family".split())
+
+
+def _role_like_np(words: list[str]) -> bool:
+    """A short noun phrase after a determiner whose head is a common noun: in an appositive beside
+    a name it says who the person is ("his former nanny", "a publisher", "the watchdog"), whether
+    or not the noun is in the role lexicon."""
+    clean = [w.strip(".,\"“”'’") for w in words]
+    core: list[str] = []
+    for w in clean:
+        if w.lower() in ("of", "for", "at", "to", "in", "on", "with", "from"):
+            break
+        core.append(w)
+    if not core or len(core) > 6:
+        return False
+    head = core[-1]
+    if (not head.isalpha() or not head.islower() or head in _NOT_ROLE_NOUNS or len(head) < 3
+            or head.endswith(_ABSTRACT_SUFFIXES)):
+        return False
+    return not any(w.lower() in _NOT_MODIFIERS - {"the", "a", "an"} for w in core[:-1] if w.islower())
 
 
 def _starts_role_phrase(word: str) -> bool:
@@ -416,7 +588,27 @@ def _phrase_role(words: list[str]) -> tuple[str, str | None]:
         candidate = of.group(1).strip()
         if any(is_org_word(w) for w in candidate.split()) or affiliation is None and len(candidate.split()) > 1:
             affiliation = candidate
+    # "the Liberal Democrats' environment spokesperson": the owner speaks for its members.
+    owner = re.match(r"(?:the )?((?:[A-Z][\w&-]*\s)*[A-Z][\w&-]*?)(?:['’]s?)\s", " ".join(words).strip(".,\"“”"))
+    if owner and affiliation is None and not _is_person_like(owner.group(1)):
+        affiliation = owner.group(1)
     return role, affiliation
+
+
+def _is_person_like(words: str) -> bool:
+    """"Mr Blunkett", "Blair": an owner who is a person, not a body one speaks for."""
+    first = words.split()[0]
+    return first in HONORIFICS or first in PEERAGES or (len(words.split()) == 1 and words not in COUNTRY_FORMS
+                                                         and not is_org_word(words) and not words.isupper())
+
+
+# ", who chairs the Local Government Association": a relative clause that says whom one serves.
+_WHO_SERVES = re.compile(r",\s+who\s+(?:now\s+|also\s+|currently\s+)?(?P<verb>chairs|leads|heads|runs|directs|"
+                         r"represents|founded|co-founded|works for|advises|speaks for)\s+(?:the\s+)?"
+                         r"(?P<org>(?:[A-Z][\w'’&-]*)(?:\s+(?:of|for|and|&|the|on)?\s*[A-Z][\w'’&-]*)*)")
+_SERVING_ROLE = {"chairs": "chair", "leads": "leader", "heads": "head", "runs": "head", "directs": "director",
+                 "founded": "founder", "co-founded": "co-founder", "advises": "adviser", "works for": None,
+                 "represents": None, "speaks for": "spokesperson"}
 
 
 def _role_only_mentions(sentence: Sentence, text: str, found: list[Mention]) -> list[Mention]:
@@ -467,15 +659,17 @@ def cluster(mentions: list[Mention]) -> list[Person]:
         elif len(m.name) > len(person.name):
             person.name = m.name
         _attach(person, m)
+    single: dict[str, Person] = {}  # people known by one word only, by that word
     for m in mentions:
         if len(m.name) == 1:
-            person = _find_partial(people, m)
+            person = _find_partial(people, m) or single.get(_key(m.name[0]))
             if person is None:
                 if m.weak:
                     continue
                 name = (m.honorific, *m.name) if m.honorific in PEERAGES else m.name
                 person = Person(tuple(name), rule=m.rule)
                 people.append(person)
+                single[_key(m.name[0])] = person
             _attach(person, m)
     for m in mentions:
         if m.role_only:
@@ -516,8 +710,9 @@ def _find_full(people: list[Person], name: tuple[str, ...]) -> Person | None:
 
 def _find_partial(people: list[Person], m: Mention) -> Person | None:
     word = _key(m.name[0])
-    # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel").
-    by_surname = ([p for p in people if len(p.name) > 1 and _key(p.surname) == word]
+    # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel"); "Bashir"
+    # of "Omar Hassan al-Bashir".
+    by_surname = ([p for p in people if len(p.name) > 1 and word in (_key(p.surname), _key(p.surname).split("-", 1)[-1])]
                   or [p for p in people if len(p.name) > 2 and word in (_key(w) for w in p.name[1:])])
     # Knights and dames are called by their first name: "Sir Keir".
     by_first = [p for p in people if len(p.name) > 1 and _key(p.first) == word]
@@ -582,9 +777,12 @@ def attended(person: Person) -> bool:
     """The article places the person at the event: a mention in a sentence about attending,
     meeting, leading or signing."""
     for m in person.mentions:
-        words = {w.lower() for w in re.findall(r"[\w-]+", m.sentence.text)}
-        if words & EVENT_CUES:
-            return True
+        words = [w.lower() for w in re.findall(r"[\w'’-]+", m.sentence.text)]
+        for k, word in enumerate(words):
+            if word in EVENT_CUES and not any(w in ("not", "never", "n't", "didn't", "won't", "cannot")
+                                              or w.endswith(("n't", "n’t")) for w in words[max(0, k - 3):k]):
+                # "did not attend the summit", "will not be at the talks": not there
+                return True
     return False
 
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, COUNTRY_FORMS, EVENT_CUES, INSTITUTION_PLACES,
-                                      VENUE_NOUNS)
-from pipeline.extract.names import Token, tokens
+import re
+
+from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, COUNTRY_FORMS, EVENT_CUES, INSTITUTION_PLACES, MONTHS,
+                                      NOT_NAME_WORDS, VENUE_NOUNS, WEEKDAYS)
+from pipeline.extract.names import Token, is_org_word, is_role_word, tokens
 
 # Countries by their own name only: "French" is an adjective, not a place.
 PLACES = frozenset(CITIES | INSTITUTION_PLACES | {form for form, country in COUNTRY_FORMS.items()
                                                   if form == country})
 _LONGEST = max(len(p.split()) for p in PLACES)
-_PREPOSITIONS = frozenset("in at to from near outside inside into".split())
+_PREPOSITIONS = frozenset("in at to from near outside inside into around across throughout towards toward along off".split())
 _EVENT_NOUNS = frozenset("talks summit meeting conference negotiations ceremony agreement accord declaration "
                          "rally visit".split())
 _ALIASES = {"Kiev": "Kyiv"}
@@ -33,6 +35,8 @@ class FoundPlace:
 def find_places(sentences, texts: dict[int, str]) -> list[FoundPlace]:
     """Places in the sentences; `texts` holds each block's text (token offsets are in it)."""
     found = []
+    lead: list[str] = []
+    event_lead = False
     for s in sentences:
         if s.kind in ("title", "heading"):
             continue
@@ -48,7 +52,36 @@ def find_places(sentences, texts: dict[int, str]) -> list[FoundPlace]:
             size, name, rule = hit
             found.append(FoundPlace(_ALIASES.get(name, name), s, rule, event or rule == "event-modifier"))
             i += size
+        if s.block in (-2, 0, 1):
+            lead.extend(t.bare for t in toks if t.capitalised and _country_noun(t.bare))
+        if s.block in (-2, 0) and not event_lead:
+            # A city the opening paragraph names, even as part of a body's name ("Leeds City
+            # Council has approved ...", "the Lagos State Government signed"), is where it happens.
+            for k, t in enumerate(toks):
+                known = _known_place(toks, k) if t.capitalised else None
+                if known and known[1] in CITIES and not any(f.name == known[1] for f in found):
+                    found.append(FoundPlace(_ALIASES.get(known[1], known[1]), s, "city-in-lead", False))
+    # "Shares in Vollrad fell" where the article says "Vollrad AG": a company, not a place.
+    companies = {t.bare for s in sentences for k, t in enumerate(tokens(s.text, s.start)[:-1])
+                 if t.capitalised and is_org_word(tokens(s.text, s.start)[k + 1].bare)}
+    found = [f for f in found if not (f.rule == "in-a-named-place" and f.name in companies)]
+    if not found:
+        # Nothing is placed anywhere: the countries the lead names are the story's scope ("the UK
+        # High Street", "half Colombia's budget"). Otherwise the event's place is not every country
+        # mentioned.
+        first = next((s for s in sentences if s.block in (-2, 0, 1)), None)
+        for name in dict.fromkeys(lead):
+            found.append(FoundPlace(name, first, "country-in-lead", False))
     return found
+
+
+def _country_noun(word: str) -> bool:
+    country = COUNTRY_FORMS.get(word)
+    return country is not None and word not in SUBNATIONAL_ADJECTIVES and (
+        word == country or (word.isupper() and len(word) <= 3) or word in PLACES)
+
+
+SUBNATIONAL_ADJECTIVES = frozenset({"English", "Scottish", "Welsh", "Northern Irish", "European"})
 
 
 def _place_at(text: str, toks: list[Token], i: int) -> tuple[int, str, str] | None:
@@ -56,8 +89,18 @@ def _place_at(text: str, toks: list[Token], i: int) -> tuple[int, str, str] | No
         return None
     known = _known_place(toks, i)
     after_preposition = _after_preposition(toks, i)
+    if after_preposition and not known:
+        # "at HMP Birmingham": a capitalised run that ends in a known place names a place there.
+        run = _capitalised_run(text, toks, i)
+        for k in range(1, len(run)):
+            tail = _known_place(toks, i + k)
+            if tail and k + tail[0] == len(run) and not any(t.text in NOT_NAME_WORDS for t in run[:k]):
+                return len(run), " ".join(t.text for t in run[:-1]) + " " + run[-1].bare, "preposition"
     if known and after_preposition:
         return known[0], known[1], "preposition"
+    if after_preposition and toks[i].bare in COUNTRY_FORMS and toks[i].bare == toks[i].text and (
+            toks[i].text.isupper() or not _DEMONYM.search(toks[i].text)):
+        return 1, toks[i].text, "preposition"  # "in the UK", "to the US"
     if known and i + known[0] < len(toks) and toks[i + known[0]].text.lower() in _EVENT_NOUNS:
         return known[0], known[1], "event-modifier"
     if not after_preposition:
@@ -67,14 +110,28 @@ def _place_at(text: str, toks: list[Token], i: int) -> tuple[int, str, str] | No
         return None
     name = " ".join(t.bare if k == len(run) - 1 else t.text for k, t in enumerate(run))
     end = i + len(run)
-    if run[-1].bare.lower() in VENUE_NOUNS:
+    if run[-1].bare.lower() in VENUE_NOUNS and len(run) > 1:  # "the House" alone names no place
         return len(run), name, "venue"
     venue = _venue_noun_after(text, toks, end)
     if venue:
         return end - i + len(venue), f"{name} {' '.join(t.text for t in venue)}", "venue"
     if _located_by_comma(text, toks, end):
         return len(run), name, "place-then-area"
+    if (len(run) == 1 and toks[i - 1].text.lower() == "in" and run[0].text == run[0].bare
+            and _unknown_place_word(run[0].text) and (end >= len(toks) or not toks[end].capitalised)):
+        return 1, name, "in-a-named-place"  # "activists in Kent"
     return None
+
+
+_DEMONYM = re.compile(r"(?:ish|ian|ese|ean|ch|i)$")
+
+
+def _unknown_place_word(word: str) -> bool:
+    """A word that may name a place after "in": not a month or day, a party, an institution, a
+    country adjective, a role or an organisation's head word, and not in capitals (an acronym)."""
+    return (word not in NOT_NAME_WORDS and word not in COUNTRY_FORMS and not is_role_word(word)
+            and not is_org_word(word) and not word.isupper() and word.lower() not in MONTHS
+            and word.lower() not in WEEKDAYS and len(word) > 2 and word.lower() not in VENUE_NOUNS)
 
 
 def _known_place(toks: list[Token], i: int) -> tuple[int, str] | None:
@@ -90,7 +147,7 @@ def _known_place(toks: list[Token], i: int) -> tuple[int, str] | None:
 def _after_preposition(toks: list[Token], i: int) -> bool:
     """"in X", "at the X", "at London's X"."""
     k = i - 1
-    if k >= 0 and (toks[k].text.lower() == "the" or (toks[k].possessive and toks[k].capitalised)):
+    if k >= 0 and (toks[k].text.lower() in ("the", "a", "an") or (toks[k].possessive and toks[k].capitalised)):
         k -= 1
     return k >= 0 and toks[k].text.lower() in _PREPOSITIONS
 
@@ -133,3 +190,28 @@ def ordered_locations(found: list[FoundPlace]) -> list[str]:
         if place.name not in out:
             out.append(place.name)
     return out
+
+
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "BRUSSELS, Dec 12 (Reuters) -", "SEOUL, South Korea —", "WASHINGTON (AP) —", "LONDON, March 3, 2025 -":
+# a place in capitals opening the first paragraph, maybe its region, maybe a date and an agency.
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
+    r"(?:,\s+(?!" + _MONTH_ABBR + r"\s+\d)(?P<region>[A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,3}))?"
+    r"(?:,?\s+(?P<date>" + _MONTH_ABBR + r"\s+\d{1,2}(?:,\s+(?:19|20)\d\d)?))?"
+    r"\s*(?:\([^)]{1,40}\))?\s*[-—–]+\s")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: str        # as written: "SEOUL, South Korea"
+    date: str | None  # "Dec 12, 2025", if the dateline gives one
+
+
+def dateline(text: str) -> Dateline | None:
+    """The dateline opening an article's first paragraph, if it has one."""
+    m = _DATELINE.match(text)
+    if m is None or len(m.group("place").replace(".", "")) < 3:
+        return None
+    place = m.group("place") + (f", {m.group('region')}" if m.group("region") else "")
+    return Dateline(place, m.group("date"))

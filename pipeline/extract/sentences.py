@@ -21,6 +21,8 @@ _CLOSERS = "\"'”’»)]"
 # Candidate boundary: terminal punctuation, optional closing quotes or brackets, whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+([\"'“‘«„(\[]*)(\S)")
+_LAST_WORD = re.compile(r"(\S+)$")
+_LOOK_BACK = 40  # longer than any abbreviation with its opening marks
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,16 @@ def _is_boundary(text: str, punct_start: int, end: int) -> bool:
     if not (first.isupper() or first.isdigit() or following.group(1)):
         return False
     if text[punct_start] == ".":
-        word = re.search(r"(\S+)$", text[:punct_start])
+        # Bounded look-back: the word before the stop, never the whole paragraph (linear time).
+        word = _LAST_WORD.search(text, max(0, punct_start - _LOOK_BACK), punct_start)
         token = word.group(1).lstrip("\"'“‘(«").lower() if word else ""
         if token in _ABBREVIATIONS or token.rstrip(".") in _ABBREVIATIONS:
             return False
-        # A single capital letter is an initial ("George W. Bush"), not a sentence.
+        # A single capital letter is an initial ("George W. Bush"), not a sentence; so are dotted
+        # initials ("George H.W. Bush").
         if len(token) == 1 and token.isalpha():
+            return False
+        if word and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", word.group(1).lstrip("\"'“‘(«")):
             return False
     return True
 
