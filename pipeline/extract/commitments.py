@@ -66,10 +66,7 @@ _IRREGULAR_PARTICIPLES = frozenset("paid made held set built cut put kept given 
                                    "sworn torn thrown understood withdrawn written".split())
 _NOT_ACTIONS = frozenset("be have seem appear look feel remain become mean cost need want like know think "
                          "believe expect suffer struggle face fall rise grow happen continue last "
-                         "attend arrive travel gather speak discuss debate argue".split())
-# "will take decisions" is an undertaking; "will take place / part / time / years" is not.
-_TAKE_NOT_ACTION = re.compile(r"\s+(?:place|part|time|years?|months?|weeks?|days?|effect|hold|over|a\s+(?:long|while))\b",
-                              re.I)
+                         "attend arrive travel gather speak discuss debate argue take".split())
 # Subjects that are many people at large, not someone who acts: "Few would argue", "analysts".
 _NOT_AGENTS = frozenset("few many some most several none nobody anyone everyone someone people analysts experts "
                         "critics observers commentators economists".split())
@@ -270,7 +267,7 @@ _PERFORMATIVE = frozenset("thank begin start say stress welcome express congratu
                           "acknowledge emphasise emphasize highlight note reiterate join".split())
 # Participles that say how a thing is regarded, not what anyone will do.
 _PERCEPTION = frozenset("seen viewed regarded considered judged deemed perceived remembered known expected "
-                        "welcomed criticised criticized watched felt distracted surprised disappointed".split())
+                        "welcomed criticised criticized watched felt".split())
 _FUTURE_WORDS = frozenset("will would shall 'll ’ll".split())
 _BE_WORDS = frozenset("is are was were been".split())
 _NOUN_WORDS = frozenset("commitment pledge promise purpose aim goal objective mission".split())
@@ -312,8 +309,7 @@ def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
             after = re.match(r"\s+(\w+)(?:\s+(\w+))?", text[m.end():])
             if verb.startswith("hope") and text[m.end() - 4:m.end()].lower() == "that":
                 continue  # "hoped that ...": a wish about others, not an aim
-            if after and (after.group(1).lower() in _PERFORMATIVE
-                          or f"{after.group(1)} {after.group(2)}".lower() in ("give thanks", "pay tribute")):
+            if after and after.group(1).lower() in _PERFORMATIVE:
                 continue  # "I want to thank ...": said, not promised
             cues.append(_Cue(m.start(), m.end(), "decision", verb))
     if words & _BE_WORDS:
@@ -332,8 +328,6 @@ def _find_cue(text: str, quoted: list[tuple[int, int]]) -> _Cue | None:
                 continue  # "will be seen as": how a thing is regarded, no one undertakes anything
             if nxt and _is_participle(nxt.group(1)):
                 cues.append(_Cue(m.start(), nxt.end(), "passive-future", nxt.group(1).lower()))
-            continue
-        if verb == "take" and _TAKE_NOT_ACTION.match(text, m.end()):
             continue
         if verb not in _NOT_ACTIONS:
             cues.append(_Cue(m.start(), m.end(), "future", verb))

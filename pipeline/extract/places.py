@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import re
 
-from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, COUNTRY_FORMS, EVENT_CUES, INSTITUTION_PLACES, MONTHS,
-                                      NOT_NAME_WORDS, VENUE_NOUNS, WEEKDAYS)
-from pipeline.extract.names import Token, is_org_word, is_role_word, tokens
+from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, COUNTRY_FORMS, EVENT_CUES, INSTITUTION_PLACES,
+                                      NOT_NAME_WORDS, VENUE_NOUNS)
+from pipeline.extract.names import Token, tokens
 
 # Countries by their own name only: "French" is an adjective, not a place.
 PLACES = frozenset(CITIES | INSTITUTION_PLACES | {form for form, country in COUNTRY_FORMS.items()
@@ -61,10 +61,6 @@ def find_places(sentences, texts: dict[int, str]) -> list[FoundPlace]:
                 known = _known_place(toks, k) if t.capitalised else None
                 if known and known[1] in CITIES and not any(f.name == known[1] for f in found):
                     found.append(FoundPlace(_ALIASES.get(known[1], known[1]), s, "city-in-lead", False))
-    # "Shares in Vollrad fell" where the article says "Vollrad AG": a company, not a place.
-    companies = {t.bare for s in sentences for k, t in enumerate(tokens(s.text, s.start)[:-1])
-                 if t.capitalised and is_org_word(tokens(s.text, s.start)[k + 1].bare)}
-    found = [f for f in found if not (f.rule == "in-a-named-place" and f.name in companies)]
     if not found:
         # Nothing is placed anywhere: the countries the lead names are the story's scope ("the UK
         # High Street", "half Colombia's budget"). Otherwise the event's place is not every country
@@ -117,21 +113,10 @@ def _place_at(text: str, toks: list[Token], i: int) -> tuple[int, str, str] | No
         return end - i + len(venue), f"{name} {' '.join(t.text for t in venue)}", "venue"
     if _located_by_comma(text, toks, end):
         return len(run), name, "place-then-area"
-    if (len(run) == 1 and toks[i - 1].text.lower() == "in" and run[0].text == run[0].bare
-            and _unknown_place_word(run[0].text) and (end >= len(toks) or not toks[end].capitalised)):
-        return 1, name, "in-a-named-place"  # "activists in Kent"
     return None
 
 
 _DEMONYM = re.compile(r"(?:ish|ian|ese|ean|ch|i)$")
-
-
-def _unknown_place_word(word: str) -> bool:
-    """A word that may name a place after "in": not a month or day, a party, an institution, a
-    country adjective, a role or an organisation's head word, and not in capitals (an acronym)."""
-    return (word not in NOT_NAME_WORDS and word not in COUNTRY_FORMS and not is_role_word(word)
-            and not is_org_word(word) and not word.isupper() and word.lower() not in MONTHS
-            and word.lower() not in WEEKDAYS and len(word) > 2 and word.lower() not in VENUE_NOUNS)
 
 
 def _known_place(toks: list[Token], i: int) -> tuple[int, str] | None:

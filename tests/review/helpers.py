@@ -16,6 +16,8 @@ ARTICLES = {
                  "Chief executive Priya Shah said: \"We will protect the poorest households.\" "
                  "The company agreed to cap bills for pensioners.\n\nCritics said the rise was too steep. "
                  "\"It is a scandal,\" said Tom Hale, who leads a consumer group.\n",
+    "club.txt": "Club sale talks end\n\nTalks between Ben Cole and Dan Fry ended on Monday. "
+                "\"We will not sell the club cheaply,\" he said.\n",   # whose "he"? a speaker to check
     "hostile.txt": "Council publishes <script>alert(1)</script> plan\n\nThe council said the "
                    "<script>document.body.dataset.owned = 'yes'</script> plan would go ahead. "
                    "Leader Sam Wu said: \"We will <b>not</b> delay.\"\n",

@@ -82,7 +82,7 @@ def test_review_in_a_browser_then_approve_and_send(browser, reviewed_pack, smtp_
     page.goto(session.address)
     page.screenshot(path=str(SHOTS / "review-pack.png"), full_page=True)
     titles = page.locator("a.headline").all_inner_texts()
-    assert "Water bills to rise" in titles and len(titles) == 3
+    assert "Water bills to rise" in titles and len(titles) == 4
 
     # Keyboard only: move the first article down with its Down button.
     first = titles[0]
@@ -91,16 +91,31 @@ def test_review_in_a_browser_then_approve_and_send(browser, reviewed_pack, smtp_
         page.keyboard.press("Enter")
     assert page.locator("a.headline").all_inner_texts()[1] == first
 
-    # The flagged items (confidence below 0.5) are highlighted, and only they.
+    # The flagged items (confidence below 0.5) are highlighted, with why, and only they.
     briefs = manifest_briefs(path)
+    fields = ("quotes", "commitments", "people")
+
+    def flagged(brief: dict) -> dict[str, list[int]]:
+        return {f: [i for i, item in enumerate(brief[f]) if (item.get("confidence") or 1) < 0.5] for f in fields}
+
+    doubtful = [title for title, brief in briefs.items() if any(flagged(brief).values())]
+    assert doubtful, "the extractor flags nothing in these articles"
+    for title in doubtful:
+        page.goto(session.address)
+        with page.expect_navigation():
+            page.get_by_role("link", name=title).click()
+        for field, expected in flagged(briefs[title]).items():
+            shown = [int(k.split("-")[1]) for k in page.locator(f"article.item.flagged[id^='{field}-']")
+                     .evaluate_all("nodes => nodes.map(n => n.id)")]
+            assert shown == expected, (title, field)
+        assert page.locator("article.item.flagged .why").count() == sum(map(len, flagged(briefs[title]).values()))
+    assert "Check this" in page.locator("article.item.flagged .why").first.inner_text()
+    page.screenshot(path=str(SHOTS / "review-brief-flagged.png"), full_page=True)
+
     water = briefs["Water bills to rise"]
+    page.goto(session.address)
     with page.expect_navigation():
         page.get_by_role("link", name="Water bills to rise").click()
-    for field in ("quotes", "commitments"):
-        expected = [i for i, item in enumerate(water[field]) if (item.get("confidence") or 1) < 0.5]
-        shown = [int(k.split("-")[1]) for k in page.locator(f"article.item.flagged[id^='{field}-']")
-                 .evaluate_all("nodes => nodes.map(n => n.id)")]
-        assert shown == expected, field
     page.screenshot(path=str(SHOTS / "review-brief.png"), full_page=True)
 
     # Change a speaker.
