@@ -25,7 +25,7 @@ from typing import BinaryIO, Callable
 
 from pipeline.errors import BriefError
 from pipeline.model import Article, Source
-from pipeline.readers.decode import MAX_INPUT_BYTES, decode, describe_size, normalise
+from pipeline.readers.decode import MAX_ARTICLE_CHARS, MAX_INPUT_BYTES, decode, describe_size, normalise
 from pipeline.readers.html import decode_html, read_html, read_summary
 from pipeline.readers.markdown import read_markdown
 from pipeline.readers.text import read_text
@@ -99,7 +99,12 @@ def read_bytes(data: bytes, name: str, fmt: str | None = None, encoding: str | N
         # The name is shown in documents: it must be as safe as article text.
         source = Source(path=replace_illegal(name)[0])
     source.sha256 = hashlib.sha256(data).hexdigest()
-    return reader(text, source, warnings)
+    article = reader(text, source, warnings)
+    size = len(article.title) + len(article.standfirst or "") + sum(len(block.text) for block in article.blocks)
+    if size > MAX_ARTICLE_CHARS:
+        raise BriefError(name, f"holds {size:,} characters of text; an article of more than "
+                               f"{MAX_ARTICLE_CHARS:,} is not briefed", "check that the file is one article, or split it")
+    return article
 
 
 def read_path(path: Path, encoding: str | None = None, warnings: list[str] | None = None,

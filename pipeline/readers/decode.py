@@ -21,6 +21,10 @@ MAX_INPUT_BYTES = 20_000_000
 """Largest input accepted (20 MB). A news article is a few kilobytes; anything near this is
 a wrong file, and every later stage holds the whole text in memory several times over."""
 
+# Extraction time grows with the text; past this many characters (about a million words, a
+# thousand times a long article) a file is not an article, and briefing it would take minutes.
+MAX_ARTICLE_CHARS = 6_000_000
+
 SNIFF_BYTES = 8192
 
 # (magic prefix, what it is, what to do instead). Checked before any decoding, so a renamed

@@ -264,3 +264,21 @@ def test_reading_time_grows_linearly(unit):
     small_time = min(timed_read(small) for _ in range(2))
     large_time = min(timed_read(large) for _ in range(2))
     assert large_time < max(small_time, 0.005) * 24
+
+
+def test_a_text_past_the_article_cap_is_refused_in_one_line_at_once(tmp_path):
+    import time
+
+    from pipeline.readers.decode import MAX_ARTICLE_CHARS
+    from tests.conftest import run_brief
+
+    path = tmp_path / "huge.txt"
+    paragraph = "The minister said the talks would go on. " * 200
+    path.write_text("Huge\n\n" + "\n\n".join([paragraph] * (MAX_ARTICLE_CHARS // len(paragraph) + 2)), encoding="utf-8")
+    started = time.monotonic()
+    result = run_brief("generate", str(path), "-f", "json", "-o", str(tmp_path / "out"))
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and f"an article of more than {MAX_ARTICLE_CHARS:,} is not briefed" in lines[0]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
