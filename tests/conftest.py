@@ -112,3 +112,30 @@ def web_server():
         server.routes["/" + feed.name] = Route(body=feed.read_bytes(), content_type=kind + "; charset=utf-8")
     yield server
     server.close()
+
+
+def run_brief_on_a_terminal(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+                            ) -> tuple[int, bytes]:
+    """Run the CLI with standard error on a pseudo-terminal (as a person at a terminal has it);
+    its exit status and what it wrote there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd or ROOT, stderr=follower,
+                                 stdout=subprocess.DEVNULL, env=env if env is not None else dict(os.environ),
+                                 timeout=60)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    return process.returncode, b"".join(chunks)
+

@@ -10,23 +10,11 @@ written only with `big=True`, so the ordinary suite stays fast.
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
-# The one ordinary article of the catalogue: a title line, a blank line, a body paragraph.
-ARTICLE = ("Minister Anna Petrova said on Monday: \u201cWe will not raise taxes.\u201d\n\n"
-           "Opposition leader John Smith replied, \"That is what they said last year.\"\n")
-
-
-def _png_bytes() -> bytes:
-    """A valid 1x1 transparent PNG (signature, IHDR, IDAT, IEND with correct CRCs)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 5)) + chunk(b"IEND", b""))
+# The one ordinary article of the catalogue, and a valid 1x1 PNG: the same as our own copies.
+from tests.readers.hostile_inputs import ARTICLE
+from tests.readers.hostile_inputs import png_bytes as _png_bytes
 
 
 def fixtures(big: bool = False) -> dict[str, bytes]:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import WEB_FIXTURES, run_brief
+from tests.conftest import WEB_FIXTURES, run_brief, run_brief_on_a_terminal
 
 
 def saved_feed(tmp_path: Path, web_server) -> Path:
@@ -43,24 +40,9 @@ def test_a_saved_feed_may_not_lead_into_the_local_network_unless_allowed(tmp_pat
 
 def test_fetching_a_feeds_items_shows_a_bar_on_a_terminal_only(tmp_path, web_server):
     feed = saved_feed(tmp_path, web_server)
-    args = [sys.executable, "-m", "pipeline", "generate", str(feed), "-f", "json", "--allow-private"]
-    leader, follower = pty.openpty()
-    try:
-        process = subprocess.run([*args, "-o", str(tmp_path / "tty")], stderr=follower, stdout=subprocess.DEVNULL,
-                                 timeout=60, env={**os.environ, "NO_COLOR": "1"})
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    finally:
-        os.close(leader)
-    assert process.returncode == 0
+    args = ["generate", str(feed), "-f", "json", "--allow-private"]
+    code, seen = run_brief_on_a_terminal(*args, "-o", str(tmp_path / "tty"), env={**os.environ, "NO_COLOR": "1"})
+    assert code == 0
     assert b"Fetching" in seen and b"100%" in seen, seen
-    piped = subprocess.run([*args, "-o", str(tmp_path / "pipe")], capture_output=True, timeout=60)
+    piped = run_brief(*args, "-o", str(tmp_path / "pipe"))
     assert piped.returncode == 0 and b"Fetching" not in piped.stderr

@@ -6,17 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pty
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from tests.conftest import ROOT, SAMPLE, require_tool, run_brief
+from tests.conftest import ROOT, SAMPLE, run_brief, run_brief_on_a_terminal
 from tests.packs.articles import write_articles
 
 SCHEMA = json.loads((ROOT / "pipeline" / "report.schema.json").read_text(encoding="utf-8"))
@@ -143,25 +141,9 @@ def test_quiet_keeps_errors_only_and_verbose_adds_timed_stages(tmp_path):
 
 
 def _stderr_on_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> bytes:
-    """Run brief with standard error on a pseudo-terminal; what it wrote there."""
-    leader, follower = pty.openpty()
-    try:
-        process = subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, stderr=follower,
-                                 stdout=subprocess.DEVNULL, env=env, timeout=60)
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(leader)
-    assert process.returncode == 1
-    return b"".join(chunks)
+    code, written = run_brief_on_a_terminal(*args, env=env, cwd=cwd)
+    assert code == 1
+    return written
 
 
 def test_colour_on_a_terminal_unless_no_color(tmp_path):
