@@ -141,34 +141,51 @@ def test_jobs_do_not_change_the_bytes(tmp_path, articles):
     assert outputs[0] == outputs[1] and set(outputs[0]) == {".docx", ".pdf"}
 
 
+# Loaded by the child run through PYTHONPATH: the moment the pack's documents are on disk under
+# temporary names and about to be renamed into place, it says so and waits to be killed.
+FREEZE_BEFORE_RENAME = """
+import os, pathlib, time
+_replace = os.replace
+def _frozen_replace(source, target, *args, **kwargs):
+    if str(target).endswith((".docx", ".pdf")):
+        pathlib.Path(os.environ["BRIEF_TEST_MARKER"]).write_text("renaming")
+        time.sleep(600)
+    return _replace(source, target, *args, **kwargs)
+os.replace = _frozen_replace
+"""
+
+
 def test_killed_run_leaves_no_partial_file_and_the_next_run_completes(tmp_path, articles):
-    # Long articles make the run last long enough to be killed while it renders.
-    for n in range(3):
-        (tmp_path / "articles" / f"00-long-{n}.txt").write_text(
-            f"A long report {n}\n\n" + ("The committee met again and heard more evidence. " * 40 + "\n\n") * 150,
-            encoding="utf-8")
     path = pack_file(tmp_path)
     history = tmp_path / "out" / "test-daily" / "history.sqlite"
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(FREEZE_BEFORE_RENAME, encoding="utf-8")
+    marker = tmp_path / "marker"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT)]), "BRIEF_TEST_MARKER": str(marker)}
     process = subprocess.Popen([sys.executable, "-m", "pipeline", "pack", "run", str(path), "--date", DATE],
-                               cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not _running(history):
-        time.sleep(0.05)
-    time.sleep(1.0)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
+                               cwd=str(ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not marker.exists() and process.poll() is None:
+            time.sleep(0.02)
+        assert marker.exists(), process.communicate()[1].decode() if process.poll() is not None else "no marker"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
     assert _running(history), "the run should have been killed while running"
     folder = tmp_path / "out" / "test-daily" / DATE
-    for leftover in (folder.iterdir() if folder.exists() else []):
-        if not leftover.name.startswith("."):
-            data = leftover.read_bytes()
-            assert data.startswith((b"PK", b"%PDF", b"{")), leftover  # whole files only
+    assert [p for p in folder.iterdir() if p.name.startswith(".")], "the documents were under temporary names"
+    assert not list(folder.glob("*.docx")) and not list(folder.glob("*.pdf"))
     result = run_pack(path)
     assert result.returncode == 0, result.stderr.decode()
     assert len(result.stdout.decode().splitlines()) == 3
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
     require_tool("qpdf")
     assert subprocess.run(["qpdf", "--check", str(folder / f"test-daily-{DATE}.pdf")], capture_output=True).returncode == 0
+    with sqlite3.connect(history) as db:
+        assert db.execute("SELECT count(*) FROM runs WHERE outcome = 'running'").fetchone()[0] == 0
 
 
 def _running(history: Path) -> bool:
