@@ -23,11 +23,11 @@ from pack_bench import article  # noqa: E402
 
 def main() -> int:
     from pipeline.extract import extract
-    from pipeline.layout import Furniture, layout_pack
+    from pipeline.compose.layout import Furniture, layout_pack
     from pipeline.model import Pack, PackEntry
     from pipeline.readers import read_bytes
     from pipeline.render import RenderJob, render
-    from pipeline.theme import TEMPLATES_DIR, load_theme
+    from pipeline.compose.theme import TEMPLATES_DIR, load_theme
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100")

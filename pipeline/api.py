@@ -83,7 +83,7 @@ def load_style(settings: GenerateSettings):
     """The theme of a run, with the reference .docx the settings name."""
     import dataclasses
 
-    from pipeline.theme import load_theme
+    from pipeline.compose.theme import load_theme
 
     style = load_theme(settings.theme)
     if settings.reference_docx is not None:
@@ -99,8 +99,8 @@ def _formats(settings: GenerateSettings) -> list[str]:
 
 def render(brief, settings: GenerateSettings, style=None, side=None):
     """A brief's documents in memory (format to bytes), with the warnings rendering gave."""
-    from pipeline.build import render_brief
-    from pipeline.theme import TEMPLATES_DIR
+    from pipeline.render.build import render_brief
+    from pipeline.compose.theme import TEMPLATES_DIR
 
     style = style if style is not None else load_style(settings)
     return render_brief(brief, _formats(settings), style, settings.template_dir or TEMPLATES_DIR, side=side,
@@ -109,7 +109,7 @@ def render(brief, settings: GenerateSettings, style=None, side=None):
 
 def render_file(brief, settings: GenerateSettings, listener: Listener = _ignore, source: str = "") -> Report:
     """Render a brief (read from JSON, say) and write its files: `brief render`."""
-    from pipeline.build import write_outputs
+    from pipeline.render.build import write_outputs
     from pipeline.files import ensure_folder, slugify
     from pipeline.render import document_timestamp
 
@@ -140,7 +140,7 @@ def generate(sources: list[str], settings: GenerateSettings = GenerateSettings()
     stops the run (every other article would meet it too) by raising it. With `debug`, the first
     unexpected error is raised rather than reported. `progress_factory(total, label)` makes a
     progress display (update(n), close()) for fetching a feed's items."""
-    from pipeline.build import side_renderer_for
+    from pipeline.render.build import side_renderer_for
     from pipeline.files import ensure_folder
     from pipeline.render import document_timestamp
 
@@ -149,8 +149,8 @@ def generate(sources: list[str], settings: GenerateSettings = GenerateSettings()
     style = load_style(settings)
     ensure_folder(settings.output)
     if settings.template_dir is not None:  # a broken user template shows before any input is read
-        from pipeline.layout import BRIEF_TEMPLATE
-        from pipeline.templates import used_templates
+        from pipeline.compose.layout import BRIEF_TEMPLATE
+        from pipeline.compose.templates import used_templates
 
         used_templates([BRIEF_TEMPLATE], settings.template_dir)
     side = side_renderer_for(_formats(settings), style)
@@ -242,10 +242,10 @@ class _GenerateRun:
 
     def one(self, name: str, read, kept_sources=()) -> None:
         """Read, extract, render and write one article."""
-        from pipeline.build import write_outputs
+        from pipeline.render.build import write_outputs
         from pipeline.extract import extract as extract_brief
         from pipeline.files import slugify
-        from pipeline.templates import TemplateError
+        from pipeline.compose.templates import TemplateError
 
         warnings: list[str] = []
         clock = [time.perf_counter()]
@@ -314,7 +314,7 @@ def _unique_stem(stem: str, source: str, sha256: str, owners: dict[str, str]) ->
 def run_pack(config, date: str | None = None, **options) -> Report:
     """Build (and e-mail) a pack for a date: `brief pack run` and each scheduled run. A pack
     with `review = "required"` is sent only once approved (see `approve`)."""
-    from pipeline.packs import build_pack, pack_date_today
+    from pipeline.packs.build import build_pack, pack_date_today
 
     date = date or pack_date_today(config)
     if config.review.required:
@@ -337,7 +337,7 @@ def approve(config, date: str | None = None, by: str = "", log: Callable[[str], 
             email: bool = True) -> Report:
     """Approve the pack built for `date` (default: today): render it again with the reviewer's
     edits and "Reviewed by", then send it to its list, once."""
-    from pipeline.packs import pack_date_today
+    from pipeline.packs.build import pack_date_today
     from pipeline.review.workflow import approve as approve_pack
 
     return approve_pack(config, date or pack_date_today(config), by, log=log, email=email)
@@ -406,8 +406,8 @@ _SHOWN_STATUS = {"sending": "unknown"}  # a send cut off mid-way may have arrive
 def pack_status(config, date: str | None = None, now: dt.datetime | None = None) -> PackStatus:
     """Where the pack stands for `date` (default: today in its time zone). Reads the history only."""
     from pipeline.deliver.outbox import outbox_folder
-    from pipeline.packs import pack_date_today, pack_folder
-    from pipeline.store import History
+    from pipeline.packs.build import pack_date_today, pack_folder
+    from pipeline.packs.history import History
 
     date = date or pack_date_today(config, now)
     folder = pack_folder(config, date)
@@ -430,8 +430,8 @@ def pack_status(config, date: str | None = None, now: dt.datetime | None = None)
 
 def pack_history(config, days: int = 7, now: dt.datetime | None = None) -> list[Any]:
     """The pack's runs over the last `days` days, oldest first."""
-    from pipeline.packs import pack_date_today
-    from pipeline.store import History
+    from pipeline.packs.build import pack_date_today
+    from pipeline.packs.history import History
 
     if not config.history_path.exists():
         return []
@@ -444,7 +444,7 @@ def next_runs(config, count: int, now: dt.datetime | None = None) -> list[dt.dat
     """The pack's next `count` fire times, in its own time zone; none without a schedule."""
     if not config.schedule:
         return []
-    from pipeline.schedule import Scheduler
+    from pipeline.packs.schedule import Scheduler
 
     now = now or dt.datetime.now(dt.timezone.utc)
     return Scheduler([config], run_pack=lambda *args: 0, clock=lambda: now).upcoming(count)[config.name]
@@ -455,7 +455,7 @@ def find_packs(folder: Path) -> list[tuple[Path, Any]]:
     fails to load comes back with its BriefError instead."""
     import tomllib
 
-    from pipeline.packconfig import load_pack
+    from pipeline.packs.settings import load_pack
 
     found = []
     for path in sorted(Path(folder).rglob("*.toml")):
@@ -480,7 +480,7 @@ _WEEKDAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 def on_calendar(schedule: str, timezone: str) -> list[str]:
     """systemd OnCalendar= expressions for a cron schedule. Cron fires when either day field
     matches if both are restricted; systemd needs both, so that case takes two expressions."""
-    from pipeline.schedule import parse_cron
+    from pipeline.packs.schedule import parse_cron
 
     spec = parse_cron(schedule)
 

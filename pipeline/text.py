@@ -73,3 +73,11 @@ def title_warning(title: str) -> str | None:
         kinds.append(f"{other} invisible or control character{'s' if other != 1 else ''}")
     return (f"the document title and file name leave out {' and '.join(kinds)} found in the title "
             f"{clean_line(title)[:80]!r}")
+
+
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def is_safe_link(href: str | None) -> bool:
+    """A link a document may carry: web and mail addresses only, never javascript: or file:."""
+    return bool(href) and href.lower().startswith(SAFE_LINK_SCHEMES)

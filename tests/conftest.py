@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
+from pipeline.compose.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
                              Rule, Span, Table)
-from pipeline.theme import load_theme
+from pipeline.compose.theme import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import BriefError
-from pipeline.layout import render_template
-from pipeline.templates import TemplateError, TemplateLimits
-from pipeline.theme import load_theme
+from pipeline.compose.layout import render_template
+from pipeline.compose.templates import TemplateError, TemplateLimits
+from pipeline.compose.theme import load_theme
 from tests.conftest import ROOT
 
 NESTED_LOOPS = ("{% for a in range(100000) %}{% for b in range(100000) %}{% if a < 0 %}x{% endif %}"
@@ -106,7 +106,7 @@ def test_a_reference_document_must_be_a_regular_docx(tmp_path):
 
 
 def test_renderers_refuse_a_device_given_past_the_theme_loader(tmp_path):
-    from pipeline.build import render_brief
+    from pipeline.render.build import render_brief
     from pipeline.extract import extract
     from pipeline.readers import read_path
     from pipeline.render.fonts import unusable_reason
@@ -144,7 +144,7 @@ def test_a_pack_file_with_a_huge_subject_width_is_refused_when_it_is_loaded(tmp_
     import time
 
     from pipeline.errors import SettingsError
-    from pipeline.packconfig import load_pack
+    from pipeline.packs.settings import load_pack
 
     path = tmp_path / "pack.toml"
     path.write_text('name = "Daily"\nsources = ["a/"]\n[email]\nto = ["a@example.org"]\n'

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.build import SideRenderer, render_brief, write_outputs
+from pipeline.render.build import SideRenderer, render_brief, write_outputs
 from pipeline.errors import BriefError
 from pipeline.extract import extract
 from pipeline.files import TEMP_PREFIX, atomic_write, output_path, slugify, sweep_temp_files
@@ -133,10 +133,10 @@ def test_output_path_refuses_unsafe_names(tmp_path):
 
 
 def test_a_pack_is_the_same_rendered_side_by_side_or_in_one_process(brief, theme):
-    from pipeline.layout import Furniture, layout_pack
+    from pipeline.compose.layout import Furniture, layout_pack
     from pipeline.model import Pack, PackEntry
     from pipeline.render import RenderJob
-    from pipeline.build import render_formats
+    from pipeline.render.build import render_formats
 
     pack = Pack("Daily", "2026-03-04", "OFFICIAL", None, None, [PackEntry(brief, n % 2 == 0) for n in range(4)], [])
     markdown, document = layout_pack(pack, theme.language, furniture=Furniture.from_theme(theme))

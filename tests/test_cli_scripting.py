@@ -82,8 +82,8 @@ def test_exit_2_for_a_bad_option(tmp_path):
 
 
 def test_exit_4_while_another_run_holds_the_lock(tmp_path):
-    from pipeline.locking import PackLock
-    from pipeline.packconfig import load_pack
+    from pipeline.packs.locking import PackLock
+    from pipeline.packs.settings import load_pack
 
     path = write_pack(tmp_path)
     config = load_pack(path)
@@ -159,7 +159,7 @@ def test_colour_on_a_terminal_unless_no_color(tmp_path):
 
 
 def _marked_templates(folder: Path, mark: str) -> Path:
-    from pipeline.theme import TEMPLATES_DIR
+    from pipeline.compose.theme import TEMPLATES_DIR
 
     folder.mkdir()
     source = (TEMPLATES_DIR / "pack.md.j2").read_text(encoding="utf-8")

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from pipeline.deliver.config import format_subject, smtp_settings
 from pipeline.deliver.message import build_files_message, header_text, text_of
 from pipeline.errors import BriefError
-from pipeline.layout import parse_markdown
-from pipeline.blocks import Meta
-from pipeline.packconfig import load_pack
+from pipeline.compose.layout import parse_markdown
+from pipeline.compose.blocks import Meta
+from pipeline.packs.settings import load_pack
 
 
 def pack_with(tmp_path, tables: str):

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.blocks import BlockQuote, Heading, ListBlock, Meta, Paragraph, Table, plain_text
-from pipeline.layout import escape_markdown, layout_brief, parse_markdown, render_markdown
+from pipeline.compose.blocks import BlockQuote, Heading, ListBlock, Meta, Paragraph, Table, plain_text
+from pipeline.compose.layout import escape_markdown, layout_brief, parse_markdown, render_markdown
 from pipeline.model import Brief, Commitment, Person, Quote, Source
 from pipeline.text import replace_illegal
 

@@ -40,8 +40,8 @@ def test_the_cli_never_prints_the_password_of_an_address(tmp_path):
 
 
 def test_a_pack_never_records_or_prints_the_password_of_a_source(tmp_path):
-    from pipeline.packconfig import load_pack
-    from pipeline.packs import build_pack
+    from pipeline.packs.settings import load_pack
+    from pipeline.packs.build import build_pack
 
     pack = tmp_path / "p.toml"
     pack.write_text(f'name = "Web"\nsources = ["https://anna:{SECRET}@127.0.0.1:9/x", '
@@ -60,10 +60,10 @@ def test_a_pack_never_records_or_prints_the_password_of_a_source(tmp_path):
 
 
 def test_a_title_that_loses_bidi_controls_is_warned_about():
-    from pipeline.build import render_brief
+    from pipeline.render.build import render_brief
     from pipeline.extract import extract
     from pipeline.readers import read_path
-    from pipeline.theme import load_theme
+    from pipeline.compose.theme import load_theme
 
     brief = extract(read_path(ROOT / "seeds" / "uk-france-ukraine-pact.txt"))
     rendered = render_brief(brief, ["md"], load_theme())

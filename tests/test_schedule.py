@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import BriefError
-from pipeline.locking import PackLock
-from pipeline.packconfig import PackConfig, load_pack
-from pipeline.schedule import (Scheduler, fire_times, last_fire_time, next_fire_time, pack_date_of,
+from pipeline.packs.locking import PackLock
+from pipeline.packs.settings import PackConfig, load_pack
+from pipeline.packs.schedule import (Scheduler, fire_times, last_fire_time, next_fire_time, pack_date_of,
                                parse_cron)
-from pipeline.store import History
+from pipeline.packs.history import History
 
 ROOT = Path(__file__).resolve().parent.parent
 UTC = timezone.utc
@@ -564,9 +564,9 @@ SCHEDULER_PROCESS = textwrap.dedent("""
     import os, sys, time
     from datetime import datetime, timedelta
     from pathlib import Path
-    from pipeline.packconfig import load_pack
-    from pipeline.schedule import Scheduler
-    from pipeline.store import History
+    from pipeline.packs.settings import load_pack
+    from pipeline.packs.schedule import Scheduler
+    from pipeline.packs.history import History
 
     pack_file, folder, start, fire = sys.argv[1:5]
     folder = Path(folder)

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR
+from pipeline.compose.theme import DEFAULT_THEME, TEMPLATES_DIR
 from tests.conftest import ROOT, SAMPLE, require_tool, run_brief
 
 SLUG = "uk-and-france-sign-pact-to-deploy-troops-to-ukraine-post-peace-deal"
@@ -405,7 +405,7 @@ def test_a_packs_templates_key_must_name_a_folder(tmp_path):
 
 
 def test_template_hash_covers_what_the_pack_uses(tmp_path):
-    from pipeline.packs import template_hash
+    from pipeline.packs.build import template_hash
 
     builtin = template_hash()
     folder = tmp_path / "house"
@@ -426,7 +426,7 @@ def test_template_hash_covers_what_the_pack_uses(tmp_path):
 
 
 def test_help_does_not_import_jinja2():
-    code = "import sys, pipeline.cli; print(sorted(m for m in ('jinja2', 'pipeline.templates') if m in sys.modules))"
+    code = "import sys, pipeline.cli; print(sorted(m for m in ('jinja2', 'pipeline.compose.templates') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, check=True)
     assert json.loads(result.stdout.decode().replace("'", '"')) == []
 

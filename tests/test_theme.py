@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import BriefError
-from pipeline.theme import DEFAULT_THEME, load_theme
+from pipeline.compose.theme import DEFAULT_THEME, load_theme
 
 
 def test_default_theme_loads():

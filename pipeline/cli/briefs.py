@@ -92,7 +92,7 @@ def extract(source: str, encoding: str | None, explain: bool) -> int:
 def render(brief_file: Path, **options) -> int:
     """Render a brief from its JSON (as `brief extract` prints it, possibly edited by hand)."""
     from pipeline import api
-    from pipeline.build import sanitise_brief
+    from pipeline.render.build import sanitise_brief
     from pipeline.model import Brief, ModelError
 
     try:
@@ -139,7 +139,7 @@ _templates_folder_option = click.option(
 @_common
 def templates_list(template_dir: Path | None) -> int:
     """Print each template's name, where it comes from (built-in, or the file in DIR) and what it is for."""
-    from pipeline.templates import available
+    from pipeline.compose.templates import available
 
     rows = [(info.name, "built-in" if info.builtin else str(info.path), info.description)
             for info in available(template_dir)]
@@ -156,7 +156,7 @@ def templates_list(template_dir: Path | None) -> int:
 @_common
 def templates_show(name: str, template_dir: Path | None) -> int:
     """Print the source of template NAME (DIR's version when it has one)."""
-    from pipeline.templates import find
+    from pipeline.compose.templates import find
 
     path = find(name, template_dir)
     try:
@@ -179,7 +179,7 @@ def templates_init(folder: Path, force: bool) -> int:
 
     Prints each path written. Refuses to overwrite a file unless --force.
     """
-    from pipeline.templates import init_folder
+    from pipeline.compose.templates import init_folder
 
     for path in init_folder(folder, force=force):
         click.echo(str(path))

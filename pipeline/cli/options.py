@@ -19,7 +19,7 @@ theme_option = click.option("--theme", type=click.Path(path_type=Path, dir_okay=
 
 
 def _check_classification(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from pipeline.theme import MARKING_MAX, is_marking_text
+    from pipeline.compose.theme import MARKING_MAX, is_marking_text
 
     if value is not None and not is_marking_text(value):
         raise click.BadParameter(f"must be one line of at most {MARKING_MAX} printable characters")

@@ -24,7 +24,7 @@ def pack() -> None:
 
 
 def _load_pack(path: Path, template_dir: Path | None = None):
-    from pipeline.packconfig import load_pack
+    from pipeline.packs.settings import load_pack
 
     config = load_pack(path)
     if template_dir is not None:  # the command line (or its variable) wins over the pack file's `templates`
@@ -218,8 +218,8 @@ def schedule(pack_files: tuple[Path, ...], list_only: bool, systemd: bool, grace
     """
     import datetime as dt
 
-    from pipeline.packconfig import load_pack
-    from pipeline.schedule import Scheduler
+    from pipeline.packs.settings import load_pack
+    from pipeline.packs.schedule import Scheduler
 
     packs = [load_pack(path) for path in pack_files]
     if systemd:

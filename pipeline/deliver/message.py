@@ -18,7 +18,7 @@ import re
 from email.message import EmailMessage
 from pathlib import Path
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule,
+from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule,
                              Table, plain_text)
 from pipeline.deliver.config import SUBJECT_LIMIT, EmailSettings, check_subject_pattern, format_subject
 from pipeline.errors import BriefError, DeliveryError
@@ -73,7 +73,7 @@ def check_size(files: list[Path], limit_mb: float) -> None:
 def build_message(settings: EmailSettings, sender: str, pack: Pack, files: list[Path],
                   now: dt.datetime | None = None, generation: str = "") -> EmailMessage:
     """The message of a pack: its executive summary as the body, its files attached."""
-    from pipeline.layout import render_template
+    from pipeline.compose.layout import render_template
 
     check_size(files, settings.max_attachment_mb)
     body = render_template(EMAIL_TEMPLATE, pack=pack, files=[f.name for f in files])
@@ -84,7 +84,7 @@ def build_message(settings: EmailSettings, sender: str, pack: Pack, files: list[
 def build_files_message(sender: str, to: list[str], cc: list[str], subject: str | None, files: list[Path],
                         limit_mb: float, now: dt.datetime | None = None) -> EmailMessage:
     """An ad hoc message (`brief send`): the files attached and listed in the body."""
-    from pipeline.layout import render_template
+    from pipeline.compose.layout import render_template
 
     check_size(files, limit_mb)
     subject = header_text(subject or "Files: " + ", ".join(f.name for f in files))
@@ -98,11 +98,11 @@ def compose(sender: str, to: list[str] | tuple[str, ...], cc: list[str] | tuple[
             body_markdown: str, files: list[Path], msgid: str, now: dt.datetime | None = None) -> EmailMessage:
     """A message with a plain-text body and an HTML alternative, both from `body_markdown`, and
     `files` attached with their media types. Bcc recipients never appear in it."""
-    from pipeline.blocks import Meta
-    from pipeline.layout import parse_markdown
+    from pipeline.compose.blocks import Meta
+    from pipeline.compose.layout import parse_markdown
     from pipeline.render import FORMATS, RenderJob
     from pipeline.render.html import render as render_html
-    from pipeline.theme import load_theme
+    from pipeline.compose.theme import load_theme
 
     document = parse_markdown(body_markdown, Meta(title=subject))
     # Addresses outside ASCII go as UTF-8 (SMTPUTF8); an encoded word is not allowed in an address.

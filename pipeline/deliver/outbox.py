@@ -21,7 +21,7 @@ from pipeline.deliver.message import attachment_files, build_message
 from pipeline.deliver.smtp import Outcome, deliver
 from pipeline.errors import BriefError
 from pipeline.model import Pack
-from pipeline.store import History, OutboxRow
+from pipeline.packs.history import History, OutboxRow
 
 UNSURE = ("unknown", "sending")
 

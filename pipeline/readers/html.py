@@ -452,7 +452,7 @@ def _clean(value: Any) -> str | None:
 
 
 def _web_address(value: str | None) -> str | None:
-    from pipeline.blocks import is_safe_link
+    from pipeline.text import is_safe_link
 
     if value and re.match(r"https?://", value, re.IGNORECASE) and is_safe_link(value):
         return value

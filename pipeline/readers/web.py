@@ -278,6 +278,6 @@ def _read_feed_file(path: str, max_bytes: int) -> bytes:
 
 
 def _safe_url(url: str | None) -> str | None:
-    from pipeline.blocks import is_safe_link
+    from pipeline.text import is_safe_link
 
     return url if url and is_web_address(url) and is_safe_link(url) else None

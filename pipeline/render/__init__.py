@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.blocks import Document
+    from pipeline.compose.blocks import Document
     from pipeline.model import Brief, Pack
-    from pipeline.theme import Theme
+    from pipeline.compose.theme import Theme
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
+from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
                              OutlineEntry, Paragraph, PageBreak, Rule, Span, Table, contents_entries, is_safe_link,
                              outline, plain_text)
 from pipeline.render import RenderJob, document_timestamp
@@ -118,7 +118,7 @@ class _DocxWriter:
         if self.reference is None:
             return docx.Document()
         from pipeline.errors import BriefError
-        from pipeline.theme import REFERENCE_MAX_BYTES, regular_file_problem
+        from pipeline.compose.theme import REFERENCE_MAX_BYTES, regular_file_problem
 
         problem = regular_file_problem(self.reference, REFERENCE_MAX_BYTES)
         if problem is not None:
@@ -447,7 +447,7 @@ class _DocxWriter:
         paragraph = self._new_paragraph("Normal")
         section = self.document.sections[0]
         width = min(Mm(self.theme.logo_width_mm), section.page_width - section.left_margin - section.right_margin)
-        from pipeline.theme import LOGO_MAX_BYTES, regular_file_problem
+        from pipeline.compose.theme import LOGO_MAX_BYTES, regular_file_problem
 
         try:
             problem = regular_file_problem(path, LOGO_MAX_BYTES)

@@ -87,7 +87,7 @@ FONT_MAX_BYTES = 100_000_000  # the largest CJK collections are about 30 MB
 def unusable_reason(path: Path, index: int = 0) -> str | None:
     """Why reportlab cannot embed this face, or None when it can. Only a regular file of at
     most FONT_MAX_BYTES is opened, and only its first bytes are read."""
-    from pipeline.theme import regular_file_problem
+    from pipeline.compose.theme import regular_file_problem
 
     problem = regular_file_problem(path, FONT_MAX_BYTES)
     if problem is not None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Heading, Image, ListBlock, PageBreak, Paragraph,
+from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Heading, Image, ListBlock, PageBreak, Paragraph,
                              Rule, Span, Table, contents_entries, is_safe_link, outline)
 from pipeline.render import RenderJob
-from pipeline.theme import Theme
+from pipeline.compose.theme import Theme
 
 
 def render(job: RenderJob) -> bytes:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.blocks import contents_entries
-from pipeline.layout import CONTENTS_FENCE, LOGO_ADDRESS, escape_markdown
+from pipeline.compose.blocks import contents_entries
+from pipeline.compose.layout import CONTENTS_FENCE, LOGO_ADDRESS, escape_markdown
 from pipeline.render import RenderJob
 
 _CONTENTS = re.compile(rf"^```{CONTENTS_FENCE}\n```\n", re.MULTILINE)

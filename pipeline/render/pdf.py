@@ -44,13 +44,13 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, HRFlowable, Ke
                                 TableStyle, XPreformatted)
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from pipeline.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
+from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
                              OutlineEntry, PageBreak, Paragraph as ParagraphBlock, Rule, Span,
                              Table as TableBlock, contents_entries, is_safe_link, outline, plain_text)
 from pipeline.render import RenderJob
 from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines, visual_text
 from pipeline.render.fonts import FontFace, find_font_face, looks_like_path, unusable_reason
-from pipeline.theme import Theme
+from pipeline.compose.theme import Theme
 
 def _to_unicode_cmap(fontname: str, subset) -> str:
     """reportlab's ToUnicode map, with characters beyond U+FFFF written as the UTF-16 pairs the
@@ -914,7 +914,7 @@ class _StoryBuilder:
         path = self.theme.path(self.theme.logo)
         if path is None:
             return []
-        from pipeline.theme import LOGO_MAX_BYTES, regular_file_problem
+        from pipeline.compose.theme import LOGO_MAX_BYTES, regular_file_problem
 
         try:
             problem = regular_file_problem(path, LOGO_MAX_BYTES)

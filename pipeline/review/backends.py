@@ -50,7 +50,7 @@ class PackBackend:
     single = False
 
     def __init__(self, config, date: str) -> None:
-        from pipeline.packs import built_pack, pack_folder
+        from pipeline.packs.build import built_pack, pack_folder
 
         self.config, self.date = config, date
         if built_pack(config, date) is None:
@@ -59,7 +59,7 @@ class PackBackend:
         self.article = _Articles([pack_folder(config, date), Path.cwd()])
 
     def pack(self) -> Pack:
-        from pipeline.packs import built_pack
+        from pipeline.packs.build import built_pack
 
         return built_pack(self.config, self.date)[0]
 
@@ -73,7 +73,7 @@ class PackBackend:
 
     def approved(self) -> str | None:
         """Who approved the pack as built now, and when; None while it awaits review."""
-        from pipeline.packs import built_pack
+        from pipeline.packs.build import built_pack
 
         with self.store() as store:
             state = store.state(self.date)

@@ -40,7 +40,7 @@ def _review_session(backend, reviewer: str, host: str, port: int, password: str 
 def review_pack(config, date: str | None = None, reviewer: str = "", host: str = "127.0.0.1", port: int = 0,
                 password: str | None = None) -> ReviewSession:
     """Serve the review page of the pack built for `date` (default: today): `brief review PACK`."""
-    from pipeline.packs import pack_date_today
+    from pipeline.packs.build import pack_date_today
     from pipeline.review.backends import PackBackend
 
     return _review_session(PackBackend(config, date or pack_date_today(config)), reviewer, host, port, password)

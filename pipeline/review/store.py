@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.review.edits import Edit
-from pipeline.store import History
+from pipeline.packs.history import History
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_edits (

@@ -75,7 +75,7 @@ def run_pack_with_review(config, date: str, options: dict, now: dt.datetime | No
     send it marked "Not reviewed" past the deadline, or else record it as awaiting review and
     tell the reviewers. Returns a Report."""
     from pipeline.results import Notice, pack_report
-    from pipeline.packs import build_pack, built_pack, rerender, send_built
+    from pipeline.packs.build import build_pack, built_pack, rerender, send_built
 
     email = options.pop("email", True)
     resend = options.pop("resend", False)
@@ -132,8 +132,8 @@ def approve(config, date: str, by: str, log: Callable[[str], None] = lambda line
     """Approve the pack built for `date`: render it again with the edits and "Reviewed by", then
     send it, once. Approving again renders nothing and sends only to recipients not yet reached."""
     from pipeline.results import Report, UsageProblem
-    from pipeline.locking import PackLock
-    from pipeline.packs import built_pack, rerender, send_built
+    from pipeline.packs.locking import PackLock
+    from pipeline.packs.build import built_pack, rerender, send_built
     from pipeline.text import clean_line
 
     by = clean_line(str(by))
@@ -184,8 +184,8 @@ def notify(config, date: str, pack: Pack) -> tuple[Path, list[str]]:
     from pipeline.deliver.message import compose, header_text
     from pipeline.deliver.outbox import outbox_folder
     from pipeline.files import atomic_write, ensure_folder, slugify
-    from pipeline.layout import render_template
-    from pipeline.packs import pack_folder
+    from pipeline.compose.layout import render_template
+    from pipeline.packs.build import pack_folder
 
     sender = (config.email.sender if config.email and config.email.sender else None) or "brief@localhost"
     command = f"brief review {config.path.resolve()} --date {date}"

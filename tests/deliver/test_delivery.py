@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import BriefError
-from pipeline.packconfig import load_pack
-from pipeline.packs import build_pack
-from pipeline.store import History
+from pipeline.packs.settings import load_pack
+from pipeline.packs.build import build_pack
+from pipeline.packs.history import History
 from tests.conftest import ROOT, run_brief
 from tests.deliver.conftest import PASSWORD, PASSWORD_ENV, USERNAME
 from tests.packs.articles import write_articles

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract, extract_with_trace
-from pipeline.layout import layout_brief, parse_markdown, render_markdown
-from pipeline.blocks import Meta
+from pipeline.compose.layout import layout_brief, parse_markdown, render_markdown
+from pipeline.compose.blocks import Meta
 from pipeline.readers import read_bytes
 from tests.conftest import SAMPLE
 

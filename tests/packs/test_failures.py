@@ -16,9 +16,9 @@ import pytest
 
 from pipeline.errors import BriefError
 from pipeline.files import TEMP_PREFIX
-from pipeline.packconfig import load_pack
-from pipeline.packs import MANIFEST, build_pack, read_content
-from pipeline.store import History
+from pipeline.packs.settings import load_pack
+from pipeline.packs.build import MANIFEST, build_pack, read_content
+from pipeline.packs.history import History
 from tests.conftest import ROOT
 from tests.packs.articles import write_articles
 
@@ -97,7 +97,7 @@ def test_the_cli_reports_a_locked_history_on_one_line(tmp_path, config):
 KILL_AT_RENAME = """
 import os, signal, sys
 from pathlib import Path
-from pipeline.build import write_outputs
+from pipeline.render.build import write_outputs
 
 calls = []
 real_replace = os.replace
@@ -114,7 +114,7 @@ write_outputs(Path(sys.argv[1]), "brief", {"md": b"new md", "json": b"{}", "html
 
 
 def test_temporary_files_left_by_a_kill_at_the_rename_are_gone_after_the_next_run(tmp_path):
-    from pipeline.build import write_outputs
+    from pipeline.render.build import write_outputs
 
     folder = tmp_path / "out"
     killed = subprocess.run([sys.executable, "-c", KILL_AT_RENAME, str(folder)], cwd=str(ROOT),

@@ -16,8 +16,8 @@ import docx
 import pytest
 
 from pipeline.errors import BriefError
-from pipeline.packconfig import load_pack
-from pipeline.packs import MANIFEST, build_pack
+from pipeline.packs.settings import load_pack
+from pipeline.packs.build import MANIFEST, build_pack
 from tests.conftest import ROOT, require_tool
 from tests.packs.articles import ARTICLES, write_articles
 
@@ -199,7 +199,7 @@ def _running(history: Path) -> bool:
 
 
 def test_a_second_run_at_the_same_time_is_refused(tmp_path, articles):
-    from pipeline.locking import PackLock
+    from pipeline.packs.locking import PackLock
 
     config = load_pack(pack_file(tmp_path))
     with PackLock(config.lock_path, "holder"):
@@ -255,8 +255,8 @@ def test_the_scheduler_builds_the_pack_at_each_fire_time(tmp_path, articles):
     from datetime import datetime, timedelta, timezone
 
     from pipeline.cli import _scheduled_run
-    from pipeline.schedule import Scheduler
-    from pipeline.store import History
+    from pipeline.packs.schedule import Scheduler
+    from pipeline.packs.history import History
 
     config = load_pack(pack_file(tmp_path, extra='schedule = "0 7,13 * * *"\n'))
     now = [datetime(2026, 3, 4, 6, 59, 58, tzinfo=timezone.utc)]
@@ -297,7 +297,7 @@ def test_a_dry_run_records_nothing(tmp_path, articles):
 
 
 def test_a_failed_build_is_recorded_as_failed(tmp_path, articles):
-    from pipeline.store import History
+    from pipeline.packs.history import History
 
     config = load_pack(pack_file(tmp_path))
     (tmp_path / "out" / "test-daily").mkdir(parents=True)

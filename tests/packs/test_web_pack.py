@@ -15,8 +15,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from pipeline.packconfig import load_pack
-from pipeline.packs import build_pack, read_content
+from pipeline.packs.settings import load_pack
+from pipeline.packs.build import build_pack, read_content
 from tests.conftest import WEB_FIXTURES, require_tool
 from tests.readers.hostile_inputs import E02, E03
 from tests.web_server import Route, gzip_bomb, megabytes, never_finishes

@@ -16,13 +16,13 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from pypdf import PdfReader
 
-from pipeline.build import render_brief, render_formats
+from pipeline.render.build import render_brief, render_formats
 from pipeline.extract import extract
-from pipeline.layout import Furniture, layout_pack
+from pipeline.compose.layout import Furniture, layout_pack
 from pipeline.model import Pack, PackEntry
 from pipeline.readers import read_bytes, read_path
 from pipeline.render import RenderJob
-from pipeline.theme import load_theme
+from pipeline.compose.theme import load_theme
 from tests.conftest import SAMPLE, require_tool
 
 HERE = Path(__file__).resolve().parent

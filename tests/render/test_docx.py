@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.blocks import Document, Heading, ListBlock, Meta, Paragraph, Span
+from pipeline.compose.blocks import Document, Heading, ListBlock, Meta, Paragraph, Span
 from pipeline.errors import BriefError
 from pipeline.render import RenderJob
 from pipeline.render.docx import render

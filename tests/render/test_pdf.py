@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from pipeline.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
+from pipeline.compose.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
                              Span, Table, plain_text)
 from pipeline.render import RenderJob
 from pipeline.render.fonts import find_font
@@ -148,7 +148,7 @@ def test_two_renders_are_byte_identical(sample_document, theme):
 
 def test_render_in_a_fresh_process_is_byte_identical(sample_document, theme):
     code = ("import pickle, sys; from pipeline.render import RenderJob; from pipeline.render.pdf import render; "
-            "from pipeline.theme import load_theme; doc = pickle.load(sys.stdin.buffer); "
+            "from pipeline.compose.theme import load_theme; doc = pickle.load(sys.stdin.buffer); "
             "sys.stdout.buffer.write(render(RenderJob(document=doc, markdown='', theme=load_theme())))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, input=pickle.dumps(sample_document),
                             capture_output=True, check=True)

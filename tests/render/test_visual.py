@@ -37,10 +37,10 @@ import pytest
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from pipeline.blocks import Document, Heading, Meta, Paragraph, Span
+from pipeline.compose.blocks import Document, Heading, Meta, Paragraph, Span
 from pipeline.render import RenderJob, render
 from pipeline.render.fonts import find_font
-from pipeline.theme import load_theme
+from pipeline.compose.theme import load_theme
 from tests.conftest import ROOT, SAMPLE, require_tool, run_brief
 
 # --------------------------------------------------------------------------------------------

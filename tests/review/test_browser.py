@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from pipeline.review.session import review_pack
-from pipeline.packconfig import load_pack
+from pipeline.packs.settings import load_pack
 from tests.conftest import ROOT, require_tool
 from tests.review.helpers import DATE, pack_cli, pack_folder, write_review_pack
 
@@ -49,7 +49,7 @@ def reviewed_pack(tmp_path, smtp_server):
 
 
 def manifest_briefs(path) -> dict[str, dict]:
-    from pipeline.packs import read_content
+    from pipeline.packs.build import read_content
 
     return {e["brief"]["title"]: e["brief"] for e in read_content(pack_folder(path))["entries"]}
 

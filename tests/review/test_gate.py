@@ -15,7 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from pipeline.packconfig import load_pack
+from pipeline.packs.settings import load_pack
 from pipeline.review.backends import PackBackend
 from pipeline.review.server import ReviewApp
 from tests.conftest import run_brief
@@ -185,7 +185,7 @@ def test_the_scheduler_and_systemd_also_fire_at_the_review_deadline(tmp_path):
     from datetime import datetime, timezone
 
     from pipeline.api import systemd_units
-    from pipeline.schedule import Scheduler
+    from pipeline.packs.schedule import Scheduler
 
     path = write_review_pack(tmp_path, None, sample=False, extra='schedule = "0 7 * * 1-5"')
     path.write_text(path.read_text(encoding="utf-8").replace("[review]\n", '[review]\nsend_unreviewed_at = "08:30"\n'),

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from pipeline.review.session import review_pack
-from pipeline.packconfig import load_pack
+from pipeline.packs.settings import load_pack
 from tests.conftest import run_brief
 from tests.review.helpers import DATE, pack_cli, write_review_pack
 

@@ -13,13 +13,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.blocks import Contents, Document, Meta, Paragraph, Span
+from pipeline.compose.blocks import Contents, Document, Meta, Paragraph, Span
 from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
-from pipeline.layout import Furniture, layout_brief, title_warning
+from pipeline.compose.layout import Furniture, layout_brief, title_warning
 from pipeline.model import Brief
 from pipeline.render import FORMATS, RenderJob, render
 from pipeline.text import replace_illegal
-from pipeline.theme import TEMPLATES_DIR, Theme
+from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
 # The slowest format to render. When another format is wanted too, a worker process imports
 # its renderer and loads its fonts while this one reads and extracts, then renders it while
@@ -36,7 +36,7 @@ class Rendered:
 def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path = TEMPLATES_DIR,
                  side: "SideRenderer | None" = None, classification: str | None = None) -> Rendered:
     """`classification` marks every page; None leaves the theme's default."""
-    from pipeline.templates import TemplateLimits
+    from pipeline.compose.templates import TemplateLimits
 
     markdown, document = layout_brief(brief, theme.language, folder=templates, limits=TemplateLimits.from_theme(theme),
                                       furniture=Furniture.from_theme(theme, classification))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+from pipeline.text import is_safe_link  # noqa: F401  (the renderers take it from here with the blocks)
+
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,3 @@ def contents_entries(document: Document) -> list[OutlineEntry]:
 
 def plain_text(spans: list[Span]) -> str:
     return "".join(span.text for span in spans)
-
-
-def is_safe_link(href: str | None) -> bool:
-    return bool(href) and href.lower().startswith(SAFE_LINK_SCHEMES)

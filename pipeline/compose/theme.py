@@ -29,7 +29,7 @@ from pipeline.errors import BriefError
 def _templates_dir() -> Path:
     """The built-in templates: the checkout's templates/ folder, which an installed copy carries
     inside the package as pipeline.builtin (see pyproject.toml)."""
-    beside = Path(__file__).resolve().parent.parent / "templates"
+    beside = Path(__file__).resolve().parents[2] / "templates"
     if (beside / "brief.md.j2").is_file():
         return beside
     from importlib.resources import files

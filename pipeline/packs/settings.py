@@ -200,7 +200,7 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
         raise check.fail("timezone", f"unknown time zone {timezone!r}", 'use a name such as "Europe/London"') from None
     schedule = check.string(data, "schedule")
     if schedule is not None:
-        from pipeline.schedule import parse_cron
+        from pipeline.packs.schedule import parse_cron
 
         try:
             parse_cron(schedule)
@@ -229,7 +229,7 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
                          "give a folder of templates (`brief templates init DIR` makes one)")
     classification = check.string(data, "classification")
     if classification is not None:
-        from pipeline.theme import MARKING_MAX, is_marking_text
+        from pipeline.compose.theme import MARKING_MAX, is_marking_text
 
         if not is_marking_text(classification):
             raise check.fail("classification", f"must be one line of at most {MARKING_MAX} printable characters",

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from pipeline.errors import BriefError
-from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR
+from pipeline.compose.theme import DEFAULT_THEME, TEMPLATES_DIR
 
 if TYPE_CHECKING:
     import jinja2
@@ -218,7 +218,7 @@ def templates_digest(roots: Iterable[str], folder: Path | None) -> str:
 @dataclass(frozen=True)
 class TemplateLimits:
     """What one template render may cost: wall-clock seconds, and memory it may add to the
-    process. A theme sets them in its [limits] table (see pipeline.theme)."""
+    process. A theme sets them in its [limits] table (see pipeline.compose.theme)."""
 
     seconds: float = 10.0
     memory_mb: float = 512.0

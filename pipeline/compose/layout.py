@@ -1,7 +1,7 @@
 """From a brief to the document every renderer walks.
 
 A brief is rendered to Markdown by a Jinja2 template (`templates/brief.md.j2`); markdown-it-py
-parses that Markdown, with raw HTML off, into `pipeline.blocks`. Changing the template changes
+parses that Markdown, with raw HTML off, into `pipeline.compose.blocks`. Changing the template changes
 every output format at once.
 
 Article text is data: every value a template prints with ``{{ }}`` is escaped for Markdown
@@ -23,13 +23,13 @@ from markdown_it.tree import SyntaxTreeNode
 
 from dataclasses import dataclass
 
-from pipeline.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
+from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
                              PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
 from pipeline.commonmark import parser
-from pipeline import templates
+from pipeline.compose import templates
 from pipeline.model import Brief, Pack
 from pipeline.text import clean_line, title_warning  # noqa: F401  (re-exported)
-from pipeline.theme import TEMPLATES_DIR, Theme
+from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
 BRIEF_TEMPLATE = "brief.md.j2"
 PACK_TEMPLATE = "pack.md.j2"

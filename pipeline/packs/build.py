@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from pipeline.deliver.outbox import Distribution
     from pipeline.readers.web import WebArticle
 from pipeline.model import Brief, Pack, PackEntry, PackFailure
-from pipeline.packconfig import PackConfig
-from pipeline.store import History, InputRecord, OutputRecord
-from pipeline.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme, load_theme
+from pipeline.packs.settings import PackConfig
+from pipeline.packs.history import History, InputRecord, OutputRecord
+from pipeline.compose.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme, load_theme
 
 PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2")
 MANIFEST = "manifest.json"
@@ -168,14 +168,14 @@ def template_hash(folder: Path | None = None) -> str:
     """A digest of the templates a pack is rendered with, as the run will use them: the user's
     folder's version of each where it has one, includes followed (a syntax error shows here,
     before any article is read)."""
-    from pipeline.templates import templates_digest
+    from pipeline.compose.templates import templates_digest
 
     return templates_digest(PACK_TEMPLATES, folder)
 
 
 def theme_hash(config: PackConfig) -> str:
     """The theme file and the files it names (logo, reference document): a new logo rebuilds."""
-    from pipeline.theme import LOGO_MAX_BYTES, REFERENCE_MAX_BYTES, read_bounded
+    from pipeline.compose.theme import LOGO_MAX_BYTES, REFERENCE_MAX_BYTES, read_bounded
 
     digest = hashlib.sha256((config.theme or DEFAULT_THEME).read_bytes())
     theme = load_theme(config.theme)
@@ -272,7 +272,7 @@ def build_pack(config: PackConfig, date: str | None = None, force: bool = False,
 
     `transform` turns the pack as extracted into the pack as shown (a reviewer's edits); the
     manifest keeps the pack as extracted, so the edits can be made again on it."""
-    from pipeline.locking import PackLock
+    from pipeline.packs.locking import PackLock
 
     date = date or pack_date_today(config)
     theme = load_theme(config.theme)
@@ -320,7 +320,7 @@ def send_built(config: PackConfig, date: str, transform: Callable[[Pack], Pack] 
                locked: bool = False) -> "Distribution | None":
     """E-mail the pack already built for `date` to its list (None when it has no [email]); each
     recipient at most once, as for `brief pack run`."""
-    from pipeline.locking import PackLock
+    from pipeline.packs.locking import PackLock
 
     if config.email is None:
         return None
@@ -342,7 +342,7 @@ def built_pack(config: PackConfig, date: str) -> tuple[Pack, dict] | None:
 def rerender(config: PackConfig, date: str, transform: Callable[[Pack], Pack], locked: bool = False) -> list[Path]:
     """Render the pack built for `date` again, as `transform` shows it (after a review), from
     its manifest: the same articles as read then, nothing fetched again."""
-    from pipeline.locking import PackLock
+    from pipeline.packs.locking import PackLock
 
     started = time.perf_counter()
     with contextlib.nullcontext() if locked else PackLock(config.lock_path, str(config.path)):
@@ -388,7 +388,7 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     # The pack's lock is held: a run still "running" in the history was killed.
     history.mark_interrupted(config.name)
     run_id = history.start_run(config.name, date, key, templates, theme_digest)
-    from pipeline.build import side_renderer_for
+    from pipeline.render.build import side_renderer_for
 
     # The PDF's process starts now: it imports its renderer and loads the fonts while the
     # articles are extracted, so that only the PDF's own work is left when the pack is laid out.
@@ -472,11 +472,11 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     """Render and write the pack's files and manifest; their records (absolute paths, for the
     history) and their paths as the pack file names them (to print). `side` renders the PDF
     in another process while the other formats are made here (the caller closes it)."""
-    from pipeline.build import render_formats
+    from pipeline.render.build import render_formats
     from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
-    from pipeline.layout import Furniture, layout_pack, title_warning
+    from pipeline.compose.layout import Furniture, layout_pack, title_warning
     from pipeline.render import FORMATS, RenderJob
-    from pipeline.templates import TemplateLimits
+    from pipeline.compose.templates import TemplateLimits
 
     markdown, document = layout_pack(pack, theme.language, folder=config.templates or TEMPLATES_DIR,
                                      furniture=Furniture.from_theme(theme), limits=TemplateLimits.from_theme(theme))

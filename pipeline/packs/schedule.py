@@ -43,10 +43,10 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from pipeline.errors import BriefError, SettingsError
-from pipeline.locking import PackLock
+from pipeline.packs.locking import PackLock
 
 if TYPE_CHECKING:  # pack files name their schedule; the scheduler only reads the parsed settings
-    from pipeline.packconfig import PackConfig
+    from pipeline.packs.settings import PackConfig
 
 ONE_DAY = timedelta(days=1)
 # Long enough for any satisfiable expression (29 February on a given weekday recurs within 28

@@ -1,0 +1,1 @@
+"""Packs: their settings, the build, the schedule, the history of runs and the lock."""
