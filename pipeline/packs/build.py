@@ -37,7 +37,7 @@ CONTENT = "content.json"
 
 
 @dataclass
-class Source:
+class PackInput:
     """One input of a pack, read once: its name, bytes and fingerprint."""
 
     name: str
@@ -77,7 +77,7 @@ def pack_date_today(config: PackConfig, now: dt.datetime | None = None) -> str:
     return now.astimezone(config.zone).date().isoformat()
 
 
-def collect_sources(config: PackConfig, history: History | None = None, date: str | None = None) -> list[Source]:
+def collect_sources(config: PackConfig, history: History | None = None, date: str | None = None) -> list[PackInput]:
     """Every input the pack's sources name, in order, each read once. A source that names nothing
     or cannot be read is an entry with an error: it goes to the appendix, not to a crash.
 
@@ -87,7 +87,7 @@ def collect_sources(config: PackConfig, history: History | None = None, date: st
     from pipeline.readers import MAX_INPUT_BYTES, expand_sources
     from pipeline.readers import is_web_source
 
-    sources: list[Source] = []
+    sources: list[PackInput] = []
     seen: set[str] = set()
     for spec in config.sources:
         if is_web_source(spec):
@@ -96,7 +96,7 @@ def collect_sources(config: PackConfig, history: History | None = None, date: st
         try:
             names = [str(p) for p in expand_sources([spec])]
         except BriefError as exc:
-            sources.append(Source(spec, error=_reason(exc)))
+            sources.append(PackInput(spec, error=_reason(exc)))
             continue
         for name in names:
             real = os.path.realpath(name)
@@ -110,7 +110,7 @@ def collect_sources(config: PackConfig, history: History | None = None, date: st
     return sources
 
 
-def _web_sources(config: PackConfig, spec: str, history: History | None, date: str | None) -> list[Source]:
+def _web_sources(config: PackConfig, spec: str, history: History | None, date: str | None) -> list[PackInput]:
     from pipeline.readers import web
 
     settings = config.web_settings()
@@ -126,15 +126,15 @@ def _web_sources(config: PackConfig, spec: str, history: History | None, date: s
         items = web.load(spec, settings.limits, since=settings.since_time(last_run=last_run), seen=earlier,
                          warnings=warnings)
     except BriefError as exc:
-        return [Source(spec, error=_reason(exc), warnings=warnings)]
+        return [PackInput(spec, error=_reason(exc), warnings=warnings)]
     except Exception as exc:  # a bug reading one source must not lose the rest of the pack
-        return [Source(spec, error=f"internal error: {type(exc).__name__}: {exc}", warnings=warnings)]
+        return [PackInput(spec, error=f"internal error: {type(exc).__name__}: {exc}", warnings=warnings)]
     if items:
         items[0].warnings[:0] = warnings
-    return [Source(item.name, item.data, item.sha256, item.error, item, item.warnings) for item in items]
+    return [PackInput(item.name, item.data, item.sha256, item.error, item, item.warnings) for item in items]
 
 
-def _first(source: Source, seen: set[str]) -> bool:
+def _first(source: PackInput, seen: set[str]) -> bool:
     """True the first time an article is met; web articles are known by address and feed item."""
     keys = {f"name:{source.name}"}
     if source.web is not None:
@@ -151,17 +151,17 @@ def _reason(exc: BriefError) -> str:
     return f"{exc.problem}; {exc.hint}" if exc.hint else exc.problem
 
 
-def _read_source(name: str, limit: int) -> Source:
+def _read_source(name: str, limit: int) -> PackInput:
     path = Path(name)
     try:
         if not path.is_file():
-            return Source(name, error="not a regular file")
+            return PackInput(name, error="not a regular file")
         if path.stat().st_size > limit:
-            return Source(name, error=f"larger than the {limit // 1_000_000} MB input limit")
+            return PackInput(name, error=f"larger than the {limit // 1_000_000} MB input limit")
         data = path.read_bytes()
     except OSError as exc:
-        return Source(name, error=f"cannot read ({exc.strerror})")
-    return Source(name, data, hashlib.sha256(data).hexdigest())
+        return PackInput(name, error=f"cannot read ({exc.strerror})")
+    return PackInput(name, data, hashlib.sha256(data).hexdigest())
 
 
 def template_hash(folder: Path | None = None) -> str:
@@ -189,7 +189,7 @@ def theme_hash(config: PackConfig) -> str:
     return digest.hexdigest()
 
 
-def run_key(config: PackConfig, date: str, sources: list[Source], templates: str, theme: str) -> str:
+def run_key(config: PackConfig, date: str, sources: list[PackInput], templates: str, theme: str) -> str:
     """What decides the pack's files: the settings that reach the document (not the e-mail
     settings, not comments), the date, brief's version, the templates, the theme and every
     input's fingerprint."""
@@ -226,7 +226,7 @@ def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str
         return Extracted(name, sha, error=f"internal error: {type(exc).__name__}: {exc}", warnings=warnings)
 
 
-def extract_all(sources: list[Source], encoding: str | None, jobs: int,
+def extract_all(sources: list[PackInput], encoding: str | None, jobs: int,
                 progress: Callable[[int], None] | None = None) -> list[Extracted]:
     """Extract every source, in parallel processes when `jobs` > 1; results in source order."""
     args = [(s.name, s.data, s.error, encoding, s.web, s.warnings) for s in sources]
@@ -420,7 +420,7 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     return PackResult(paths, pack.failures, warnings=warnings)
 
 
-def _keep_todays_pack(config: PackConfig, date: str, history: History, sources: list[Source],
+def _keep_todays_pack(config: PackConfig, date: str, history: History, sources: list[PackInput],
                       force: bool) -> PackResult | None:
     """A pack already built for this date is not replaced by one that has lost web articles
     it held (a site down, an item gone from its feed): the rebuild would be worse. --force
