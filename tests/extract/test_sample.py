@@ -9,15 +9,12 @@ the difference before committing:
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from pipeline.extract import extract, extract_with_trace
 from pipeline.compose.layout import layout_brief, render_markdown
 from pipeline.readers import read_bytes
 from tests.conftest import SAMPLE
-
 
 
 @pytest.fixture(scope="module")
