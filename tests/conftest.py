@@ -23,6 +23,18 @@ HOSTILE = '<b>&amp; <img src="/etc/passwd"/> S&P **bold** # not a heading'
 CYRILLIC = "Володимир Зеленський"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files (tests/golden/) from the current code instead of comparing")
+
+
+@pytest.fixture(scope="session")
+def golden(request):
+    from tests.golden_files import Golden
+
+    return Golden(ROOT / "tests" / "golden", request.config.getoption("--update-golden"))
+
+
 def require_tool(name: str) -> str:
     """The path of a command-line tool, or skip (fail under CI) when it is not installed."""
     path = shutil.which(name)

@@ -17,6 +17,7 @@ import hashlib
 import re
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule,
                              Table, plain_text)
@@ -24,6 +25,9 @@ from pipeline.deliver.config import SUBJECT_LIMIT, EmailSettings, check_subject_
 from pipeline.errors import BriefError, DeliveryError
 from pipeline.model import Pack
 from pipeline.text import clean_line
+
+if TYPE_CHECKING:
+    from pipeline.compose.theme import Theme
 
 EMAIL_TEMPLATE = "email.md.j2"
 FILES_TEMPLATE = "email-files.md.j2"
@@ -47,9 +51,17 @@ def message_id(pack_name: str, pack_date: str, sender: str, generation: str = ""
 
 
 def subject_of(settings: EmailSettings, pack: Pack) -> str:
+    """The subject from the pack's pattern; a classified pack's subject starts with its marking,
+    as its pages do, unless the pattern already puts it first."""
     values = {"name": pack.name, "date": dt.date.fromisoformat(pack.date), "count": len(pack.entries),
               "classification": pack.classification or ""}
-    return header_text(format_subject(check_subject_pattern(settings.subject), **values))
+    subject = format_subject(check_subject_pattern(settings.subject), **values)
+    marking = clean_line(pack.classification or "")
+    # "[OFFICIAL] Daily" puts it first too: what opens the subject is looked at past any bracket.
+    opening = clean_line(subject).lstrip("[({<\"'\u201c\u00ab ")
+    if marking and not opening.startswith(marking):
+        subject = f"{marking}: {subject}"
+    return header_text(subject)
 
 
 def attachment_files(settings: EmailSettings, outputs: dict[str, Path]) -> list[Path]:
@@ -71,14 +83,15 @@ def check_size(files: list[Path], limit_mb: float) -> None:
 
 
 def build_message(settings: EmailSettings, sender: str, pack: Pack, files: list[Path],
-                  now: dt.datetime | None = None, generation: str = "") -> EmailMessage:
-    """The message of a pack: its executive summary as the body, its files attached."""
+                  now: dt.datetime | None = None, generation: str = "", theme: "Theme | None" = None) -> EmailMessage:
+    """The message of a pack: its executive summary as the body, laid out with the pack's theme
+    (the default one when None), its files attached."""
     from pipeline.compose.layout import render_template
 
     check_size(files, settings.max_attachment_mb)
     body = render_template(EMAIL_TEMPLATE, pack=pack, files=[f.name for f in files])
     return compose(sender, settings.to, settings.cc, subject_of(settings, pack), body, files,
-                   message_id(pack.name, pack.date, sender, generation), now)
+                   message_id(pack.name, pack.date, sender, generation), now, theme)
 
 
 def build_files_message(sender: str, to: list[str], cc: list[str], subject: str | None, files: list[Path],
@@ -95,9 +108,11 @@ def build_files_message(sender: str, to: list[str], cc: list[str], subject: str 
 
 
 def compose(sender: str, to: list[str] | tuple[str, ...], cc: list[str] | tuple[str, ...], subject: str,
-            body_markdown: str, files: list[Path], msgid: str, now: dt.datetime | None = None) -> EmailMessage:
-    """A message with a plain-text body and an HTML alternative, both from `body_markdown`, and
-    `files` attached with their media types. Bcc recipients never appear in it."""
+            body_markdown: str, files: list[Path], msgid: str, now: dt.datetime | None = None,
+            theme: "Theme | None" = None) -> EmailMessage:
+    """A message with a plain-text body and an HTML alternative (laid out with `theme`, or the
+    default theme), both from `body_markdown`, and `files` attached with their media types. Bcc
+    recipients never appear in it."""
     from pipeline.compose.blocks import Meta
     from pipeline.compose.layout import parse_markdown
     from pipeline.render import FORMATS, RenderJob
@@ -117,7 +132,7 @@ def compose(sender: str, to: list[str] | tuple[str, ...], cc: list[str] | tuple[
     msg["Date"] = email.utils.format_datetime(now or dt.datetime.now(dt.timezone.utc))
     msg["Message-ID"] = msgid
     msg.set_content(text_of(document.blocks))
-    html = render_html(RenderJob(document=document, markdown=body_markdown, theme=load_theme())).decode("utf-8")
+    html = render_html(RenderJob(document=document, markdown=body_markdown, theme=theme or load_theme())).decode("utf-8")
     msg.add_alternative(html, subtype="html")
     by_extension = {f.extension: f.media_type for f in FORMATS.values()}
     for path in files:

@@ -52,9 +52,10 @@ def _served(settings: EmailSettings) -> tuple[str, ...]:
 def distribute(settings: EmailSettings, smtp: SmtpSettings | None, history: History, pack_name: str,
                pack_date: str, pack: Callable[[], Pack], outputs: dict[str, Path], pack_folder: Path, run_key: str,
                resend: bool = False, dry_run: bool = False, sleep=None,
-               log: Callable[[str], None] = lambda line: None) -> Distribution:
+               log: Callable[[str], None] = lambda line: None, theme=None) -> Distribution:
     """Send the pack of `pack_date` to its recipients, or write it as an .eml (mode "file", or
-    `dry_run`, which records nothing). `pack` gives the pack's model when a message is made."""
+    `dry_run`, which records nothing). `pack` gives the pack's model when a message is made;
+    `theme` lays out its body."""
     from pipeline.files import atomic_write, ensure_folder, slugify
 
     result = Distribution()
@@ -62,7 +63,7 @@ def distribute(settings: EmailSettings, smtp: SmtpSettings | None, history: Hist
     folder = outbox_folder(pack_folder)
     stem = f"{slugify(pack_name)[:60]}-{pack_date}"
     if dry_run:
-        message = build_message(settings, sender, pack(), attachment_files(settings, outputs))
+        message = build_message(settings, sender, pack(), attachment_files(settings, outputs), theme=theme)
         ensure_folder(folder)
         result.eml = folder / f"{stem}.dry-run.eml"
         atomic_write(result.eml, message.as_bytes())
@@ -80,7 +81,8 @@ def distribute(settings: EmailSettings, smtp: SmtpSettings | None, history: Hist
         rows = _follow_the_list(history, pack_name, pack_date, rows, settings)
     else:
         generation = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S") if resend else ""
-        message = build_message(settings, sender, pack(), attachment_files(settings, outputs), generation=generation)
+        message = build_message(settings, sender, pack(), attachment_files(settings, outputs), generation=generation,
+                                theme=theme)
         data = message.as_bytes()
         ensure_folder(folder)
         eml = folder / f"{stem}.eml"

@@ -312,7 +312,7 @@ def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, d
         (lambda: Pack.from_dict(read_content(folder)))
     return distribute(config.email, smtp, history, config.name, date, shown,
                       outputs, folder.resolve(), manifest["run_key"], resend=resend, dry_run=dry_run, sleep=sleep,
-                      log=log)
+                      log=log, theme=load_theme(config.theme))
 
 
 def send_built(config: PackConfig, date: str, transform: Callable[[Pack], Pack] | None = None,

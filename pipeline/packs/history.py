@@ -6,6 +6,9 @@ left out) or "failed". A killed run stays "running" until the next run of the pa
 (holding the pack's lock, so no other run can be in progress), which marks it "interrupted";
 it never counts as done, so the next run does the work again.
 
+The file carries its schema version (PRAGMA user_version): an older one is migrated when opened,
+a newer one is refused.
+
 A history another process keeps locked is reported within LOCK_WAIT_SECONDS, with the
 process that holds it when the system says (Linux's /proc/locks).
 """
@@ -18,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import BriefError
+from pipeline.errors import BriefError, SettingsError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -74,6 +77,12 @@ CREATE TABLE IF NOT EXISTS outputs (
     size INTEGER NOT NULL
 );
 """
+# How the layout above changed: step i takes a file from version i + 1 to i + 2, each a list of
+# statements run in the one transaction that opens the file. Version 1 is the layout above as
+# first numbered; a file without a number (0) was made by code of that layout.
+MIGRATIONS: list[tuple[str, ...]] = []
+SCHEMA_VERSION = 1 + len(MIGRATIONS)
+
 DONE = ("ok", "partial")
 LOCK_WAIT_SECONDS = 4.0  # SQLite's busy timeout; the whole wait, retries included, stays under 5 s
 
@@ -198,6 +207,43 @@ class RunRecord:
     seconds: float | None
 
 
+def _statements(script: str) -> list[str]:
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+def _refuse_newer(db: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version; a SettingsError when a newer brief made it."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise SettingsError(str(path), f"history made by a newer brief (schema {version})",
+                            "upgrade brief or choose another output folder")
+    return version
+
+
+def _bring_up_to_date(db: sqlite3.Connection, path: Path) -> None:
+    """Create the tables of a new file, or migrate an older one, and stamp the schema version, in
+    one transaction: a file is never left half migrated, and two processes opening it at once
+    migrate it once. A file from a newer brief is refused before anything is written to it."""
+    if _refuse_newer(db, path) == SCHEMA_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: another process may have migrated it meanwhile.
+        version = _refuse_newer(db, path)
+        fresh = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone() is None
+        if version < SCHEMA_VERSION:
+            for step in [] if fresh else MIGRATIONS[max(version, 1) - 1:]:
+                for statement in step:
+                    db.execute(statement)
+            for statement in _statements(SCHEMA):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -210,7 +256,7 @@ class History:
         self.path = path
         if path is None:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
-            self.db.executescript(SCHEMA)
+            _bring_up_to_date(self.db, Path(":memory:"))
             return
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         attempt = 0
@@ -221,8 +267,10 @@ class History:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 remaining = max(deadline - time.monotonic(), 0.05)
                 db = sqlite3.connect(str(path), timeout=remaining, isolation_level=None)
+                _refuse_newer(db, path)  # before switching to WAL, which writes to the file
                 db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(SCHEMA)
+                db.execute(f"PRAGMA busy_timeout = {int(remaining * 1000)}")
+                _bring_up_to_date(db, path)
                 db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
                 self.db = _Guarded(db, path)
                 return
@@ -237,7 +285,13 @@ class History:
                 if time.monotonic() >= deadline:
                     raise locked_error(path) from None
                 time.sleep(min(0.05 * attempt, max(deadline - time.monotonic(), 0)))
+            except BriefError:
+                if db is not None:
+                    db.close()
+                raise
             except (OSError, sqlite3.Error) as exc:
+                if db is not None:
+                    db.close()
                 raise BriefError(str(path), f"cannot open the run history ({exc})",
                                  "check the history path in the pack file and its permissions") from None
 

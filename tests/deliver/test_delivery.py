@@ -172,7 +172,7 @@ def test_two_recipients_each_get_one_message_with_both_files_attached(tmp_path, 
 
     message = assert_safe_headers(received.content, cc=False)
     assert str(message["To"]) == "a@example.org" and str(message["From"]) == SENDER
-    assert str(message["Subject"]) == "Test daily: 04 March 2026"
+    assert str(message["Subject"]) == "OFFICIAL: Test daily: 04 March 2026"
     assert not mentions(received.content, "b@example.org")  # a blind copy is in the envelope only
     assert_attachments_match(message, pack_files(path))
     # the .eml kept in the outbox is the message that was sent

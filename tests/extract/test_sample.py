@@ -1,27 +1,20 @@
 """The sample article, field by field: what the foundation issue promises, and golden files
-(the brief JSON and its Markdown) compared structurally.
+(the brief JSON, its Markdown and its DOCX) compared structurally.
 
-When extraction improves on purpose, regenerate the golden files from the project root and
-review the difference before committing:
+When extraction or the brief's layout changes on purpose, rewrite the golden files and review
+the difference before committing:
 
-    brief extract seeds/uk-france-ukraine-pact.txt > tests/golden/uk-france-ukraine-pact.json
-    brief generate -f md -o tests/golden && mv tests/golden/uk-and-france-*.md tests/golden/uk-france-ukraine-pact.md
+    pytest tests/extract/test_sample.py --update-golden
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from pipeline.extract import extract, extract_with_trace
-from pipeline.compose.layout import layout_brief, parse_markdown, render_markdown
-from pipeline.compose.blocks import Meta
+from pipeline.compose.layout import layout_brief, render_markdown
 from pipeline.readers import read_bytes
 from tests.conftest import SAMPLE
-
-GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 
 
 @pytest.fixture(scope="module")
@@ -117,13 +110,21 @@ def test_every_item_has_a_rule(article):
     assert all(t.rule and t.evidence for t in trace)
 
 
-def test_brief_matches_golden_json(brief):
-    assert json.loads(brief.to_json()) == json.loads((GOLDEN / "uk-france-ukraine-pact.json").read_text())
+def test_brief_matches_golden_json(brief, golden):
+    golden.check_json("uk-france-ukraine-pact.json", brief.to_json())
 
 
-def test_markdown_matches_golden_structurally(brief):
+def test_markdown_matches_golden_structurally(brief, golden):
     """Compared as parsed blocks, so a change of blank lines or table padding is not a failure."""
-    golden = parse_markdown((GOLDEN / "uk-france-ukraine-pact.md").read_text(), Meta(title=""))
-    _, document = layout_brief(brief)
-    assert document.blocks == golden.blocks
+    markdown, document = layout_brief(brief)
+    golden.check_markdown("uk-france-ukraine-pact.md", markdown, document.blocks)
     assert render_markdown(brief).startswith("# UK and France Sign Pact")
+
+
+def test_docx_matches_golden_structurally(brief, golden):
+    """The document's paragraphs (style, text) and table cells, not its bytes."""
+    from pipeline.compose.theme import load_theme
+    from pipeline.render.build import render_brief
+
+    data = render_brief(brief, ["docx"], load_theme()).outputs["docx"]
+    golden.check_docx("uk-france-ukraine-pact.docx.json", data)
