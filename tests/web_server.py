@@ -5,6 +5,7 @@ bomb, redirect loops, missing pages, wrong content types."""
 from __future__ import annotations
 
 import gzip
+import ssl
 import threading
 import time
 import zlib
@@ -26,7 +27,9 @@ class Route:
 class WebServer:
     """`server.url("/path")`; `server.routes["/path"] = Route(...)`; `server.hits` counts requests."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None, name: str = "127.0.0.1") -> None:
+        """With `tls`, the server speaks HTTPS; `name` is the host its addresses use (it
+        listens on 127.0.0.1 whatever the name)."""
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
         self.stopping = threading.Event()
@@ -65,7 +68,9 @@ class WebServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        if tls is not None:
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.base = f"{'https' if tls else 'http'}://{name}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 

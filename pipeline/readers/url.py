@@ -1,18 +1,20 @@
 """Fetching a page or feed over HTTP(S), within bounds that a hostile or broken server cannot
 stretch.
 
-The standard library's http.client is used directly, because every bound has to hold at once:
+urllib3 carries the requests, with redirects, retries and decompression left to this module,
+because every bound has to hold at once:
 - http and https only, on every hop; an address with a user name or password is refused;
 - a deadline for the whole fetch (connect, headers, body and every redirect), enforced by a
-  watchdog that shuts the socket, so a server that trickles one byte a second cannot hold a
-  run for longer than the deadline;
+  watchdog that shuts the socket (urllib3's timeouts bound each socket operation only), so a
+  server that trickles one byte a second cannot hold a run for longer than the deadline;
 - a cap on the body, counted after decompression too (a gzip bomb stops at the cap);
 - at most `max_redirects` redirects, and a loop is named as one;
 - the content type checked against what the caller can read;
 - private, loopback and link-local addresses refused, unless the address the user named is
   itself one of them (an intranet page, or a test server): a public page cannot redirect, and
   a public feed cannot point, into the local network. The connection goes to the address that
-  was checked, so the name cannot resolve to another one in between.
+  was checked, so the name cannot resolve to another one in between; the Host header, SNI and
+  the certificate check still use the name.
 Proxies named by the usual environment variables (https_proxy, http_proxy, no_proxy) are used.
 """
 
@@ -29,11 +31,12 @@ from typing import TYPE_CHECKING
 from pipeline.errors import BriefError
 
 if TYPE_CHECKING:
-    import http.client
     import socket
 
-# http.client, ssl and urllib.request cost 50 ms to import: they are imported when a fetch
-# starts, so reading local files does not pay for them.
+    import urllib3
+
+# urllib3, http.client, ssl and urllib.request cost tens of milliseconds to import: they are
+# imported when a fetch starts, so reading local files does not pay for them.
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 10_000_000
@@ -140,31 +143,34 @@ class _Response:
 
 
 class _Watchdog:
-    """Shuts the socket when the deadline passes, whatever the request is blocked on."""
+    """Shuts the connection's socket when the deadline passes, whatever the request is blocked
+    on: urllib3's timeouts bound each socket operation, not the whole fetch."""
 
     def __init__(self, deadline: float):
         self.deadline = deadline
         self.fired = False
-        self._sock: "socket.socket | None" = None
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        self.sock: "socket.socket | None" = None
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self.fire)
+        self.timer.daemon = True
+        self.timer.start()
 
-    def watch(self, sock: "socket.socket") -> None:
-        with self._lock:
-            self._sock = sock
+    def watch(self, sock: "socket.socket | None") -> None:
+        if sock is None:
+            return
+        with self.lock:
+            self.sock = sock
             if self.fired:
                 _shut(sock)
 
-    def _fire(self) -> None:
-        with self._lock:
+    def fire(self) -> None:
+        with self.lock:
             self.fired = True
-            if self._sock is not None:
-                _shut(self._sock)
+            if self.sock is not None:
+                _shut(self.sock)
 
     def cancel(self) -> None:
-        self._timer.cancel()
+        self.timer.cancel()
 
 
 def _shut(sock: "socket.socket") -> None:
@@ -176,37 +182,57 @@ def _shut(sock: "socket.socket") -> None:
         pass
 
 
+_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate"})
+
+
 def _request(url: str, limits: FetchLimits, deadline: float, allow_private: bool, subject: str,
              accept: frozenset[str], refusal: tuple[str, str]) -> _Response:
     import http.client
-    import socket
     import ssl
+
+    import urllib3
 
     parts = _parse(url, subject)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     proxy = _proxy_for(parts.scheme, host)
     pinned = _checked_address(host, port, allow_private, subject, deadline, limits, refusal, proxy is not None)
-    if proxy:
-        pinned = None  # the proxy connects; the address was checked where it could be
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise _timed_out(subject, limits)
     watchdog = _Watchdog(deadline)
-    connection = _connection(parts.scheme, host, port, pinned, proxy, remaining)
+    headers = {
+        "Accept": ", ".join(sorted(accept)) + ", */*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+        "User-Agent": limits.user_agent or _user_agent(),
+        "Connection": "close",
+    }
+    options = dict(headers=headers, retries=False, redirect=False, preload_content=False, decode_content=False,
+                   timeout=urllib3.Timeout(connect=remaining, read=remaining))
+    pools = _watched_pools(watchdog)
+    manager = None
+    pool = None
+    response = None
     try:
-        target = url if proxy and parts.scheme == "http" else _path(parts)
-        connection.putrequest("GET", target, skip_accept_encoding=True)
-        connection.putheader("Accept", ", ".join(sorted(accept)) + ", */*;q=0.1")
-        connection.putheader("Accept-Encoding", "gzip, deflate")
-        connection.putheader("User-Agent", limits.user_agent or _user_agent())
-        connection.putheader("Connection", "close")
-        connection.endheaders()
-        if connection.sock is not None:
-            watchdog.watch(connection.sock)
-        response = connection.getresponse()
+        if proxy:
+            # The proxy connects, so the address was checked where it could be.
+            manager = urllib3.ProxyManager(f"http://{_host_port(*proxy)}", num_pools=1)
+            manager.pool_classes_by_scheme = pools
+            response = manager.urlopen("GET", f"{parts.scheme}://{_host_header(parts, host)}{_path(parts)}",
+                                       **options)
+        else:
+            # Connect to the address that was checked, with the name the user gave in the Host
+            # header and for TLS (SNI and the certificate), so that no second lookup can lead
+            # elsewhere.
+            headers["Host"] = _host_header(parts, host)
+            if parts.scheme == "https":
+                pool = pools["https"](pinned, port, maxsize=1, server_hostname=host, assert_hostname=host,
+                                      ssl_context=ssl.create_default_context())
+            else:
+                pool = pools["http"](pinned, port, maxsize=1)
+            response = pool.urlopen("GET", _path(parts), **options)
         if response.status in (301, 302, 303, 307, 308):
-            location = response.getheader("Location")
+            location = response.headers.get("Location")
             if not location:
                 raise BriefError(subject, f"the server redirected ({response.status}) without saying where",
                                  "try the article's address from a browser")
@@ -217,19 +243,19 @@ def _request(url: str, limits: FetchLimits, deadline: float, allow_private: bool
             reason = reason or http.client.responses.get(response.status, "")
             raise BriefError(subject, f"the server answered {response.status} {reason}".rstrip(),
                              _status_hint(response.status))
-        content_type, charset = _content_type(response.getheader("Content-Type") or "")
+        content_type, charset = _content_type(response.headers.get("Content-Type") or "")
         if content_type and content_type not in accept:
             raise BriefError(subject, f"is {content_type}, not a news page or feed",
                              "give the address of the article's web page, or of an RSS or Atom feed")
-        length = response.getheader("Content-Length")
-        if length and length.strip().isdigit() and int(length) > limits.max_bytes:
+        length = (response.headers.get("Content-Length") or "").strip()
+        declared = int(length) if length.isdigit() else None
+        if declared is not None and declared > limits.max_bytes:
             raise _too_large(subject, limits, "")
-        data = _read_body(response, (response.getheader("Content-Encoding") or "").strip().lower(),
-                          limits, subject)
-        if (length and length.strip().isdigit() and not response.getheader("Content-Encoding")
-                and len(data) < int(length) and not watchdog.fired):
-            raise BriefError(subject, f"the page ended early ({len(data):,} of {int(length):,} bytes)",
-                             "the connection was cut; try again later")
+        encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
+        if encoding not in _ENCODINGS:
+            raise BriefError(subject, f"the server sent the page compressed as {encoding!r}, which brief cannot read",
+                             "try again later, or save the page from a browser")
+        data = _read_body(response, encoding, declared, limits, subject, watchdog)
         if watchdog.fired:  # the body ended because the watchdog shut the socket
             raise _timed_out(subject, limits)
         return _Response(Fetched(url, url, content_type, charset, data), None)
@@ -237,47 +263,92 @@ def _request(url: str, limits: FetchLimits, deadline: float, allow_private: bool
         if watchdog.fired:
             raise _timed_out(subject, limits) from None
         raise
-    except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
-        if watchdog.fired or isinstance(exc, (socket.timeout, TimeoutError)):
+    except (OSError, http.client.HTTPException, ssl.SSLError, urllib3.exceptions.HTTPError) as exc:
+        if watchdog.fired or _is_timeout(exc):
             raise _timed_out(subject, limits) from None
         raise _connection_error(subject, exc) from None
     finally:
         watchdog.cancel()
-        connection.close()
+        if response is not None:
+            response.close()
+        if pool is not None:
+            pool.close()
+        if manager is not None:
+            manager.clear()
 
 
-def _read_body(response: "http.client.HTTPResponse", encoding: str, limits: FetchLimits, subject: str) -> bytes:
+def _watched_pools(watchdog: _Watchdog) -> dict[str, type]:
+    """Connection pools whose connections hand their socket to `watchdog` once connected, so
+    that the deadline holds while the headers arrive as well as the body."""
+    import urllib3
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+
+    class WatchedHTTPConnection(HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            watchdog.watch(self.sock)
+
+    class WatchedHTTPSConnection(HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            watchdog.watch(self.sock)
+
+    class WatchedHTTPPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = WatchedHTTPConnection
+
+    class WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = WatchedHTTPSConnection
+
+    return {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
+
+
+def _read_body(response: "urllib3.HTTPResponse", encoding: str, declared: int | None, limits: FetchLimits,
+               subject: str, watchdog: _Watchdog) -> bytes:
+    """The body, decompressed here rather than by urllib3 so that the raw and the decompressed
+    sizes are both capped as they grow, and a compressed stream cut short is noticed."""
+    import http.client
+
+    import urllib3
+
     if encoding in ("", "identity"):
         decoder = None
     elif encoding in ("gzip", "x-gzip"):
         decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    elif encoding == "deflate":
-        decoder = _DeflateDecoder()
     else:
-        raise BriefError(subject, f"the server sent the page compressed as {encoding!r}, which brief cannot read",
-                         "try again later, or save the page from a browser")
+        decoder = _DeflateDecoder()
     body = bytearray()
     received = 0
-    while True:
-        chunk = response.read1(_CHUNK)
-        if not chunk:
-            break
-        received += len(chunk)
-        if received > limits.max_bytes:
-            raise _too_large(subject, limits, "")
-        if decoder is None:
-            body += chunk
-            continue
-        try:
-            body += decoder.decompress(chunk, limits.max_bytes + 1 - len(body))
-        except zlib.error:
-            raise BriefError(subject, "the compressed page is corrupt", "try again later") from None
-        if len(body) > limits.max_bytes or decoder.unconsumed_tail:
-            raise _too_large(subject, limits, " after decompression")
+    try:
+        while True:
+            chunk = response.read1(_CHUNK, decode_content=False)
+            if not chunk:
+                break
+            received += len(chunk)
+            if received > limits.max_bytes:
+                raise _too_large(subject, limits, "")
+            if decoder is None:
+                body += chunk
+                continue
+            try:
+                body += decoder.decompress(chunk, limits.max_bytes + 1 - len(body))
+            except zlib.error:
+                raise BriefError(subject, "the compressed page is corrupt", "try again later") from None
+            if len(body) > limits.max_bytes or decoder.unconsumed_tail:
+                raise _too_large(subject, limits, " after decompression")
+    except urllib3.exceptions.ProtocolError as exc:
+        if watchdog.fired:
+            raise _timed_out(subject, limits) from None
+        if declared is not None and isinstance(_cause(exc), http.client.IncompleteRead):
+            raise BriefError(subject, f"the page ended early ({received:,} of {declared:,} bytes)",
+                             "the connection was cut; try again later") from None
+        raise
+    if watchdog.fired:
+        raise _timed_out(subject, limits)
     if decoder is not None and not decoder.eof and received:
         raise BriefError(subject, "the page ended before its compressed data did", "try again later")
-    if len(body) > limits.max_bytes:
-        raise _too_large(subject, limits, "")
+    if declared is not None and decoder is None and received < declared:
+        raise BriefError(subject, f"the page ended early ({received:,} of {declared:,} bytes)",
+                         "the connection was cut; try again later")
     return bytes(body)
 
 
@@ -285,19 +356,64 @@ class _DeflateDecoder:
     """HTTP "deflate" is zlib-wrapped by the standard and raw deflate by some servers."""
 
     def __init__(self) -> None:
-        self._inner: "zlib._Decompress | None" = None
+        self.inner = None
         self.unconsumed_tail = b""
 
     @property
     def eof(self) -> bool:
-        return self._inner is not None and self._inner.eof
+        return self.inner is not None and self.inner.eof
 
     def decompress(self, chunk: bytes, max_length: int) -> bytes:
-        if self._inner is None:
-            self._inner = zlib.decompressobj(zlib.MAX_WBITS if chunk[:1] == b"\x78" else -zlib.MAX_WBITS)
-        out = self._inner.decompress(chunk, max_length)
-        self.unconsumed_tail = self._inner.unconsumed_tail
+        if self.inner is None:
+            self.inner = zlib.decompressobj(zlib.MAX_WBITS if chunk[:1] == b"\x78" else -zlib.MAX_WBITS)
+        out = self.inner.decompress(chunk, max_length)
+        self.unconsumed_tail = self.inner.unconsumed_tail
         return out
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    import urllib3
+
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # a subclass of the connect timeout
+        return isinstance(_cause(exc), TimeoutError)
+    return isinstance(exc, (TimeoutError, urllib3.exceptions.TimeoutError)) or isinstance(_cause(exc), TimeoutError)
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The error underneath urllib3's wrappers (a refused connection, a bad status line, a
+    certificate that does not verify)."""
+    import urllib3
+
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, urllib3.exceptions.NewConnectionError):
+            inner = exc.__cause__ or exc.__context__
+        elif isinstance(exc, (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError,
+                              urllib3.exceptions.ProxyError, urllib3.exceptions.MaxRetryError)):
+            inner = getattr(exc, "reason", None) or next(
+                (arg for arg in exc.args if isinstance(arg, BaseException)), None) or exc.__cause__ or exc.__context__
+        else:
+            inner = None
+        if inner is None:
+            return exc
+        exc = inner
+    return exc
+
+
+def _host_port(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _host_header(parts: urllib.parse.SplitResult, host: str) -> str:
+    """The host as the user named it, with the port when it is not the scheme's own."""
+    try:
+        name = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        name = host
+    if ":" in name:
+        name = f"[{name}]"
+    return f"{name}:{parts.port}" if parts.port else name
 
 
 # --------------------------------------------------------------------------- addresses
@@ -417,31 +533,6 @@ def _proxy_for(scheme: str, host: str) -> tuple[str, int] | None:
     return parts.hostname, parts.port or 8080
 
 
-def _connection(scheme: str, host: str, port: int, pinned: str | None, proxy: tuple[str, int] | None,
-                timeout: float) -> "http.client.HTTPConnection":
-    import http.client
-    import socket
-    import ssl
-
-    if scheme == "https":
-        context = ssl.create_default_context()
-        if proxy:
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                proxy[0], proxy[1], timeout=timeout, context=context)
-            connection.set_tunnel(host, port)
-            return connection
-        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
-    elif proxy:
-        return http.client.HTTPConnection(proxy[0], proxy[1], timeout=timeout)
-    else:
-        connection = http.client.HTTPConnection(host, port, timeout=timeout)
-    if pinned is not None:
-        # Connect to the address that was checked; TLS still verifies the certificate for `host`.
-        connection._create_connection = (  # type: ignore[attr-defined]
-            lambda address, timeout=None, source=None: socket.create_connection((pinned, address[1]), timeout, source))
-    return connection
-
-
 # --------------------------------------------------------------------------- messages
 
 
@@ -484,8 +575,14 @@ def _connection_error(subject: str, exc: BaseException) -> BriefError:
     import http.client
     import ssl
 
+    from urllib3.util.ssl_match_hostname import CertificateError
+
+    exc = _cause(exc)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return BriefError(subject, f"the site's certificate does not verify ({exc.verify_message})",
+                          "check the address; brief never skips certificate checks")
+    if isinstance(exc, CertificateError):  # urllib3 matches the name itself, as it connects to the address
+        return BriefError(subject, f"the site's certificate does not verify ({exc})",
                           "check the address; brief never skips certificate checks")
     if isinstance(exc, ConnectionRefusedError):
         return BriefError(subject, "the connection was refused", "check the address, or try again later")

@@ -582,3 +582,104 @@ def test_a_hostile_reason_phrase_is_not_repeated_raw(web_server):
     finally:
         http.server.BaseHTTPRequestHandler.send_response = original
     assert "\x1b" not in error.problem and "\x07" not in error.problem and "404" in error.problem
+
+
+# --------------------------------------------------------------------------- HTTPS
+
+
+def _certificate(folder: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for `name`, made by the openssl tool."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl tool is not installed")
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
+                    "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@contextlib.contextmanager
+def https_server(tmp_path: Path, certified_for: str) -> Iterator[WebServer]:
+    """An HTTPS server on 127.0.0.1, named localhost in its addresses, whose certificate
+    names `certified_for`."""
+    import ssl
+
+    if socket.getaddrinfo("localhost", 80, type=socket.SOCK_STREAM)[0][4][0] != "127.0.0.1":
+        pytest.skip("localhost does not resolve to 127.0.0.1 first here")
+    cert, key = _certificate(tmp_path, certified_for)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = WebServer(tls=context, name="localhost")
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name(tmp_path, monkeypatch):
+    # The connection goes to the address that was looked up, yet SNI, the certificate check
+    # and the Host header all use the name in the address.
+    with https_server(tmp_path, "localhost") as server:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "localhost.pem"))
+        server.routes["/echo"] = Route(content_type="text/plain", stream=echo_request)
+        request = fetch(server.url("/echo"), FetchLimits(timeout=5)).data.decode("latin-1")
+    assert request.startswith("PATH /echo\n")
+    assert f"\nHost: localhost:{server.httpd.server_address[1]}\n" in request
+
+
+def test_https_certificate_for_another_name_is_refused(tmp_path, monkeypatch):
+    with https_server(tmp_path, "news.example") as server:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "news.example.pem"))
+        error = refused(server.url("/port-strike.html"), FetchLimits(timeout=5))
+    assert error.problem.startswith("the site's certificate does not verify (")
+    assert "brief never skips certificate checks" in error.hint
+    assert server.hits == {}
+
+
+def test_https_certificate_nobody_vouches_for_is_refused(tmp_path, monkeypatch):
+    with https_server(tmp_path, "localhost") as server:
+        monkeypatch.setenv("SSL_CERT_FILE", str(_certificate(tmp_path, "someone-else")[0]))
+        error = refused(server.url("/port-strike.html"), FetchLimits(timeout=5))
+    assert error.problem.startswith("the site's certificate does not verify (")
+    assert server.hits == {}
+
+
+# --------------------------------------------------------------------------- proxies
+
+
+def test_http_proxy_from_the_environment_is_used(web_server, monkeypatch):
+    # The test server stands in for the proxy: it is asked for the whole address.
+    target = "http://localhost:9/page"
+    web_server.routes[target] = Route(content_type="text/plain", stream=echo_request)
+    monkeypatch.setenv("http_proxy", web_server.base)
+    request = fetch(target, FetchLimits(timeout=5)).data.decode("latin-1")
+    assert request.startswith(f"PATH {target}\n")
+    assert "\nHost: localhost:9\n" in request
+    assert web_server.hits == {target: 1}
+
+
+def test_no_proxy_sends_the_request_straight_to_the_site(web_server, monkeypatch):
+    with socket.socket() as probe:  # a proxy address where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{port}")
+    assert refused(web_server.url("/port-strike.html")).problem == "the connection was refused"
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    assert fetch(web_server.url("/port-strike.html")).data == PAGE
+
+
+# --------------------------------------------------------------------------- import cost
+
+
+def test_help_does_not_import_the_http_client():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom pipeline.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('urllib3', 'http.client', 'ssl') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip().splitlines()[-1] == "[]"
