@@ -87,8 +87,6 @@ OWNERS = {
 }
 # Importers outside their library's owner today, each to be moved behind the owner.
 KNOWN_OUTSIDERS = {
-    ("jinja2", "pipeline.review.server"),          # the review pages' own (HTML, autoescaped) environment
-    ("markdown_it", "pipeline.readers.markdown"),  # the token type of the parser's output
     ("markdown_it", "pipeline.compose.layout"),    # the syntax tree built from the parser's tokens
 }
 

@@ -347,3 +347,12 @@ def _template_frame(tb: TracebackType | None, files: set[str]) -> tuple[str, int
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def page_environment(folder: Path) -> "jinja2.Environment":
+    """An environment for the project's own HTML pages in `folder` (the review pages): escaping
+    on, undefined names an error. Article text reaches those pages only as escaped data."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

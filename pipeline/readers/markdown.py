@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline.commonmark import parser
-from markdown_it.token import Token
 
 from pipeline.errors import BriefError
 from pipeline.model import Article, Source
 from pipeline.readers.common import RawBlock, assemble, recheck_illegal, take_title
 from pipeline.text import is_blank
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _PARSER = parser()
 MAX_NESTING: int = _PARSER.options["maxNesting"]

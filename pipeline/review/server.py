@@ -79,15 +79,14 @@ class ReviewApp:
 
     def __init__(self, backend, secret: str | None = None, reviewer: str = "", password: str | None = None,
                  allowed_hosts: set[str] | None = None) -> None:
-        import jinja2
+        from pipeline.compose.templates import page_environment
 
         self.backend = backend
         self.secret = secret or secrets.token_urlsafe(24)
         self.reviewer = reviewer
         self.password = password
         self.allowed_hosts = allowed_hosts  # None: any (only with a password)
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PAGES)), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env = page_environment(PAGES)
         self.lock = threading.Lock()
 
     # -- requests ---------------------------------------------------------------------------------
