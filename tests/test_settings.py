@@ -94,3 +94,19 @@ def test_a_fifo_as_the_reference_docx_is_refused_without_reading_it(tmp_path):
     lines = result.stderr.decode().splitlines()
     assert result.returncode == 2 and len(lines) == 1
     assert "--reference-docx" in lines[0] and "is not a regular file" in lines[0]
+
+
+def test_a_pack_run_reports_its_themes_contrast_warning(tmp_path):
+    from pipeline.packs.build import build_pack
+    from pipeline.packs.settings import load_pack
+
+    theme = tmp_path / "faint.toml"
+    theme.write_text('[colours]\nlink = "#9999FF"\n', encoding="utf-8")
+    pack = tmp_path / "pack.toml"
+    pack.write_text(f'name = "Daily"\nsources = ["{ROOT / "seeds" / "uk-france-ukraine-pact.txt"}"]\n'
+                    f'formats = ["md"]\noutput = "{tmp_path / "out"}"\ntheme = "{theme}"\n', encoding="utf-8")
+    result = build_pack(load_pack(pack), date="2026-03-04", jobs=1)
+    faint = [(source, message) for source, message in result.warnings if "WCAG" in message]
+    assert faint == [(f"{theme}:2", "colours: link colour #9999FF on page #FFFFFF has contrast 2.5:1, below 4.5:1 "
+                                    "(WCAG AA); choose a darker colour")]
+    assert result.paths and not result.failures
