@@ -117,6 +117,8 @@ def render_file(brief, settings: GenerateSettings, listener: Listener = _ignore,
     style = load_style(settings)
     ensure_folder(settings.output)
     report = Report("render")
+    for notice in style.warnings:
+        _note(report, listener, notice)
     rendered = render(brief, settings, style)
     for message in rendered.warnings:
         _note(report, listener, Notice(source, message))
@@ -155,6 +157,8 @@ def generate(sources: list[str], settings: GenerateSettings = GenerateSettings()
         used_templates([BRIEF_TEMPLATE], settings.template_dir)
     side = side_renderer_for(_formats(settings), style)
     run = _GenerateRun(settings, style, side, listener, debug, progress_factory)
+    for notice in style.warnings:
+        _note(run.report, listener, notice)
     try:
         for spec in sources:
             run.source(spec)

@@ -29,15 +29,11 @@ def _check_classification(ctx: click.Context, param: click.Parameter, value: str
 def _check_reference_docx(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is None:
         return None
-    try:
-        with value.open("rb") as handle:
-            head = handle.read(2)
-    except IsADirectoryError:
-        raise click.BadParameter(f"{str(value)!r} is a folder, not a .docx file") from None
-    except OSError as exc:
-        raise click.BadParameter(f"cannot read {str(value)!r} ({exc.strerror or exc})") from None
-    if head != b"PK":
-        raise click.BadParameter(f"{str(value)!r} is not a .docx file (not a zip archive)")
+    from pipeline.compose.theme import reference_docx_problem
+
+    problem = reference_docx_problem(value)
+    if problem is not None:
+        raise click.BadParameter(f"{str(value)!r} {problem}")
     return value.resolve()
 
 

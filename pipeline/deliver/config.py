@@ -32,12 +32,12 @@ from __future__ import annotations
 import os
 import re
 import string
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from pipeline.errors import BriefError
+from pipeline.errors import BriefError, SettingsError
+from pipeline.settings import SettingsFile
 
 SECURITY = ("starttls", "ssl", "none")
 MODES = ("smtp", "file")
@@ -149,13 +149,15 @@ def check_subject(template: Any, fail: Callable[[str], BriefError]) -> str:
     return template
 
 
+EMAIL_KEYS = frozenset({"to", "cc", "bcc", "subject", "attach", "max_attachment_mb", "mode", "from", "retries",
+                        "backoff_seconds"})
+
+
 def email_settings(table: dict[str, Any], fail: Callable[[str, str], BriefError]) -> EmailSettings:
     """[email] of a pack file; `fail(key, problem)` makes the error naming the key and line."""
-    known = {"to", "cc", "bcc", "subject", "attach", "max_attachment_mb", "mode", "from", "retries",
-             "backoff_seconds"}
     for key in table:
-        if key not in known:
-            raise fail(key, f"unknown key (use one of: {', '.join(sorted(known))})")
+        if key not in EMAIL_KEYS:
+            raise fail(key, f"unknown key (use one of: {', '.join(sorted(EMAIL_KEYS))})")
 
     def addresses(key: str) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -193,13 +195,15 @@ def email_settings(table: dict[str, Any], fail: Callable[[str, str], BriefError]
                          retries, float(backoff))
 
 
+SMTP_KEYS = frozenset({"host", "port", "security", "username", "password_env", "timeout", "ca_file", "from"})
+
+
 def smtp_table(table: dict[str, Any], fail: Callable[[str, str], BriefError]) -> dict[str, Any]:
     """[smtp] of a pack file or the user's config, checked; only the keys given."""
-    names = {"host", "port", "security", "username", "password_env", "timeout", "ca_file", "from"}
     out: dict[str, Any] = {}
     for key, value in table.items():
-        if key not in names:
-            raise fail(key, f"unknown key (use one of: {', '.join(sorted(names))})")
+        if key not in SMTP_KEYS:
+            raise fail(key, f"unknown key (use one of: {', '.join(sorted(SMTP_KEYS))})")
         if key == "port":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
                 raise fail(key, f"must be a port number, not {value!r}")
@@ -223,20 +227,24 @@ def user_config_path() -> Path:
     return Path(base) / "brief" / "config.toml"
 
 
+USER_CONFIG_TABLES = ("smtp",)
+
+
+def user_smtp_table(path: Path) -> dict[str, Any]:
+    """[smtp] of the user's config file, checked, with the file and line of any mistake."""
+    config = SettingsFile.read(path, "user config", "no such user config", "fix or remove the file")
+    config.known_keys(config.data, USER_CONFIG_TABLES)
+    table = config.table(config.data, "smtp", SMTP_KEYS)
+    return smtp_table(table, config.failer("smtp", "fix the user config"))
+
+
 def smtp_settings(pack_table: dict[str, Any] | None = None, environ: dict[str, str] | None = None,
                   user_config: Path | None = None) -> SmtpSettings:
     environ = dict(os.environ if environ is None else environ)
     settings = SmtpSettings()
     path = user_config or user_config_path()
     if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("smtp", {})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise BriefError(str(path), f"cannot read the user config ({exc})", "fix or remove the file") from None
-        if not isinstance(data, dict):
-            raise BriefError(str(path), "smtp must be a table ([smtp])", "fix the user config")
-        settings = replace(settings, **smtp_table(data, lambda k, p: BriefError(str(path), f"smtp.{k}: {p}",
-                                                                                "fix the user config")))
+        settings = replace(settings, **user_smtp_table(path))
     if pack_table:
         settings = replace(settings, **pack_table)
     overrides: dict[str, Any] = {}
@@ -246,7 +254,7 @@ def smtp_settings(pack_table: dict[str, Any] | None = None, environ: dict[str, s
         if value is not None:
             overrides["from" if f.name == "sender" else f.name] = _env_value(f.name, value)
     if overrides:
-        settings = replace(settings, **smtp_table(overrides, lambda k, p: BriefError(
+        settings = replace(settings, **smtp_table(overrides, lambda k, p: SettingsError(
             f"BRIEF_SMTP_{'FROM' if k == 'from' else k.upper()}", p, "fix the environment variable")))
     return settings
 

@@ -288,6 +288,7 @@ def build_pack(config: PackConfig, date: str | None = None, force: bool = False,
         try:
             result = _build_locked(config, date, theme, history, force, dry_run,
                                    jobs or os.cpu_count() or 1, progress_factory, transform)
+            result.warnings[:0] = [(notice.source, notice.message) for notice in theme.warnings]
             if sending:
                 result.distribution = _send(config, date, history, smtp, resend, dry_run, sleep, log, transform)
             return result

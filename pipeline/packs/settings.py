@@ -25,14 +25,13 @@ mistake names the key, the file and the line.
 
 from __future__ import annotations
 
-import re
-import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import BriefError, SettingsError
+from pipeline.settings import SettingsFile
 
 if TYPE_CHECKING:
     from pipeline.deliver.config import EmailSettings, SmtpSettings
@@ -120,64 +119,13 @@ _FETCH = {"timeout": ((int, float), 0.1, 3600), "max_bytes": (int, 1000, 1_000_0
 
 
 def load_pack(path: Path) -> PackConfig:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SettingsError(str(path), "no such pack file", "check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(str(path), f"cannot read the pack file ({exc})", "check the file") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(str(path), f"not valid TOML ({exc})", "fix the pack file") from None
-    return _config(path, text, data)
+    return _config(SettingsFile.read(path, "pack file", "no such pack file"))
 
 
-class _Checker:
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path
-        self.lines = text.splitlines()
-
-    def fail(self, key: str, problem: str, hint: str, table: str | None = None) -> BriefError:
-        line = self.line_of(key, table)
-        where = f"{self.path}:{line}" if line else str(self.path)
-        name = f"{table}.{key}" if table else key
-        return SettingsError(where, f"{name}: {problem}", hint)
-
-    def line_of(self, key: str, table: str | None = None) -> int | None:
-        current = None
-        pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
-        for number, line in enumerate(self.lines, start=1):
-            header = re.match(r"^\s*\[([^\]]+)\]", line)
-            if header:
-                current = header.group(1).strip()
-                continue
-            if current == table and pattern.match(line):
-                return number
-        return None
-
-    def string(self, data: dict, key: str, table: str | None = None, required: bool = False) -> str | None:
-        if key not in data:
-            if required:
-                raise SettingsError(str(self.path), f"{key}: required key is missing", f'add {key} = "..."')
-            return None
-        value = data[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"must be a non-empty string, not {value!r}", "fix the value", table)
-        return value
-
-
-def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
-    check = _Checker(path, text)
-    for key in data:
-        if key not in _TOP:
-            raise check.fail(key, "unknown key", f"use one of: {', '.join(sorted(_TOP))}")
-    cover = data.get("cover", {})
-    if not isinstance(cover, dict):
-        raise check.fail("cover", "must be a table ([cover])", "see the README")
-    for key in cover:
-        if key not in _COVER:
-            raise check.fail(key, "unknown key", f"use one of: {', '.join(sorted(_COVER))}", "cover")
+def _config(check: SettingsFile) -> PackConfig:
+    path, text, data = check.path, check.text, check.data
+    check.known_keys(data, _TOP)
+    cover = check.table(data, "cover", _COVER)
 
     name = check.string(data, "name", required=True)
     sources = data.get("sources")
@@ -248,7 +196,7 @@ def _config(path: Path, text: str, data: dict[str, Any]) -> PackConfig:
 _REVIEW = {"notify", "url", "send_unreviewed_at"}
 
 
-def _review(check: _Checker, data: dict[str, Any]) -> ReviewSettings:
+def _review(check: SettingsFile, data: dict[str, Any]) -> ReviewSettings:
     """`review = "none" | "required"`, or, to say more, a [review] table (TOML allows one or the
     other) whose `mode` is "required" unless it says "none"."""
     value = data.get("review", {})
@@ -287,7 +235,7 @@ def _review(check: _Checker, data: dict[str, Any]) -> ReviewSettings:
     return ReviewSettings(mode == "required", tuple(notify), url, deadline)
 
 
-def _web(check: _Checker, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _web(check: SettingsFile, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     from pipeline.readers.web import parse_since
 
     since = check.string(data, "since") or "last-run"
@@ -295,12 +243,8 @@ def _web(check: _Checker, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         since = parse_since(since)
     except ValueError as exc:
         raise check.fail("since", str(exc), 'e.g. since = "24h"') from None
-    fetch = data.get("fetch", {})
-    if not isinstance(fetch, dict):
-        raise check.fail("fetch", "must be a table ([fetch])", "see the README")
+    fetch = check.table(data, "fetch", _FETCH)
     for key, value in fetch.items():
-        if key not in _FETCH:
-            raise check.fail(key, "unknown key", f"use one of: {', '.join(sorted(_FETCH))}", "fetch")
         kind, low, high = _FETCH[key]
         if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
             raise check.fail(key, f"must be a {'number' if low is not None else 'true or false' if kind is bool else 'string'}, "
@@ -313,14 +257,11 @@ def _web(check: _Checker, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return since, dict(fetch)
 
 
-def _delivery(check: _Checker, data: dict[str, Any], formats: list[str]):
-    from pipeline.deliver.config import email_settings, smtp_table
+def _delivery(check: SettingsFile, data: dict[str, Any], formats: list[str]):
+    from pipeline.deliver.config import EMAIL_KEYS, SMTP_KEYS, email_settings, smtp_table
 
-    email = data.get("email")
-    smtp = data.get("smtp", {})
-    for table, value in (("email", email), ("smtp", smtp)):
-        if value is not None and not isinstance(value, dict):
-            raise check.fail(table, f"must be a table ([{table}])", "see the README")
+    email = check.table(data, "email", EMAIL_KEYS) if "email" in data else None
+    smtp = check.table(data, "smtp", SMTP_KEYS)
     settings = None
     if email is not None:
         if "attach" not in email:  # by default, whichever of PDF and DOCX the pack writes

@@ -216,6 +216,11 @@ def test_a_second_run_at_the_same_time_is_refused(tmp_path, articles):
     ('sources = ["a"]\n', "name: required key is missing"),
     ('name = "x"\nsources = ["a"]\n[cover]\nprepared_four = "me"\n', ":4: cover.prepared_four: unknown key"),
     ('name = "x"\nsources = ["a"\n', "not valid TOML"),
+    ('name = "x"\nname = "y"\nsources = ["a"]\n', ":2: not valid TOML"),
+    ('name = "x"\nsources = ["a"]\nencoding = "idna"\n', ":3: encoding: 'idna' is not a text encoding"),
+    ('name = "x"\nsources = ["a"]\ncover = "me"\n', ":3: cover: must be a table"),
+    ('name = "x"\nsources = ["a"]\n\n[fetch]\ntimeout = "soon"\n', ":5: fetch.timeout: must be a number"),
+    ('name = "x"\nsources = ["a"]\n[review]\nmode = "maybe"\n', ":4: review.mode: must be \"none\" or \"required\""),
 ])
 def test_pack_file_mistakes_name_the_key_file_and_line(tmp_path, text, words):
     path = tmp_path / "bad.toml"
