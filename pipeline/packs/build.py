@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 from pipeline.model import Brief, Pack, PackEntry, PackFailure
 from pipeline.packs.settings import PackConfig
 from pipeline.packs.history import History, InputRecord, OutputRecord
-from pipeline.compose.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme, load_theme
+from pipeline.compose.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme
 
 PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2")
 MANIFEST = "manifest.json"
@@ -178,7 +178,7 @@ def theme_hash(config: PackConfig) -> str:
     from pipeline.compose.theme import LOGO_MAX_BYTES, REFERENCE_MAX_BYTES, read_bounded
 
     digest = hashlib.sha256((config.theme or DEFAULT_THEME).read_bytes())
-    theme = load_theme(config.theme)
+    theme = config.look
     for named, limit in ((theme.path(theme.logo), LOGO_MAX_BYTES),
                          (theme.path(theme.reference_docx), REFERENCE_MAX_BYTES)):
         if named is not None:
@@ -275,7 +275,7 @@ def build_pack(config: PackConfig, date: str | None = None, force: bool = False,
     from pipeline.packs.locking import PackLock
 
     date = date or pack_date_today(config)
-    theme = load_theme(config.theme)
+    theme = config.look
     sending = config.email is not None and email
     # Mistakes in the SMTP settings show before any work.
     smtp = config.smtp_settings() if sending and config.email.mode == "smtp" else None
@@ -313,7 +313,7 @@ def _send(config: PackConfig, date: str, history: History, smtp, resend: bool, d
         (lambda: Pack.from_dict(read_content(folder)))
     return distribute(config.email, smtp, history, config.name, date, shown,
                       outputs, folder.resolve(), manifest["run_key"], resend=resend, dry_run=dry_run, sleep=sleep,
-                      log=log, theme=load_theme(config.theme))
+                      log=log, theme=config.look)
 
 
 def send_built(config: PackConfig, date: str, transform: Callable[[Pack], Pack] | None = None,
@@ -353,7 +353,7 @@ def rerender(config: PackConfig, date: str, transform: Callable[[Pack], Pack], l
         raw, manifest = found
         inputs = [InputRecord(i["source"], i["sha256"], i["title"], i["status"], i["error"], i["new"])
                   for i in manifest["inputs"]]
-        _, paths, _ = _render_and_write(config, transform(raw), load_theme(config.theme), pack_folder(config, date),
+        _, paths, _ = _render_and_write(config, transform(raw), config.look, pack_folder(config, date),
                                         manifest["run_key"], inputs, started, raw=raw)
         return paths
 

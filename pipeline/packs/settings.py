@@ -25,6 +25,7 @@ mistake names the key, the file and the line.
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from pipeline.errors import BriefError, SettingsError
 from pipeline.settings import SettingsFile
 
 if TYPE_CHECKING:
+    from pipeline.compose.theme import Theme
     from pipeline.deliver.config import EmailSettings, SmtpSettings
     from pipeline.readers.web import WebSettings
 
@@ -74,6 +76,13 @@ class PackConfig:
     fetch: dict[str, Any] = field(default_factory=dict)
     review: "ReviewSettings" = field(default_factory=lambda: ReviewSettings())
     text: str = field(default="", repr=False, compare=False)
+
+    @functools.cached_property
+    def look(self) -> "Theme":
+        """The pack's theme, read and checked once however many steps of a run need it."""
+        from pipeline.compose.theme import load_theme
+
+        return load_theme(self.theme)
 
     def web_settings(self) -> "WebSettings":
         from pipeline.readers.url import FetchLimits
