@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import signal
@@ -147,3 +148,27 @@ def test_a_pack_is_the_same_rendered_side_by_side_or_in_one_process(brief, theme
         shared = render_formats(["docx", "pdf"], shared_job, side)
     assert shared == alone  # the DOCX's contents carry the PDF's page numbers either way
     assert shared_job.page_facts == alone_job.page_facts and alone_job.page_facts["headings"]
+
+
+def test_formats_are_ordered_by_what_they_declare_they_need(monkeypatch):
+    from pipeline.compose.blocks import Contents, Document, Heading, Meta, Span
+    from pipeline.render import FORMATS, Need, render_order
+
+    with_contents = Document(Meta(title="t"), [Contents(), Heading(2, [Span("Part")])])
+    without = Document(Meta(title="t"), [Heading(2, [Span("Part")])])
+    asked = ["md", "docx", "html", "pdf"]
+    # The DOCX's contents take their page numbers from the PDF, so the PDF goes first.
+    assert render_order(asked, with_contents) == ["pdf", "md", "docx", "html"]
+    assert render_order(asked, without) == asked
+    assert render_order(["docx", "md"], with_contents) == ["docx", "md"]
+    monkeypatch.setitem(FORMATS, "pdf", dataclasses.replace(FORMATS["pdf"], needs=(Need("docx", lambda d: True),)))
+    with pytest.raises(ValueError, match="wait for each other"):
+        render_order(asked, with_contents)
+
+
+def test_a_contents_page_gets_the_pdf_page_numbers_whichever_order_is_asked(brief, theme):
+    from pipeline.render.build import render_brief as rendered
+
+    first = rendered(brief, ["docx", "pdf"], theme).outputs
+    second = rendered(brief, ["pdf", "docx"], theme).outputs
+    assert first == second

@@ -13,11 +13,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.compose.blocks import Contents, Document, Meta, Paragraph, Span
+from pipeline.compose.blocks import Document, Meta, Paragraph, Span
 from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
 from pipeline.compose.layout import Furniture, layout_brief, title_warning
 from pipeline.model import Brief
-from pipeline.render import FORMATS, RenderJob, render
+from pipeline.render import FORMATS, Prepared, RenderJob, needed, render, render_order, renderer
 from pipeline.text import replace_illegal
 from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
@@ -49,18 +49,16 @@ def render_brief(brief: Brief, formats: list[str], theme: Theme, templates: Path
 def render_formats(formats: list[str], job: RenderJob, side: "SideRenderer | None" = None) -> dict[str, bytes]:
     """Each format's bytes, in the order asked; the side renderer's format rendered beside.
 
-    A document with a table of contents has its DOCX finished after its PDF, so the DOCX's
-    contents can show the PDF's page numbers before Word or LibreOffice lays it out; with a
-    side renderer the DOCX is built meanwhile and only its numbers wait for the PDF."""
-    after_pdf = {"docx"} if ("docx" in formats and SIDE_FORMAT in formats
-                             and any(isinstance(b, Contents) for b in job.document.blocks)) else set()
+    A format that needs another (`Format.needs`) is rendered after it; with a side renderer it
+    is prepared meanwhile and only finished once the side's facts are back."""
     if side is None or side.format not in formats or not side.submit(job):
-        ordered = [SIDE_FORMAT] + [f for f in formats if f != SIDE_FORMAT] if after_pdf else formats
-        here = {fmt: render(fmt, job) for fmt in ordered}
+        here = {fmt: render(fmt, job) for fmt in render_order(formats, job.document)}
         return {fmt: here[fmt] for fmt in formats}
+    waiting = [fmt for fmt in formats if side.format in needed(fmt, formats, job.document)]
     try:
-        here = {fmt: render(fmt, job) for fmt in formats if fmt != side.format and fmt not in after_pdf}
-        waiting = {fmt: _prepare(fmt, job) for fmt in after_pdf}
+        rest = [fmt for fmt in formats if fmt != side.format and fmt not in waiting]
+        here = {fmt: render(fmt, job) for fmt in render_order(rest, job.document)}
+        prepared = {fmt: _prepare(fmt, job) for fmt in waiting}
     except BaseException:
         side.discard_result()  # so that the next job gets its own answer
         raise
@@ -72,17 +70,15 @@ def render_formats(formats: list[str], job: RenderJob, side: "SideRenderer | Non
     job.page_facts = facts
     for warning in warnings:
         job.warn(warning)
-    for fmt, pending in waiting.items():
+    for fmt, pending in prepared.items():
         here[fmt] = pending.finish()
     return {fmt: here[fmt] for fmt in formats}
 
 
-def _prepare(fmt: str, job: RenderJob):
+def _prepare(fmt: str, job: RenderJob) -> Prepared:
     """A format half made (see pipeline.render.docx.prepare), or made whole when its renderer
     has no such step."""
-    import importlib
-
-    module = importlib.import_module(FORMATS[fmt].module)
+    module = renderer(fmt)
     if hasattr(module, "prepare"):
         return module.prepare(job)
     return _Made(render(fmt, job))

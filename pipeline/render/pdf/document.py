@@ -1,0 +1,457 @@
+"""Blocks to platypus flowables: styles from the theme, text to escaped reportlab markup, and the
+story builder that walks the block model."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import replace
+from html import escape
+
+from reportlab.lib import colors, fonts as rl_fonts
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Image as RlImage
+from reportlab.platypus import PageBreak as RlPageBreak
+from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer,
+                                Table, TableStyle, XPreformatted)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
+                                     PageBreak, Paragraph as ParagraphBlock, Rule, Span, Table as TableBlock,
+                                     contents_entries, is_safe_link, outline)
+from pipeline.render import RenderJob
+from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines, visual_text
+from pipeline.compose.theme import Theme
+from pipeline.render.pdf.furniture import LOGO_MAX_HEIGHT_MM, _Contents
+from pipeline.render.pdf.fonts import _FontBook, _has_cjk
+from pipeline.render.pdf.tables import _TableFlowables
+
+
+TAB_WIDTH = 4
+
+# Paragraphs longer than this are cut into several flowables of about CHUNK_CHARS, at sentence
+# ends where possible: reportlab re-wraps a paragraph's whole remainder at every page break,
+# which makes one 200 KB paragraph take seconds.
+CHUNK_THRESHOLD = 3000
+CHUNK_CHARS = 2000
+CODE_CHUNK_LINES = 200
+
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+|[\u3002\uff01\uff1f]")
+_WHITESPACE = re.compile(r"\s+")
+_LINE_END = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_HEX_COLOUR = re.compile(r"^[0-9A-F]{6}$")
+# --------------------------------------------------------------------------------------------
+# Styles
+
+
+class _Styles:
+    """Paragraph styles, all from the theme."""
+
+    def __init__(self, theme: Theme, fonts: _FontBook) -> None:
+        body_size = theme.body_size_pt
+        self.theme = theme
+        self._fonts = fonts
+        self.body = ParagraphStyle(
+            "body", fontName=fonts.body_name, fontSize=body_size,
+            leading=body_size * theme.line_spacing, textColor=self.colour("text"),
+            spaceAfter=body_size * 0.6)
+        self.title = self._heading("title", theme.title_size_pt, "title", space_before=0)
+        self.heading = self._heading("heading", theme.heading1_size_pt, "heading", space_before=body_size)
+        self.subheading = self._heading("subheading", theme.heading2_size_pt, "heading",
+                                        space_before=body_size * 0.8)
+        self.list_body = ParagraphStyle("list_body", parent=self.body, spaceAfter=body_size * 0.25)
+        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=body_size * 0.95,
+                                   leading=body_size * 0.95 * theme.line_spacing, spaceAfter=0)
+        self.attribution = ParagraphStyle("attribution", parent=self.body, textColor=self.colour("muted"))
+        self.footer = ParagraphStyle("footer", parent=self.body, fontSize=max(body_size * 0.75, 6),
+                                     leading=max(body_size * 0.75, 6) * 1.2, textColor=self.colour("muted"),
+                                     spaceAfter=0)
+        self.marking = ParagraphStyle("marking", parent=self.footer, fontSize=max(body_size * 0.85, 7),
+                                      leading=max(body_size * 0.85, 7) * 1.2,
+                                      textColor=self.colour("marking" if "marking" in theme.colours else "text"))
+        self.toc = ParagraphStyle("toc", parent=self.body, leftIndent=0, rightIndent=body_size * 3,
+                                  spaceBefore=0, spaceAfter=body_size * 0.3)
+        self._derived: dict[tuple, ParagraphStyle] = {}
+
+    def colour(self, name: str) -> colors.Color:
+        return colors.HexColor("#" + _safe_hex(self.theme.colour(name)))
+
+    @functools.cached_property
+    def code(self) -> ParagraphStyle:
+        # Built on first use, because it loads the mono font.
+        size = self.theme.body_size_pt * 0.9
+        return ParagraphStyle("code", parent=self.body, fontName=self._fonts.mono_name, fontSize=size,
+                              leading=size * 1.3, leftIndent=self.theme.body_size_pt,
+                              spaceBefore=size * 0.3, spaceAfter=self.theme.body_size_pt * 0.6)
+
+    def _heading(self, name: str, size: float, colour: str, space_before: float) -> ParagraphStyle:
+        # keepWithNext: a heading never ends a page without the text it introduces.
+        return ParagraphStyle(name, parent=self.body, fontName=self._fonts.heading.primary().name,
+                              fontSize=size, leading=size * 1.25,
+                              textColor=self.colour(colour), spaceBefore=space_before,
+                              spaceAfter=size * 0.4, keepWithNext=1)
+
+    def derived(self, style: ParagraphStyle, **changes) -> ParagraphStyle:
+        key = (style.name, tuple(sorted(changes.items())))
+        if key not in self._derived:
+            suffix = "-".join(f"{k}={v}" for k, v in sorted(changes.items()))
+            self._derived[key] = ParagraphStyle(f"{style.name}-{suffix}", parent=style, **changes)
+        return self._derived[key]
+
+
+def _safe_hex(value: str) -> str:
+    return value if _HEX_COLOUR.match(value) else "000000"
+
+
+# --------------------------------------------------------------------------------------------
+# Text to markup
+
+
+def _clean_text(text: str) -> str:
+    """Text ready to cut into runs: tabs expanded (reportlab draws a box for TAB), line ends as
+    spaces (a line break is a "\\n" span of its own), other controls and lone surrogates gone."""
+    text = _LONE_SURROGATE.sub("\ufffd", text.expandtabs(TAB_WIDTH))
+    text = _LINE_END.sub(" ", text)
+    return _CONTROL.sub("", text)
+
+
+class _Markup:
+    """Spans to reportlab paragraph markup, every character of text escaped."""
+
+    def __init__(self, fonts: _FontBook, styles: _Styles) -> None:
+        self.fonts = fonts
+        self.link_colour = "#" + _safe_hex(styles.theme.colour("link"))
+
+    def spans(self, spans: list[Span], bold: bool = False, heading: bool = False) -> str:
+        return "".join(self.span(span, bold, heading) for span in spans)
+
+    def span(self, span: Span, bold: bool = False, heading: bool = False) -> str:
+        if span.text == "\n":
+            return "<br/>"
+        inner = self.text(_clean_text(span.text), code=span.code, heading=heading,
+                          bold=bold or span.strong, italic=span.emphasis)
+        if span.href and is_safe_link(span.href):
+            href = escape(span.href, quote=True)
+            return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
+        return inner
+
+    def line(self, text: str, bold: bool = False) -> str:
+        """Markup for one short line drawn as it is (page furniture, contents entries): right-to-
+        left text shaped and in drawing order."""
+        text = _clean_text(text)
+        if has_rtl(text):
+            text = visual_text(text)
+        return self.text(text, bold=bold)
+
+    def visual_spans(self, spans: list[Span], width: float, size: float, direction: str,
+                     bold: bool = False, heading: bool = False) -> str:
+        """Markup for spans with right-to-left text (pipeline.render.bidi): the lines are broken
+        here, in logical order, at `width` points for `size`-point text, and each line is written
+        in the order reportlab draws it, left to right, with <br/> between lines. Every line
+        fits, so reportlab only stacks them."""
+        segments = [("\n" if span.text == "\n" else _clean_text(span.text),
+                     (span.code, bold or span.strong, span.emphasis,
+                      span.href if span.href and is_safe_link(span.href) else None))
+                    for span in spans]
+
+        def measure(text: str, key: tuple) -> float:
+            code, run_bold, italic, _ = key
+            return sum(pdfmetrics.stringWidth(piece, rl_fonts.tt2ps(face, b, i), size)
+                       for (face, b, i), piece in self.fonts.runs(text, code, run_bold, italic, heading))
+
+        lines = visual_lines(segments, width, measure, direction)
+        return "<br/>".join("".join(self._visual_piece(text, key, heading) for text, key in line)
+                            for line in lines)
+
+    def _visual_piece(self, text: str, key: tuple, heading: bool) -> str:
+        code, bold, italic, href = key
+        inner = self.text(text, code=code, bold=bold, italic=italic, heading=heading)
+        if href:
+            return f'<a href="{escape(href, quote=True)}" color="{self.link_colour}">{inner}</a>'
+        return inner
+
+    def text(self, text: str, code: bool = False, bold: bool = False, italic: bool = False,
+             heading: bool = False) -> str:
+        # <font face> must be outermost: reportlab resets bold and italic when the face changes.
+        parts = []
+        for (face, run_bold, run_italic), piece in self.fonts.runs(text, code, bold, italic, heading):
+            body = escape(piece)
+            if run_italic:
+                body = f"<i>{body}</i>"
+            if run_bold:
+                body = f"<b>{body}</b>"
+            parts.append(f'<font face="{face}">{body}</font>')
+        return "".join(parts)
+
+
+def _chunk_spans(spans: list[Span], limit: int = CHUNK_CHARS) -> list[list[Span]]:
+    """A long run of spans cut into pieces of about `limit` characters, at sentence ends or
+    spaces where there are any."""
+    chunks: list[list[Span]] = []
+    current: list[Span] = []
+    size = 0
+    for span in spans:
+        rest = span.text
+        while size + len(rest) > limit:
+            cut = _cut_point(rest, max(limit - size, 1), limit)
+            if cut is None:
+                break
+            current.append(replace(span, text=rest[:cut]))
+            chunks.append(current)
+            current, size, rest = [], 0, rest[cut:]
+        if rest:
+            current.append(replace(span, text=rest))
+            size += len(rest)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _cut_point(text: str, start: int, limit: int) -> int | None:
+    if start >= len(text):
+        return None
+    end = start + limit
+    for pattern in (_SENTENCE_END, _WHITESPACE):
+        match = pattern.search(text, start, end)
+        if match:
+            return match.end()
+    # One word longer than a chunk (a 5,000-character URL): cut it; it wraps anyway.
+    return end if len(text) > end else None
+
+
+class _Paragraph(Paragraph):
+    """A Paragraph that remembers its last line breaking: platypus wraps most paragraphs two or
+    three times at the same width (to see whether they fit, in a table's or a KeepTogether's
+    sizing, then to draw), and breaking the lines is most of a PDF's time. The result depends
+    on the width alone, so a wrap at the width of the last one reuses it."""
+
+    _KEPT = ("width", "height", "blPara", "_wrapWidths", "_width_max", "_splitLongWordCount", "_hyphenations",
+             "frags")
+
+    def wrap(self, availWidth, availHeight):
+        kept = self.__dict__.get("_brief_wrapped")
+        if kept is not None and kept[0] == availWidth:
+            self.__dict__.update(kept[1])
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._brief_wrapped = (availWidth, {name: self.__dict__[name] for name in self._KEPT if name in self.__dict__})
+        return size
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks to flowables
+
+
+class _StoryBuilder(_TableFlowables):
+    """Blocks to platypus flowables, each fitted to the width it will have."""
+
+    def __init__(self, fonts: _FontBook, styles: _Styles, theme: Theme, job: RenderJob | None = None) -> None:
+        self.fonts = fonts
+        self.styles = styles
+        self.theme = theme
+        self.job = job
+        self.markup = _Markup(fonts, styles)
+        document = job.document if job is not None else Document(meta=None, blocks=[])
+        self._outline = iter(outline(document))
+        self._listed = {entry.anchor for entry in contents_entries(document)}
+        self.toc: TableOfContents | None = None
+
+    def flowables(self, blocks: list[Block], width: float, body_style: ParagraphStyle | None = None,
+                  nested: bool = False) -> list[Flowable]:
+        """Flowables for blocks; `nested` inside a list item or a quotation."""
+        story: list[Flowable] = []
+        for block in blocks:
+            made = self.block(block, width, body_style or self.styles.body, nested)
+            if isinstance(block, Heading) and not nested:
+                entry = next(self._outline, None)
+                if entry is not None and made:
+                    # The first piece carries the heading's bookmark and contents entry.
+                    made[0]._brief_heading = (entry, entry.anchor in self._listed, self.markup.line(entry.text))
+            story.extend(made)
+        return story
+
+    def block(self, block: Block, width: float, body_style: ParagraphStyle,
+              nested: bool = False) -> list[Flowable]:
+        if isinstance(block, Heading):
+            return self.paragraphs(block.spans, self._heading_style(block.level), bold=True, heading=True,
+                                   width=width)
+        if isinstance(block, ParagraphBlock):
+            return self.paragraphs(block.spans, body_style, width=width)
+        if isinstance(block, ListBlock):
+            return self.bullet_list(block, width)
+        if isinstance(block, BlockQuote):
+            return self.quote(block, width, nested)
+        if isinstance(block, TableBlock):
+            return self.table(block, width)
+        if isinstance(block, CodeBlock):
+            return self.code(block, width)
+        if isinstance(block, PageBreak):
+            return [RlPageBreak()]
+        if isinstance(block, Contents):
+            return self.contents()
+        if isinstance(block, Image):
+            return self.image(block, width)
+        if isinstance(block, Rule):
+            return [HRFlowable(width="100%", thickness=0.75, color=self.styles.colour("rule"),
+                               spaceBefore=self.theme.body_size_pt * 0.5,
+                               spaceAfter=self.theme.body_size_pt * 0.8)]
+        raise TypeError(f"unknown block {type(block).__name__}")
+
+    def contents(self) -> list[Flowable]:
+        if self.toc is not None:
+            return []  # one table of contents per document
+        entries = [(0, self.markup.line(entry.text), entry.anchor) for entry in contents_entries(self.job.document)
+                   if entry.text.strip()
+                   ] if self.job is not None else []
+        toc = _Contents(entries, self.styles.toc)
+        self.toc = toc
+        return [toc, Spacer(0, self.theme.body_size_pt)]
+
+    def image(self, block: Image, width: float) -> list[Flowable]:
+        path = self.theme.path(self.theme.logo)
+        if path is None:
+            return []
+        from pipeline.compose.theme import LOGO_MAX_BYTES, regular_file_problem
+
+        try:
+            problem = regular_file_problem(path, LOGO_MAX_BYTES)
+            if problem is not None:
+                raise OSError(problem)
+            picture = RlImage(str(path))
+        except Exception as exc:  # reportlab reports a bad image in many ways
+            if self.job is not None:
+                self.job.warn(f"the logo {path} cannot be drawn ({type(exc).__name__}); it is left out of the PDF")
+            return []
+        shown = min(self.theme.logo_width_mm * mm, width)
+        scale = min(shown / picture.imageWidth, LOGO_MAX_HEIGHT_MM * mm / picture.imageHeight)
+        picture.drawWidth, picture.drawHeight = picture.imageWidth * scale, picture.imageHeight * scale
+        picture.hAlign = "LEFT"
+        return [picture, Spacer(0, self.theme.body_size_pt)]
+
+    def _heading_style(self, level: int) -> ParagraphStyle:
+        if level <= 1:
+            return self.styles.title
+        return self.styles.heading if level == 2 else self.styles.subheading
+
+    def paragraphs(self, spans: list[Span], style: ParagraphStyle, bold: bool = False,
+                   heading: bool = False, width: float | None = None) -> list[Flowable]:
+        """One Paragraph, or several for a very long one; none for an empty one. `width` is the
+        width the paragraph gets; right-to-left text needs it (see _Markup.visual_spans)."""
+        if not any(span.text.strip() or span.text == "\n" for span in spans):
+            return []
+        text = "".join(span.text for span in spans)
+        direction = None
+        if width is not None and has_rtl(text):
+            direction = paragraph_direction(text)
+            if direction == "rtl" and style.alignment == TA_LEFT:
+                style = self.styles.derived(style, alignment=TA_RIGHT)
+        if any(_has_cjk(span.text) for span in spans):
+            # Lines of CJK text have no spaces to break at.
+            style = self.styles.derived(style, wordWrap="CJK")
+        total = sum(len(span.text) for span in spans)
+        chunks = _chunk_spans(spans) if total > CHUNK_THRESHOLD else [spans]
+        flowables = []
+        for number, chunk in enumerate(chunks, start=1):
+            chunk_style = style if number == len(chunks) else self.styles.derived(style, spaceAfter=0)
+            if direction:
+                line_width = width - style.leftIndent - style.rightIndent
+                markup = self.markup.visual_spans(chunk, line_width, style.fontSize, direction,
+                                                  bold, heading)
+            else:
+                markup = self.markup.spans(chunk, bold, heading)
+            flowables.append(_Paragraph(markup, chunk_style))
+        return flowables
+
+    def bullet_list(self, block: ListBlock, width: float) -> list[Flowable]:
+        size = self.theme.body_size_pt
+        indent = size * (2.2 if block.ordered else 1.4)
+        items = [ListItem(self.flowables(item, width - indent, self.styles.list_body, nested=True)
+                          or [Spacer(0, size)]) for item in block.items]
+        if not items:
+            return []
+        numbering = (dict(bulletType="1", start=str(block.start), bulletFormat="%s.") if block.ordered
+                     else dict(bulletType="bullet", start="\u2022"))
+        return [ListFlowable(items, leftIndent=indent, bulletFontName=self.fonts.body_name,
+                             bulletFontSize=size, bulletColor=self.styles.colour("text"),
+                             spaceAfter=size * 0.4, **numbering)]
+
+    def quote(self, block: BlockQuote, width: float, nested: bool = False) -> list[Flowable]:
+        bar, padding = 2, self.theme.body_size_pt
+        inner_width = width - padding - bar
+        rows = []
+        children = list(block.blocks)
+        if block.attribution is not None:
+            children.append(ParagraphBlock(block.attribution))
+        for position, child in enumerate(children, start=1):
+            is_attribution = block.attribution is not None and position == len(children)
+            style = self.styles.attribution if is_attribution else self.styles.body
+            # A row per flowable, so that a long quotation breaks between rows: reportlab's
+            # splitting inside a row of several flowables can fail with a LayoutError.
+            rows.extend([flowable] for flowable in self.block(child, inner_width, style, nested=True))
+        if not rows:
+            return []
+        table = Table(rows, colWidths=[width], hAlign="LEFT", splitInRow=self._split_in_row(),
+                      style=TableStyle([
+                          ("LINEBEFORE", (0, 0), (0, -1), bar, self.styles.colour("quote_bar")),
+                          ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                          ("TOPPADDING", (0, 0), (-1, -1), 0),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        spacer = Spacer(0, self.theme.body_size_pt * 0.6)
+        if nested:
+            return [table, spacer]  # KeepTogether cannot be drawn inside a table cell or list
+        # KeepTogether: a quotation and its attribution start on the same page.
+        return [KeepTogether([table, spacer])]
+
+    def code(self, block: CodeBlock, width: float) -> list[Flowable]:
+        style = self.styles.code
+        lines = _wrap_code(block.text.expandtabs(TAB_WIDTH).rstrip("\n"), self._code_columns(width, style))
+        if not any(line.strip() for line in lines):
+            return []
+        flowables = []
+        for start in range(0, len(lines), CODE_CHUNK_LINES):
+            piece = lines[start:start + CODE_CHUNK_LINES]
+            last = start + CODE_CHUNK_LINES >= len(lines)
+            markup = "\n".join(self.markup.text(_clean_text(line), code=True) for line in piece)
+            chunk_style = style if last else self.styles.derived(style, spaceAfter=0)
+            flowables.append(XPreformatted(markup, chunk_style))
+        return flowables
+
+    def _code_columns(self, width: float, style: ParagraphStyle) -> int:
+        char_width = pdfmetrics.stringWidth("M", style.fontName, style.fontSize) or style.fontSize * 0.6
+        return max(int((width - style.leftIndent) / char_width), 8)
+
+
+
+def _wrap_code(text: str, columns: int) -> list[str]:
+    """Code lines cut to fit: XPreformatted keeps every space and never wraps, so a long line
+    would run off the page. East Asian wide characters count as two columns."""
+    wrapped = []
+    for line in text.split("\n"):
+        while _display_width(line) > columns:
+            cut = _fitting_prefix(line, columns)
+            wrapped.append(line[:cut])
+            line = line[cut:]
+        wrapped.append(line)
+    return wrapped
+
+
+def _display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fitting_prefix(line: str, columns: int) -> int:
+    used = 0
+    for position, char in enumerate(line):
+        used += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used > columns:
+            return max(position, 1)
+    return len(line)
