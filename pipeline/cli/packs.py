@@ -13,6 +13,7 @@ from pipeline.cli.base import EXIT_OK, _common, cli, error, note
 from pipeline.cli.options import (encoding_option, formats_option, json_option, output_option, pack_date_option,
                                   pack_file_argument, template_dir_option)
 from pipeline.cli.output import _compact, _finish_pack, _PackStages, _print_json, _ProgressBar
+from pipeline.environment import Environment
 from pipeline.errors import BriefError
 
 # --------------------------------------------------------------------------- packs
@@ -141,7 +142,7 @@ def pack_approve(pack_file: Path, date: str | None, by: str, no_email: bool, as_
 @click.option("--host", metavar="HOST", default="127.0.0.1", show_default=True,
               help="Listen on HOST too (another machine's reviewers); needs BRIEF_REVIEW_PASSWORD.")
 @click.option("--no-open", is_flag=True, help="Do not open the page in a browser.")
-@click.option("--by", metavar="NAME", default=lambda: os.environ.get("USER", ""),
+@click.option("--by", metavar="NAME", default=lambda: Environment.read().user,
               help="Your name, for the edits' audit trail (default: $USER).")
 @formats_option
 @output_option
@@ -160,7 +161,7 @@ def review(targets: tuple[str, ...], date: str | None, port: int, host: str, no_
 
     password = None
     if host not in ("127.0.0.1", "localhost"):
-        password = os.environ.get("BRIEF_REVIEW_PASSWORD") or None
+        password = Environment.read().review_password
         if password is None:
             raise click.UsageError(f"--host {host} lets other machines in, so it needs a password: "
                                    "set BRIEF_REVIEW_PASSWORD")

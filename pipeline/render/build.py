@@ -18,6 +18,7 @@ from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_t
 from pipeline.compose.layout import Furniture, layout_brief, title_warning
 from pipeline.model import Brief
 from pipeline.render import FORMATS, Prepared, RenderJob, needed, render, render_order, renderer
+from pipeline.environment import Environment
 from pipeline.text import replace_illegal
 from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
@@ -100,7 +101,7 @@ def side_renderer_for(formats: list[str], theme: Theme) -> "SideRenderer | None"
     """A side renderer when it can help: the slow format, another slow one, and a second core."""
     others = [f for f in formats if f != SIDE_FORMAT and f not in _QUICK_FORMATS]
     if (SIDE_FORMAT in formats and others and (os.cpu_count() or 1) > 1
-            and not os.environ.get("BRIEF_SERIAL")):
+            and not Environment.read().serial):
         return SideRenderer.start(SIDE_FORMAT, theme)
     return None
 
