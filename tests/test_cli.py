@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import CYRILLIC, HOSTILE, ROOT, SAMPLE, require_tool, run_brief
 
 SLUG = "uk-and-france-sign-pact-to-deploy-troops-to-ukraine-post-peace-deal"
-SECTIONS = ["Key facts", "Context", "Commitments", "People", "Organisations", "Quotes"]
+SECTIONS = ["Summary", "Key facts", "Commitments", "People", "Organisations", "Quotes"]
 PEOPLE = ["Keir Starmer", "Emmanuel Macron", "Volodymyr Zelenskyy", "Jared Kushner", "Steve Witkoff"]
 QUOTES = ["very constructive.",
           "to help to deliver a peace that can last and to work with the US to guarantee Ukrainian security "

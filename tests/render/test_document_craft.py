@@ -187,7 +187,7 @@ def test_a_reference_docx_gives_its_styles_page_set_up_and_header(sample_brief, 
     texts = [p.text for p in document.paragraphs]
     assert "Template body text that must not survive." not in texts
     assert texts[0] == sample_brief.title
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["Key facts", "Context"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["Summary", "Key facts"]
     libreoffice_text(rendered.outputs["docx"], tmp_path)
 
 
@@ -311,7 +311,7 @@ def test_the_docx_contents_are_filled_before_any_update(pack_files, tmp_path):
     headings = job.page_facts["headings"]
     titles = [f"{n}. District {n} plan agreed" for n in range(1, 21)]
     texts = [e.split("\t")[0] for e in entries]
-    assert texts[:1] == ["Executive summary"] and texts[1:21] == titles
+    assert texts[:1] == ["Top stories"] and texts[1:21] == titles
     pdf_pages = dict(zip(texts, (int(e.split("\t")[1]) for e in entries)))
     in_order = [pdf_pages[t] for t in titles]
     assert in_order == sorted(in_order) and in_order[0] > 1
