@@ -41,7 +41,8 @@ _NOT_COUNTED = frozenset(
 _STOP = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been has have had will would "
     "that this these those it its their his her our which who than then there also into over after before "
-    "about against between during under more less most some such each every said says say told".split())
+    "about against between during under more less most some such each every said says say told while whereas "
+    "although though because since if when where".split())
 _PREPOSITIONS = ("in", "of", "for", "on", "to")
 _MEASURE_OF = re.compile(r"(?:\b(?:of|worth|totalling|totaling|costing|at|reached|hit|stood at|stands at)|"
                          r"\b(?:rose|fell|rising|falling|grew|growing|increased|decreased|dropped|climbed|"
@@ -60,6 +61,10 @@ _DEADLINE = re.compile(
 _DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,[^-–—,]{1,30})?(?:\s*\([^)]{1,40}\))?\s+[-–—]+\s+(?=\S)")
 _TIME_WORDS = _MONTH_WORDS | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                               "january", "spring", "summer", "autumn", "winter", "today", "yesterday"}
+_TIME_WORDS = _TIME_WORDS | {"next", "last", "coming", "previous", "current"}
+_PERIODS = {"year", "month", "week", "day", "quarter", "decade", "term", "season"}
+_AFTER_STOP = frozenset("out up down off per".split())
+_INNER_PREPOSITIONS = frozenset("of at in for on".split())
 _CLAUSE_BREAK = re.compile(r"[;:.!?()\"“”—–]|,(?!\d{3})")
 
 
@@ -107,7 +112,7 @@ def principal_actors(people: list[tuple[Person, int]], organisations: list[tuple
 
 def deadlines(commitments: list[Commitment], sentences: list[Sentence]) -> list[KeyFact]:
     """The deadlines of the commitments, then any other "by March 2027" the article sets."""
-    facts = [KeyFact("deadline", c.deadline, c.evidence, f"{c.actor} to {c.action}" if c.actor and c.action.split()[0].islower() else c.action)
+    facts = [KeyFact("deadline", c.deadline, c.evidence, c.action)
              for c in commitments if c.deadline]
     seen = {c.evidence for c in commitments if c.deadline}
     for s in sentences:
@@ -127,10 +132,18 @@ def figures(sentences: list[Sentence]) -> list[KeyFact]:
     for s in sentences:
         if s.kind not in ("paragraph", "item", "standfirst"):
             continue
+        previous: tuple[_Figure, str] | None = None
         for figure in find_figures(s.text):
-            detail = counted(s.text, figure)
-            if detail is None:
+            between = s.text[previous[0].end:figure.start] if previous else ""
+            if previous and between.strip() == "(":
+                continue  # "$1.13bn (£600m)": the same sum in another currency
+            if previous and re.fullmatch(r"\s*(?:to|from|,)\s*", between):
+                detail = previous[1]  # "rose 2% to $11.1bn from $10.9bn": the same measure
+            else:
+                detail = counted(s.text, figure)
+            if detail is None or not any(ch.isalpha() for ch in detail):
                 continue
+            previous = (figure, detail)
             key = (figure.value.casefold(), detail.casefold())
             if key in seen:
                 continue
@@ -207,11 +220,13 @@ def _following_phrase(rest: str) -> str | None:
     phrase: list[str] = []
     for token in tokens:
         low = token.lower()
-        if low in _STOP or (phrase and _verb_like(low)):
+        if low in _STOP or low in _AFTER_STOP or not any(ch.isalnum() for ch in token) or (phrase and _verb_like(low)):
             break
         phrase.append(token)
         if len(phrase) == DETAIL_WORDS:
             break
+    if phrase and (phrase[0].lower() in _TIME_WORDS or phrase[-1].lower().rstrip("s") in _PERIODS):
+        return None  # "in the coming year", "next year": when, not what
     return " ".join(phrase) or None
 
 
@@ -223,14 +238,26 @@ def _verb_like(word: str) -> bool:
 def _preceding_phrase(before: str) -> str | None:
     """The noun phrase a figure measures: "a defence budget of" -> "defence budget"."""
     clause = _CLAUSE_BREAK.split(before)[-1]
-    tokens = _WORD.findall(clause)
+    tokens = [t for t in _WORD.findall(clause) if any(ch.isalnum() for ch in t)]
     phrase: list[str] = []
-    for token in reversed(tokens):
-        if token.lower() in _STOP:
+    for k in range(len(tokens) - 1, -1, -1):
+        token = tokens[k]
+        low = token.lower()
+        if low in _STOP:
+            # "profits at (the) TimeWarner jumped": a preposition inside the phrase, with its head before it.
+            if low in ("the", "a", "an") and phrase and k > 1 and tokens[k - 1].lower() in _INNER_PREPOSITIONS:
+                phrase.insert(0, token)
+                continue
+            if (low in _INNER_PREPOSITIONS and phrase and k > 0 and tokens[k - 1].lower() not in _STOP
+                    and len(phrase) < DETAIL_WORDS):
+                phrase.insert(0, token)
+                continue
             break
         phrase.insert(0, token)
-        if len(phrase) == DETAIL_WORDS:
+        if len(phrase) == DETAIL_WORDS + 2:
             break
+    while phrase and phrase[0].lower() in _INNER_PREPOSITIONS | {"the", "a", "an"}:
+        phrase.pop(0)
     return " ".join(phrase) or None
 
 

@@ -115,3 +115,21 @@ def test_short_unattributed_terms_are_not_quotes_but_speech_is(budget):
 
 def test_extraction_is_deterministic():
     assert brief_of(SUMMIT, "summit.txt").to_json() == brief_of(SUMMIT, "summit.txt").to_json()
+
+
+def test_the_schema_describes_the_new_fields_and_the_json_round_trips(summit):
+    from pipeline.model import Brief, json_schema
+
+    schema = json_schema()
+    assert schema["properties"]["key_facts"]["items"] == {"$ref": "#/$defs/KeyFact"}
+    assert schema["$defs"]["KeyFact"]["properties"]["kind"]["enum"] == ["what", "who", "when", "deadline",
+                                                                        "where", "figure"]
+    assert schema["properties"]["summary"]["type"] == "array"
+    assert Brief.from_json(summit.to_json()) == summit
+
+
+def test_a_figure_that_restates_or_continues_another_shares_what_it_measures():
+    b = brief_of("Results\n\nAnnual sales at the retailer Corvo rose 4% to $2.2bn (£1.7bn) in the coming year "
+                 "forecast, the company said.\n", "results.txt")
+    found = [(f.value, f.detail) for f in facts(b, "figure")]
+    assert found == [("4%", "Annual sales at the retailer Corvo"), ("$2.2bn", "Annual sales at the retailer Corvo")]
