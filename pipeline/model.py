@@ -121,6 +121,22 @@ class Commitment:
         "should check it.", minimum=0, maximum=1))
 
 
+FACT_KINDS = ["what", "who", "when", "deadline", "where", "figure"]
+
+
+@dataclass
+class KeyFact:
+    """One fact a reader needs first: the event, an actor, a date, a place or a figure."""
+
+    kind: str = field(metadata=_doc("what (the main event), who (a principal actor), when (the event date), "
+                                    "deadline, where (the event place) or figure (money, a percentage, a count)",
+                                    enum=FACT_KINDS))
+    value: str = field(metadata=_doc("The fact itself: the event in one line, \"Keir Starmer, Prime Minister\", "
+                                     "\"2026-01-06\", \"Paris\", \"£2.5bn\".", required_text=True))
+    evidence: str = field(metadata=_doc("Sentence the fact is taken from."))
+    detail: str | None = field(default=None, metadata=_doc("What a figure counts, or what a deadline is for."))
+
+
 def _drop_unset(value: Any) -> Any:
     """asdict, without the fields marked `omit_when_none` that are None: a brief nobody reviewed
     serialises as it did before reviews existed."""
@@ -161,6 +177,10 @@ class Brief(_Serialised):
     standfirst: str | None = None
     event_date: str | None = field(default=None, metadata=_doc("Date of the event (ISO 8601).", format="date"))
     locations: list[str] = field(default_factory=list, metadata=_doc("Event place first."))
+    summary: list[str] = field(default_factory=list, metadata=_doc(
+        "Two or three sentences of the article, verbatim and in its order, that a reader can stop after."))
+    key_facts: list[KeyFact] = field(default_factory=list, metadata=_doc(
+        "The event, the principal actors, the dates, the place and the figures, each with its sentence."))
     context: list[str] = field(default_factory=list, metadata=_doc("Two to four sentences of summary."))
     commitments: list[Commitment] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.compose.blocks import BlockQuote, Heading, ListBlock, Meta, Paragraph, Table, plain_text
+from pipeline.compose.blocks import BlockQuote, Heading, Meta, Paragraph, Table, plain_text
 from pipeline.compose.layout import escape_markdown, layout_brief, parse_markdown, render_markdown
 from pipeline.model import Brief, Commitment, Person, Quote, Source
 from pipeline.text import replace_illegal
@@ -76,19 +76,18 @@ def brief(**changes) -> Brief:
 def test_template_gives_every_section_in_order():
     _, doc = layout_brief(brief())
     headings = [(b.level, plain_text(b.spans)) for b in doc.blocks if isinstance(b, Heading)]
-    assert headings == [(1, HOSTILE), (2, "Key facts"), (2, "Context"), (2, "Commitments"), (2, "People"),
+    assert headings == [(1, HOSTILE), (2, "Summary"), (2, "Key facts"), (2, "Commitments"), (2, "People"),
                         (2, "Quotes")]
     tables = [b for b in doc.blocks if isinstance(b, Table)]
-    facts, people = tables
-    assert ["Date", "Tuesday 6 January 2026"] in [[plain_text(c) for c in row] for row in facts.rows]
+    facts, commitments, people = tables
+    assert ["When", "Tuesday 6 January 2026"] in [[plain_text(c) for c in row] for row in facts.rows]
     assert [[plain_text(c) for c in row] for row in people.rows] == [
         ["Keir Starmer", "Prime Minister", "United Kingdom", "Yes"], [CYRILLIC, "—", "—", "No"]]
     quotes = [b for b in doc.blocks if isinstance(b, BlockQuote)]
     assert [plain_text(q.blocks[0].spans) for q in quotes] == ["“very constructive.”", "“# loud”"]
-    assert [plain_text(q.attribution) for q in quotes] == ["— Keir Starmer", "— Speaker not named"]
-    commitments = next(b for b in doc.blocks if isinstance(b, ListBlock))
-    item = commitments.items[0][0]
-    assert [(s.text, s.strong) for s in item.spans] == [("UK:", True), (" send [troops]", False)]
+    assert [plain_text(q.attribution) for q in quotes] == ["— Keir Starmer, Prime Minister", "— Speaker not named"]
+    assert [[plain_text(c) for c in row] for row in commitments.rows] == [["UK", "send [troops]", "—"]]
+    assert plain_text(doc.blocks[-1].spans).startswith("Source: the file x.txt.")
 
 
 def test_empty_brief_renders_with_none_found_lines():

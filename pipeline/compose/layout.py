@@ -73,6 +73,10 @@ _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
 _BREAKING_SPACE = re.compile("[ \t\r\n\x0b\x0c\x85\u2028\u2029]+")
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _EDGE_SPACE = re.compile(r"^\s+|\s+$")
+# In a link destination, markdown-it reads a backslash before punctuation, brackets and entity
+# references specially; every other character is taken as it is.
+_DESTINATION_SPECIAL = re.compile(r"([\\()<>]|&(?=#?\w+;))")
+_AUTOLINK_FORBIDDEN = re.compile(r"[<>\\%]")  # "%20" would show decoded
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 
 
@@ -112,14 +116,18 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def _link(url: str | None, label: str | None = None) -> MarkdownSafe:
     """A Markdown link when the address is http(s) or mailto and holds no space or control
-    character; plain escaped text otherwise. Every punctuation mark of the address is escaped,
-    so it reaches the link exactly as written."""
+    character; plain escaped text otherwise. The address is written as a reader would copy it:
+    only the marks that would end it or change it on reading back (a backslash, brackets, an
+    entity such as "&amp;") are escaped, so it reaches the link exactly as written."""
     if not url:
         return MarkdownSafe("")
     text = escape_markdown(label or url)
     if not is_safe_link(url) or _URL_FORBIDDEN.search(url):
         return MarkdownSafe(text)
-    destination = _ASCII_PUNCTUATION.sub(r"\\\1", url)
+    if label is None and not _AUTOLINK_FORBIDDEN.search(url):
+        # An address shown as itself: an autolink, which Markdown reads with no escapes at all.
+        return MarkdownSafe(f"<{url}>")
+    destination = _DESTINATION_SPECIAL.sub(r"\\\1", url)
     return MarkdownSafe(f"[{text}]({destination})")
 
 
