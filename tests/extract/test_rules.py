@@ -130,6 +130,34 @@ def test_roles_from_prefix_appositive_before_and_after():
     assert person(b, "Owen Price").role == "Shadow Secretary for Energy"
 
 
+def test_a_role_opening_a_sentence_continues_the_subject_before_it():
+    b = brief_of("Gala\n\n"
+                 "Alan Pryce has spoken of his admiration for the singer Nora Vale at a charity dinner.\n\n"
+                 "The culture secretary said the evening had raised £40,000.\n")
+    assert person(b, "Alan Pryce").role == "culture secretary"
+    assert person(b, "Nora Vale").role == "singer"
+
+
+def test_a_role_inside_a_sentence_does_not_pass_to_the_subject_before():
+    b = brief_of("Gala\n\n"
+                 "Alan Pryce has spoken of his admiration for Nora Vale at a charity dinner.\n\n"
+                 "Guests said the culture secretary had left early.\n")
+    assert person(b, "Alan Pryce").role is None
+
+
+def test_occupations_before_a_name():
+    b = brief_of("Visa row\n\n"
+                 "Tom Reed wrote to married publisher Jane Orr about the visa of nanny Rosa Lim.\n")
+    assert person(b, "Jane Orr").role == "publisher"
+    assert person(b, "Rosa Lim").role == "nanny"
+
+
+def test_a_noun_that_also_names_firms_is_no_role_before_a_lone_name():
+    b = brief_of("Music deal\n\n"
+                 "Shares rose after German music publisher Klangwerk bought a stake in the label.\n")
+    assert [p.name for p in b.people] == []
+
+
 def test_aliases_join_one_person():
     b = brief_of("Knighthood\n\n"
                  "Sir Alan Hale opened the bridge. Sir Alan said it was overdue. "
