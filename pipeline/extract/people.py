@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WORDS, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
+                                      FIRM_OR_PERSON_HEADS,
                                       FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
@@ -433,6 +434,8 @@ def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token
         return []  # ("Chief Executive" ends in a role even though "Executive" may name a body)
     if not any(is_role_head(w) for w in texts) and not (open_head and len(words) >= 2):
         return []
+    if not open_np and texts[-1].lower() in FIRM_OR_PERSON_HEADS:
+        return []
     return words
 
 
@@ -736,7 +739,21 @@ def _roleless_antecedent(people: list[Person], m: Mention) -> Person | None:
               if any(m.sentence.index - 1 <= x.sentence.index <= m.sentence.index and x.start < m.start
                      or x.sentence.index == m.sentence.index - 1 for x in p.mentions if x.name)]
     roleless = [p for p in recent if p.role is None or _is_kinship(p.role)]
-    return roleless[0] if len(recent) == 1 and len(roleless) == 1 else None
+    if len(recent) == 1 and len(roleless) == 1:
+        return roleless[0]
+    # "David Blunkett has spoken of his love for Kimberly Quinn ... The home secretary described":
+    # a role opening a sentence continues the subject that opened the sentence before.
+    if _opens_sentence(m, m.start):
+        subjects = [p for p in roleless for x in p.mentions
+                    if x.name and x.sentence.index == m.sentence.index - 1
+                    and _opens_sentence(x, x.role_start if x.role_start >= 0 else x.start)]
+        if subjects:
+            return subjects[0]
+    return None
+
+
+def _opens_sentence(m: Mention, start: int) -> bool:
+    return not m.sentence.text[:max(0, start - m.sentence.start)].strip()
 
 
 _DISTINGUISHING = frozenset("shadow former ex deputy vice assistant junior acting interim outgoing".split())
