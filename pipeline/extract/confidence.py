@@ -8,7 +8,7 @@ import re
 
 from pipeline.extract.commitments import FoundCommitment
 from pipeline.extract.morphology import verb_forms
-from pipeline.extract.people import Person
+from pipeline.extract.people import PersonEntity
 from pipeline.extract.quotes import QuoteSpan
 from pipeline.extract.speakers import Attribution, SpeakerResolver, _subject_position
 
@@ -29,7 +29,7 @@ def explicit(attribution: Attribution) -> bool:
     return RULE_GROUPS.get(attribution.rule) == "clause"
 
 
-def _weak(person: Person) -> bool:
+def _weak(person: PersonEntity) -> bool:
     """Known by one capitalised word, with no honorific and no role: may not be a person at all."""
     return len(person.name) < 2 and person.role is None and not any(m.honorific for m in person.mentions)
 
@@ -131,7 +131,7 @@ def commitment_features(c: FoundCommitment, resolver: SpeakerResolver) -> dict[s
     return f
 
 
-def role_features(person: Person) -> dict[str, float]:
+def role_features(person: PersonEntity) -> dict[str, float]:
     f: dict[str, float] = {}
     if person.role is None:
         f["no_role"] = 1.0

@@ -58,7 +58,7 @@ class Mention:
 
 
 @dataclass
-class Person:
+class PersonEntity:
     name: tuple[str, ...]
     mentions: list[Mention] = field(default_factory=list)
     role: str | None = None
@@ -651,18 +651,18 @@ def _key(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold()
 
 
-def cluster(mentions: list[Mention]) -> list[Person]:
-    people: list[Person] = []
+def cluster(mentions: list[Mention]) -> list[PersonEntity]:
+    people: list[PersonEntity] = []
     full = [m for m in mentions if len(m.name) >= 2]
     for m in full:
         person = _find_full(people, m.name)
         if person is None:
-            person = Person(m.name, rule=m.rule)
+            person = PersonEntity(m.name, rule=m.rule)
             people.append(person)
         elif len(m.name) > len(person.name):
             person.name = m.name
         _attach(person, m)
-    single: dict[str, Person] = {}  # people known by one word only, by that word
+    single: dict[str, PersonEntity] = {}  # people known by one word only, by that word
     for m in mentions:
         if len(m.name) == 1:
             person = _find_partial(people, m) or single.get(_key(m.name[0]))
@@ -670,7 +670,7 @@ def cluster(mentions: list[Mention]) -> list[Person]:
                 if m.weak:
                     continue
                 name = (m.honorific, *m.name) if m.honorific in PEERAGES else m.name
-                person = Person(tuple(name), rule=m.rule)
+                person = PersonEntity(tuple(name), rule=m.rule)
                 people.append(person)
                 single[_key(m.name[0])] = person
             _attach(person, m)
@@ -685,7 +685,7 @@ def cluster(mentions: list[Mention]) -> list[Person]:
     return people
 
 
-def _attach(person: Person, m: Mention) -> None:
+def _attach(person: PersonEntity, m: Mention) -> None:
     person.mentions.append(m)
     if m.role and (person.role is None or (_is_kinship(person.role) and not _is_kinship(m.role))):
         person.role, person.affiliation = m.role, m.affiliation or person.affiliation
@@ -696,7 +696,7 @@ def _attach(person: Person, m: Mention) -> None:
                          "f" if m.honorific in FEMALE_HONORIFICS else None)
 
 
-def _find_full(people: list[Person], name: tuple[str, ...]) -> Person | None:
+def _find_full(people: list[PersonEntity], name: tuple[str, ...]) -> PersonEntity | None:
     keys = [_key(w) for w in name]
     for person in people:
         pkeys = [_key(w) for w in person.name]
@@ -711,7 +711,7 @@ def _find_full(people: list[Person], name: tuple[str, ...]) -> Person | None:
     return None
 
 
-def _find_partial(people: list[Person], m: Mention) -> Person | None:
+def _find_partial(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
     word = _key(m.name[0])
     # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel"); "Bashir"
     # of "Omar Hassan al-Bashir".
@@ -730,7 +730,7 @@ def _find_partial(people: list[Person], m: Mention) -> Person | None:
     return max(candidates, key=_last_index_before(m))
 
 
-def _roleless_antecedent(people: list[Person], m: Mention) -> Person | None:
+def _roleless_antecedent(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
     """"David Blunkett has apologised ... The home secretary confirmed ...": a role naming no one
     yet refers to the one person without a role just mentioned."""
     if m.role.split()[-1].lower() in _GENERIC_ROLES or _is_kinship(m.role):
@@ -763,13 +763,13 @@ _GENERIC_ROLES = frozenset("official officials spokesman spokeswoman spokesperso
 
 
 def _last_index_before(m: Mention):
-    def score(person: Person) -> int:
+    def score(person: PersonEntity) -> int:
         earlier = [x.sentence.index for x in person.mentions if x.sentence.index <= m.sentence.index]
         return max(earlier) if earlier else -1
     return score
 
 
-def _find_by_role(people: list[Person], m: Mention) -> Person | None:
+def _find_by_role(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
     wanted = set(_key(w) for w in (m.role or "").split())
     candidates = []
     for person in people:
@@ -790,7 +790,7 @@ def _find_by_role(people: list[Person], m: Mention) -> Person | None:
 # --------------------------------------------------------------------------- attendance
 
 
-def attended(person: Person) -> bool:
+def attended(person: PersonEntity) -> bool:
     """The article places the person at the event: a mention in a sentence about attending,
     meeting, leading or signing."""
     for m in person.mentions:
