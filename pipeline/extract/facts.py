@@ -32,6 +32,10 @@ _PERCENT = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:\s?%|\s?per\s?cent\b|\s?perc
 _COUNT = re.compile(rf"(?<![\w.,$£€¥/-])(?:{_NUMBER})(?:\s(?:million|billion|thousand|hundred))?(?![\w.,%/:-])"
                     r"|(?<![\w-])(?:two|three|four|five|six|seven|eight|nine|ten|tens|hundreds|thousands|"
                     r"dozens)(?: of thousands)?\s(?:million|billion|thousand|hundred)\b", re.IGNORECASE)
+# Most sentences hold no figure: one quick look for a digit or a number word saves the three
+# patterns above a scan of every position.
+_MAY_HOLD_FIGURE = re.compile(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|tens|hundreds|thousands|"
+                              r"dozens)\b", re.IGNORECASE)
 _MONTH_WORDS = {m.lower() for m in MONTHS}
 # A number followed by one of these is a duration, an age, a time or a measure, not a count.
 _NOT_COUNTED = frozenset(
@@ -156,6 +160,8 @@ def figures(sentences: list[Sentence]) -> list[KeyFact]:
 
 def find_figures(text: str) -> list[_Figure]:
     found: list[_Figure] = []
+    if not _MAY_HOLD_FIGURE.search(text):
+        return found
 
     def free(a: int, b: int) -> bool:
         return all(b <= f.start or a >= f.end for f in found)
