@@ -35,6 +35,7 @@ from pipeline.errors import BriefError, SettingsError
 from pipeline.settings import SettingsFile
 
 if TYPE_CHECKING:
+    from pipeline.packs.schedule import CronSpec
     from pipeline.compose.theme import Theme
     from pipeline.deliver.config import EmailSettings, SmtpSettings
     from pipeline.readers.web import WebSettings
@@ -75,6 +76,9 @@ class PackConfig:
     since: str = "last-run"
     fetch: dict[str, Any] = field(default_factory=dict)
     review: "ReviewSettings" = field(default_factory=lambda: ReviewSettings())
+    # The schedule as parsed: the pack's own times, then (a pack whose review has a deadline)
+    # that time on the same days, when an unapproved pack goes out marked "Not reviewed".
+    cron: "tuple[CronSpec, ...]" = field(default=(), compare=False)
     text: str = field(default="", repr=False, compare=False)
 
     @functools.cached_property
@@ -156,11 +160,12 @@ def _config(check: SettingsFile) -> PackConfig:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise check.fail("timezone", f"unknown time zone {timezone!r}", 'use a name such as "Europe/London"') from None
     schedule = check.string(data, "schedule")
+    cron: tuple = ()
     if schedule is not None:
         from pipeline.packs.schedule import parse_cron
 
         try:
-            parse_cron(schedule)
+            cron = (parse_cron(schedule),)
         except ValueError as exc:
             raise check.fail("schedule", str(exc), 'e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
     encoding = check.string(data, "encoding")
@@ -175,6 +180,9 @@ def _config(check: SettingsFile) -> PackConfig:
     email, smtp = _delivery(check, data, formats)
     since, fetch = _web(check, data)
     review = _review(check, data)
+    if cron and review.required and review.send_unreviewed_at:
+        hour, minute = review.send_unreviewed_at.split(":")
+        cron += (parse_cron(f"{int(minute)} {int(hour)} " + " ".join(schedule.split()[2:])),)
 
     def optional_path(key: str) -> Path | None:
         value = check.string(data, key)
@@ -198,7 +206,7 @@ def _config(check: SettingsFile) -> PackConfig:
         classification=classification, theme=optional_path("theme"), templates=templates, encoding=encoding,
         history=optional_path("history"), prepared_for=check.string(cover, "prepared_for", "cover"),
         prepared_by=check.string(cover, "prepared_by", "cover"), email=email, smtp=smtp, since=since,
-        fetch=fetch, review=review, text=text,
+        fetch=fetch, review=review, cron=cron, text=text,
     )
 
 
