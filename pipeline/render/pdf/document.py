@@ -66,8 +66,8 @@ class _Styles:
         self.subheading = self._heading("subheading", theme.heading2_size_pt, "heading",
                                         space_before=body_size * 0.8)
         self.list_body = ParagraphStyle("list_body", parent=self.body, spaceAfter=body_size * 0.25)
-        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=body_size * 0.95,
-                                   leading=body_size * 0.95 * theme.line_spacing, spaceAfter=0)
+        # Table text is body text: the same size, for the same readers.
+        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0)
         self.attribution = ParagraphStyle("attribution", parent=self.body, textColor=self.colour("muted"))
         self.footer = ParagraphStyle("footer", parent=self.body, fontSize=max(body_size * 0.75, 6),
                                      leading=max(body_size * 0.75, 6) * 1.2, textColor=self.colour("muted"),
@@ -134,8 +134,8 @@ class _Markup:
     def span(self, span: Span, bold: bool = False, heading: bool = False) -> str:
         if span.text == "\n":
             return "<br/>"
-        inner = self.text(_clean_text(span.text), code=span.code, heading=heading,
-                          bold=bold or span.strong, italic=span.emphasis)
+        # Emphasis is set plain: italics are hard to read, and the house style has none.
+        inner = self.text(_clean_text(span.text), code=span.code, heading=heading, bold=bold or span.strong)
         if span.href and is_safe_link(span.href):
             href = escape(span.href, quote=True)
             return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
@@ -156,34 +156,32 @@ class _Markup:
         in the order reportlab draws it, left to right, with <br/> between lines. Every line
         fits, so reportlab only stacks them."""
         segments = [("\n" if span.text == "\n" else _clean_text(span.text),
-                     (span.code, bold or span.strong, span.emphasis,
+                     (span.code, bold or span.strong, False,
                       span.href if span.href and is_safe_link(span.href) else None))
                     for span in spans]
 
         def measure(text: str, key: tuple) -> float:
-            code, run_bold, italic, _ = key
+            code, run_bold, _, _ = key
             return sum(pdfmetrics.stringWidth(piece, rl_fonts.tt2ps(face, b, i), size)
-                       for (face, b, i), piece in self.fonts.runs(text, code, run_bold, italic, heading))
+                       for (face, b, i), piece in self.fonts.runs(text, code, run_bold, False, heading))
 
         lines = visual_lines(segments, width, measure, direction)
         return "<br/>".join("".join(self._visual_piece(text, key, heading) for text, key in line)
                             for line in lines)
 
     def _visual_piece(self, text: str, key: tuple, heading: bool) -> str:
-        code, bold, italic, href = key
-        inner = self.text(text, code=code, bold=bold, italic=italic, heading=heading)
+        code, bold, _, href = key
+        inner = self.text(text, code=code, bold=bold, heading=heading)
         if href:
             return f'<a href="{escape(href, quote=True)}" color="{self.link_colour}">{inner}</a>'
         return inner
 
-    def text(self, text: str, code: bool = False, bold: bool = False, italic: bool = False,
-             heading: bool = False) -> str:
+    def text(self, text: str, code: bool = False, bold: bool = False, heading: bool = False) -> str:
         # <font face> must be outermost: reportlab resets bold and italic when the face changes.
+        # No italic or oblique face is ever asked for (see span()).
         parts = []
-        for (face, run_bold, run_italic), piece in self.fonts.runs(text, code, bold, italic, heading):
+        for (face, run_bold, _), piece in self.fonts.runs(text, code, bold, False, heading):
             body = escape(piece)
-            if run_italic:
-                body = f"<i>{body}</i>"
             if run_bold:
                 body = f"<b>{body}</b>"
             parts.append(f'<font face="{face}">{body}</font>')
