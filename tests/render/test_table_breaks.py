@@ -4,13 +4,21 @@ column does not wrap while a wider column has room."""
 
 from __future__ import annotations
 
+import io
+import subprocess
 from pathlib import Path
 
+import docx
 import pdfplumber
 import pytest
+from docx.oxml.ns import qn
 
 from pipeline.compose.blocks import Heading, Paragraph, Span, Table
+from pipeline.compose.theme import load_theme
+from pipeline.render import RenderJob
 from pipeline.render.columns import KEEP_WHOLE_ROWS, MIN_ROWS_AT_BREAK, column_widths, estimated_width
+from pipeline.render.docx import render as docx_render
+from tests.conftest import require_tool
 from tests.render.test_pdf import doc_of, render_document
 
 HEADER = ["Name", "Role", "Count"]
@@ -145,3 +153,49 @@ def test_column_widths_give_narrow_columns_their_line():
     # Everything fits: each column gets at least its line, the room left shared out.
     widths = column_widths([["a", "bb"]], 300, 10, lambda text, bold: estimated_width(text, 12, bold))
     assert widths[1] > widths[0] and sum(widths) == pytest.approx(300)
+
+
+# -- the DOCX, laid out by LibreOffice ----------------------------------------------------------
+
+
+def render_docx(document) -> bytes:
+    return docx_render(RenderJob(document=document, markdown="", theme=load_theme()))
+
+
+def test_docx_tables_break_only_where_the_house_style_allows(tmp_path):
+    soffice = require_tool("soffice")
+    sources = tmp_path / "docx"
+    sources.mkdir()
+    cases = [(20, lines) for lines in range(16, 42, 2)] + [(5, lines) for lines in range(30, 40, 2)]
+    for rows, lines in cases:
+        document = doc_of(Heading(1, [Span("T")]), filler(lines), table_of(rows))
+        (sources / f"t{rows}-{lines}.docx").write_bytes(render_docx(document))
+    out = tmp_path / "pdf"
+    result = subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                             "--convert-to", "pdf", "--outdir", str(out), *sorted(map(str, sources.iterdir()))],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    broken = 0
+    for rows, lines in cases:
+        fragments = table_fragments(out / f"t{rows}-{lines}.pdf")
+        assert sum(len(rows_) for _, rows_ in fragments) >= rows + 1, (rows, lines)
+        assert break_problems(fragments, HEADER) == [], f"{rows} rows after {lines} lines"
+        broken += len(fragments) > 1
+    assert broken > 3
+
+
+def test_docx_rows_carry_the_break_rules():
+    document = doc_of(Heading(1, [Span("T")]), table_of(5), table_of(20))
+    read = docx.Document(io.BytesIO(render_docx(document)))
+    short, long = read.tables
+
+    def kept(table) -> list[bool]:
+        return [all(p.paragraph_format.keep_with_next for cell in row.cells for p in cell.paragraphs)
+                for row in table.rows]
+
+    # Every row of a short table keeps with the next (the table stays whole); a long one keeps
+    # its header with three rows, and its last three rows together.
+    assert kept(short) == [True] * 5 + [False]
+    assert kept(long) == [True] * 3 + [False] * 15 + [True, True, False]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in long.rows)
+    assert long.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None

@@ -5,6 +5,7 @@ or oblique type anywhere, left-aligned text, real heading styles and the documen
 from __future__ import annotations
 
 import collections
+import io
 from pathlib import Path
 
 import docx
@@ -14,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from pipeline.compose.blocks import BlockQuote, Heading, Paragraph, Span, Table
+from pipeline.render import RenderJob
 from pipeline.render.docx import render as render_docx
 from tests.conftest import SAMPLE, run_brief
 from tests.render.test_pdf import doc_of, render_document
@@ -157,16 +159,12 @@ def test_docx_title_is_bold_as_in_the_pdf(sample_files):
 
 
 def test_docx_emphasis_and_quotes_are_upright(theme):
-    from pipeline.render import RenderJob
-
     document = doc_of(Heading(1, [Span("T")]),
                       Paragraph([Span("emphasised", emphasis=True)]),
                       BlockQuote([Paragraph([Span("\u201cA quotation.\u201d")])],
                                  attribution=[Span("\u2014 Keir Starmer")]),
                       Table(header=[[Span("a")]], rows=[[[Span("b", emphasis=True)]]], align=[None]))
     job = RenderJob(document=document, markdown="", theme=theme)
-    import io
-
     read = docx.Document(io.BytesIO(render_docx(job)))
     assert read.element.xpath(".//w:i | .//w:iCs") == []
     quote = next(p for p in read.paragraphs if p.text.startswith("\u201c"))
