@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Image as RlImage
 from reportlab.platypus import PageBreak as RlPageBreak
-from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer,
+from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer,
                                 Table, TableStyle, XPreformatted)
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -32,6 +32,7 @@ from pipeline.render.pdf.tables import _TableFlowables
 
 
 TAB_WIDTH = 4
+HEADING_LINES_KEPT = 3  # lines of text a heading needs under it at the foot of a page
 
 # Paragraphs longer than this are cut into several flowables of about CHUNK_CHARS, at sentence
 # ends where possible: reportlab re-wraps a paragraph's whole remainder at every page break,
@@ -271,8 +272,17 @@ class _StoryBuilder(_TableFlowables):
                 if entry is not None and made:
                     # The first piece carries the heading's bookmark and contents entry.
                     made[0]._brief_heading = (entry, entry.anchor in self._listed, self.markup.line(entry.text))
+            if isinstance(block, Heading) and made and story:
+                # keepWithNext cannot hold a heading to a list or a quotation (reportlab keeps
+                # containers out of its KeepTogether): a heading starts a new page unless there
+                # is room under it for a few lines.
+                story.append(CondPageBreak(self._room_under_heading(made[0].style)))
             story.extend(made)
         return story
+
+    def _room_under_heading(self, style: ParagraphStyle) -> float:
+        body = self.styles.body
+        return style.spaceBefore + style.leading + style.spaceAfter + HEADING_LINES_KEPT * body.leading
 
     def block(self, block: Block, width: float, body_style: ParagraphStyle,
               nested: bool = False) -> list[Flowable]:
