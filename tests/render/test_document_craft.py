@@ -16,7 +16,9 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from pypdf import PdfReader
 
+from pipeline.compose.blocks import Document, Heading, ListBlock, Meta, Paragraph, Span
 from pipeline.render.build import render_brief, render_formats
+from pipeline.render.pdf import render as render_pdf
 from pipeline.extract import extract
 from pipeline.compose.layout import Furniture, layout_pack
 from pipeline.model import Pack, PackEntry
@@ -438,3 +440,40 @@ def test_a_tall_logo_keeps_to_the_cover(sample_brief, tmp_path, theme):
     assert len(PdfReader(io.BytesIO(rendered.outputs["pdf"])).pages[0].images) == 1
     picture = open_docx(rendered.outputs["docx"]).inline_shapes[0]
     assert round(picture.height.mm) == 40
+
+
+def test_a_one_article_pack_runs_on_and_keeps_its_pages_few(theme_module, sample_brief, tmp_path):
+    # The sample as a one-article pack: a cover, then the summary, the brief and the index run
+    # on; a pack of several starts each brief on a new page.
+    entries = [PackEntry(sample_brief, new=True)]
+    one = Pack("One article", "2026-03-04", "OFFICIAL", "The Minister", "Briefing Unit", entries, [])
+    markdown, document = layout_pack(one, theme_module.language, furniture=Furniture.from_theme(theme_module))
+    outputs = render_formats(["pdf"], RenderJob(document=document, markdown=markdown, theme=theme_module))
+    pages = pdf_pages_text(outputs["pdf"], tmp_path)
+    assert len(pages) <= 4
+    assert "Executive summary" in pages[1] and "Key facts" in pages[1]
+    several = pdf_pages_text(pack_files_pdf(theme_module, 2), tmp_path)
+    starts = [number for number, page in enumerate(several) for title in ("1. District 1", "2. District 2")
+              if re.search(rf"^\s*{re.escape(title)} plan agreed\s*$", page, re.M)]
+    assert len(starts) == 2 and starts[0] != starts[1]
+
+
+def pack_files_pdf(theme, count: int) -> bytes:
+    markdown, document = layout_pack(pack_of(count), theme.language, furniture=Furniture.from_theme(theme))
+    return render_formats(["pdf"], RenderJob(document=document, markdown=markdown, theme=theme))["pdf"]
+
+
+def test_a_pdf_heading_never_ends_a_page(theme_module, tmp_path):
+    # Text before a heading and its list grows a line at a time, so that the page ends at every
+    # point around the heading: the heading always shares its page with the list's first item.
+    for lines in range(36, 50):
+        spans = []
+        for number in range(lines):
+            spans += [Span(f"Line {number + 1}."), Span("\n")]
+        items = [[Paragraph([Span(f"Item {n} of the list under the heading.")])] for n in range(1, 8)]
+        document = Document(meta=Meta(title="T"), blocks=[Heading(1, [Span("T")]), Paragraph(spans[:-1]),
+                                                           Heading(2, [Span("Commitments")]),
+                                                           ListBlock(ordered=False, items=items)])
+        pages = pdf_pages_text(render_pdf(RenderJob(document=document, markdown="", theme=theme_module)), tmp_path)
+        [page] = [page for page in pages if "Commitments" in page]
+        assert "Item 1 of the list" in page, f"{lines} lines before the heading"
