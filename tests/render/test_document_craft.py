@@ -451,7 +451,7 @@ def test_a_one_article_pack_runs_on_and_keeps_its_pages_few(theme_module, sample
     outputs = render_formats(["pdf"], RenderJob(document=document, markdown=markdown, theme=theme_module))
     pages = pdf_pages_text(outputs["pdf"], tmp_path)
     assert len(pages) <= 4
-    assert "Executive summary" in pages[1] and "Key facts" in pages[1]
+    assert "Top stories" in pages[1] and "Key facts" in pages[1]
     several = pdf_pages_text(pack_files_pdf(theme_module, 2), tmp_path)
     starts = [number for number, page in enumerate(several) for title in ("1. District 1", "2. District 2")
               if re.search(rf"^\s*{re.escape(title)} plan agreed\s*$", page, re.M)]

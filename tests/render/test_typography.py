@@ -142,7 +142,7 @@ def test_docx_headings_use_heading_styles(sample_files):
     document = docx.Document(str(sample_files["docx"]))
     styled = {paragraph.text: paragraph.style.name for paragraph in document.paragraphs}
     assert styled["UK and France Sign Pact to Deploy Troops to Ukraine Post-Peace Deal"] == "Title"
-    for heading in ("Key facts", "Context", "Commitments", "People", "Quotes"):
+    for heading in ("Summary", "Key facts", "Commitments", "People", "Quotes"):
         assert styled[heading] == "Heading 1", heading
     # A heading is never a Normal paragraph made to look like one.
     fake = [paragraph.text for paragraph in document.paragraphs if paragraph.style.name == "Normal"
