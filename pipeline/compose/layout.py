@@ -23,8 +23,8 @@ from markdown_it.tree import SyntaxTreeNode
 
 from dataclasses import dataclass
 
-from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
-                             PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
+from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
+                                     Meta, PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
 from pipeline.commonmark import parser
 from pipeline.compose import templates
 from pipeline.model import Brief, Pack

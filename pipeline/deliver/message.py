@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule,
-                             Table, plain_text)
+                                     Table, plain_text)
 from pipeline.deliver.config import SUBJECT_LIMIT, EmailSettings, format_subject
 from pipeline.errors import BriefError, DeliveryError
 from pipeline.model import Pack
