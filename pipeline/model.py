@@ -215,6 +215,55 @@ class PackFailure:
 
 
 @dataclass
+class StoryAlso:
+    """Another outlet's article on a story: "Also reported by"."""
+
+    article: str = field(metadata=_doc("SHA-256 of the article (its entry's source.sha256)."))
+    outlet: str = field(metadata=_doc("The outlet: publisher, else the site, else the file name."))
+    time: str | None = field(default=None, metadata=_doc('When it appeared, "HH:MM" (or "YYYY-MM-DD HH:MM" '
+                                                         "on another day) in the pack's time zone."))
+    url: str | None = None
+    title: str = ""
+
+
+@dataclass
+class StoryExtra:
+    """A quote, commitment or person that another article of the story has and its lead lacks."""
+
+    kind: str = field(metadata=_doc("quote, commitment or person", enum=["quote", "commitment", "person"]))
+    text: str = field(metadata=_doc("The quote, the commitment's action, or the person's name."))
+    who: str | None = field(default=None, metadata=_doc("The speaker, the actor, or the person's role."))
+    outlet: str = ""
+    url: str | None = None
+
+
+@dataclass
+class PackStory:
+    """One story: its lead article's brief, the other outlets' articles, and what they add."""
+
+    lead: str = field(metadata=_doc("SHA-256 of the lead article (its entry's source.sha256)."))
+    also: list[StoryAlso] = field(default_factory=list)
+    extras: list[StoryExtra] = field(default_factory=list)
+    watched: list[str] = field(default_factory=list, metadata=_doc("Watched names the story's articles name."))
+    joined: list[str] = field(default_factory=list, metadata=_doc("Why its articles were joined, a line per link."))
+
+
+@dataclass
+class PackSection:
+    title: str | None = field(default=None, metadata=_doc("The section's heading; null: a pack without sections."))
+    stories: list[PackStory] = field(default_factory=list)
+
+
+@dataclass
+class PackCut:
+    """A story left out to keep the pack to its size."""
+
+    title: str
+    source: str
+    reason: str
+
+
+@dataclass
 class Pack(_Serialised):
     """Several briefs in one document, for one pack date."""
 
@@ -229,6 +278,14 @@ class Pack(_Serialised):
                                                             omit_when_none=True))
     review_note: str | None = field(default=None, metadata=_doc('"Reviewed by NAME at HH:MM", or "Not reviewed".',
                                                                 omit_when_none=True))
+    sections: list[PackSection] | None = field(default=None, metadata=_doc(
+        "The entries as stories, by section; null: one brief per entry, in order.", omit_when_none=True))
+    watched: list[str] | None = field(default=None, metadata=_doc(
+        'The watchlist: names to print in bold.', omit_when_none=True))
+    watch_counts: list[str] | None = field(default=None, metadata=_doc(
+        '"Keir Starmer in 3 stories", a line per watched name found.', omit_when_none=True))
+    cut: list[PackCut] | None = field(default=None, metadata=_doc(
+        "Stories left out to keep the pack to its size, with why.", omit_when_none=True))
 
 
 # --------------------------------------------------------------------------- validation

@@ -131,6 +131,31 @@ def _link(url: str | None, label: str | None = None) -> MarkdownSafe:
     return MarkdownSafe(f"[{text}]({destination})")
 
 
+def _bold_names(value: Any, names: Any) -> MarkdownSafe:
+    """Text escaped as `{{ }}` escapes it, with each of `names` (whole words, any case) in bold:
+    how a watchlist's names stand out in every format, colour or none."""
+    text = _BREAKING_SPACE.sub(" ", "" if value is None else str(value)).strip(" ")
+    wanted = sorted({str(n) for n in names or () if n and str(n).strip()}, key=lambda n: (-len(n), n))
+    if not wanted or not text:
+        return MarkdownSafe(escape_markdown(text))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in wanted) + r")(?!\w)", re.IGNORECASE)
+    pieces, last = [], 0
+    for found in pattern.finditer(text):
+        pieces.append(_INLINE_SPECIAL.sub(r"\\\1", text[last:found.start()]))
+        pieces.append("**" + _INLINE_SPECIAL.sub(r"\\\1", found.group(0)) + "**")
+        last = found.end()
+    pieces.append(_INLINE_SPECIAL.sub(r"\\\1", text[last:]))
+    result = "".join(pieces)
+    if not result.startswith("**"):
+        result = _ORDERED_MARKER.sub(r"\1\\\2", _LINE_START_SPECIAL.sub(r"\\\1", result))
+    return MarkdownSafe(result)
+
+
+def _by_article(entries: Any) -> dict[str, Any]:
+    """A pack's entries by their article's SHA-256, as a story names them."""
+    return {entry.brief.source.sha256: entry for entry in entries or ()}
+
+
 def _heading_marks(level: int) -> MarkdownSafe:
     """The "#"s of a heading at `level` (1-6), for templates that nest a brief in a pack."""
     return MarkdownSafe("#" * min(max(int(level), 1), 6))
@@ -164,6 +189,9 @@ def _environment(folder: Path | None) -> jinja2.Environment:
     env.filters["long_date"] = _long_date
     env.filters["link"] = _link
     env.filters["basename"] = _basename
+    env.filters["bold_names"] = _bold_names
+    env.filters["by_article"] = _by_article
+    env.filters["story_people"] = story_people_index
     env.globals["h"] = _heading_marks
     env.globals["contents"] = _contents
     return env
@@ -240,6 +268,27 @@ def people_index(pack: Pack) -> list[dict[str, Any]]:
             row["role"] = row["role"] or person.role
             if number not in row["briefs"]:
                 row["briefs"].append(number)
+    return sorted(people.values(), key=lambda row: (row["name"].split()[-1].casefold(), row["name"].casefold()))
+
+
+def story_people_index(pack: Pack) -> list[dict[str, Any]]:
+    """As `people_index`, for a pack laid out as stories: the numbers are the stories'."""
+    entries = _by_article(pack.entries)
+    people: dict[str, dict[str, Any]] = {}
+    number = 0
+    for section in pack.sections or ():
+        for story in section.stories:
+            articles = [entries[sha] for sha in [story.lead, *(a.article for a in story.also)] if sha in entries]
+            if story.lead not in entries:
+                continue
+            number += 1
+            for entry in articles:
+                for person in entry.brief.people:
+                    key = clean_line(person.name).casefold()
+                    row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
+                    row["role"] = row["role"] or person.role
+                    if number not in row["briefs"]:
+                        row["briefs"].append(number)
     return sorted(people.values(), key=lambda row: (row["name"].split()[-1].casefold(), row["name"].casefold()))
 
 
