@@ -54,7 +54,7 @@ class Source:
 
 
 @dataclass
-class Block:
+class ArticleBlock:
     """One unit of article body: a paragraph, a list item or a subheading."""
 
     kind: str = field(metadata=_doc("paragraph, item or heading", enum=["paragraph", "item", "heading"]))
@@ -67,7 +67,7 @@ class Article:
 
     title: str
     standfirst: str | None
-    blocks: list[Block]
+    blocks: list[ArticleBlock]
     source: Source
 
     @property
