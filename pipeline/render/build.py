@@ -112,10 +112,10 @@ class SideRenderer:
     it starts. When it cannot be started or dies, `submit` and `result` say so and the caller
     renders itself."""
 
-    def __init__(self, fmt: str, pool: ProcessPoolExecutor, pid: int) -> None:
+    def __init__(self, fmt: str, pool: ProcessPoolExecutor, pid: "Future[int]") -> None:
         self.format = fmt
         self._renders = fmt  # what the process was started for
-        self.pid = pid
+        self._pid = pid
         self._pool: ProcessPoolExecutor | None = pool
         self._future: Future | None = None
 
@@ -123,12 +123,20 @@ class SideRenderer:
     def start(cls, fmt: str, theme: Theme) -> "SideRenderer | None":
         try:
             pool = ProcessPoolExecutor(max_workers=1, initializer=_ignore_interrupts)
-            warm_up = pool.submit(_warm_up, fmt, theme)
-            pid = next(iter(pool._processes))  # started by the first submit
-        except (OSError, StopIteration, RuntimeError):
+            # One worker takes jobs in order: it says who it is, then warms up.
+            pid = pool.submit(os.getpid)
+            pool.submit(_warm_up, fmt, theme)  # its outcome does not matter: the real job meets any problem
+        except (OSError, RuntimeError):
             return None
-        del warm_up  # its outcome does not matter: the real job meets any problem
         return cls(fmt, pool, pid)
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id (None if it never started)."""
+        try:
+            return self._pid.result(timeout=30)
+        except Exception:
+            return None
 
     @property
     def alive(self) -> bool:
@@ -179,12 +187,11 @@ class SideRenderer:
         pool, self._pool, self._future = self._pool, None, None
         if pool is None:
             return
-        if kill:
-            for process in list((pool._processes or {}).values()):
-                try:
-                    process.kill()
-                except (OSError, AttributeError):
-                    pass
+        if kill and self._pid.done() and (pid := self.pid) is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass  # already gone
         pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "SideRenderer":
