@@ -15,7 +15,7 @@ import functools
 import gc
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -27,7 +27,7 @@ from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Content
                                      Meta, PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
 from pipeline.commonmark import parser
 from pipeline.compose import templates
-from pipeline.model import Brief, Pack
+from pipeline.model import Brief, Pack, PackEntry
 from pipeline.text import clean_line, title_warning  # noqa: F401  (re-exported)
 from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
@@ -260,35 +260,27 @@ def pack_meta(pack: Pack, language: str, furniture: Furniture = Furniture()) -> 
 
 def people_index(pack: Pack) -> list[dict[str, Any]]:
     """Everyone named in the pack, once, with a role and the numbers of the briefs they are in."""
-    people: dict[str, dict[str, Any]] = {}
-    for number, entry in enumerate(pack.entries, start=1):
-        for person in entry.brief.people:
-            key = clean_line(person.name).casefold()
-            row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
-            row["role"] = row["role"] or person.role
-            if number not in row["briefs"]:
-                row["briefs"].append(number)
-    return sorted(people.values(), key=lambda row: (row["name"].split()[-1].casefold(), row["name"].casefold()))
+    return _index((number, [entry]) for number, entry in enumerate(pack.entries, start=1))
 
 
 def story_people_index(pack: Pack) -> list[dict[str, Any]]:
     """As `people_index`, for a pack laid out as stories: the numbers are the stories'."""
     entries = _by_article(pack.entries)
+    stories = [story for section in pack.sections or () for story in section.stories if story.lead in entries]
+    return _index((number, [entries[sha] for sha in [story.lead, *(a.article for a in story.also)] if sha in entries])
+                  for number, story in enumerate(stories, start=1))
+
+
+def _index(numbered: Iterable[tuple[int, list[PackEntry]]]) -> list[dict[str, Any]]:
     people: dict[str, dict[str, Any]] = {}
-    number = 0
-    for section in pack.sections or ():
-        for story in section.stories:
-            articles = [entries[sha] for sha in [story.lead, *(a.article for a in story.also)] if sha in entries]
-            if story.lead not in entries:
-                continue
-            number += 1
-            for entry in articles:
-                for person in entry.brief.people:
-                    key = clean_line(person.name).casefold()
-                    row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
-                    row["role"] = row["role"] or person.role
-                    if number not in row["briefs"]:
-                        row["briefs"].append(number)
+    for number, group in numbered:
+        for entry in group:
+            for person in entry.brief.people:
+                key = clean_line(person.name).casefold()
+                row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
+                row["role"] = row["role"] or person.role
+                if number not in row["briefs"]:
+                    row["briefs"].append(number)
     return sorted(people.values(), key=lambda row: (row["name"].split()[-1].casefold(), row["name"].casefold()))
 
 
