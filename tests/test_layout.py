@@ -86,16 +86,32 @@ def test_template_gives_every_section_in_order():
     quotes = [b for b in doc.blocks if isinstance(b, BlockQuote)]
     assert [plain_text(q.blocks[0].spans) for q in quotes] == ["“very constructive.”", "“# loud”"]
     assert [plain_text(q.attribution) for q in quotes] == ["— Keir Starmer, Prime Minister", "— Speaker not named"]
-    assert [[plain_text(c) for c in row] for row in commitments.rows] == [["UK", "send [troops]", "—"]]
+    assert [plain_text(c) for c in commitments.header] == ["Who", "What"]  # no deadline anywhere: no column for one
+    assert [[plain_text(c) for c in row] for row in commitments.rows] == [["UK", "send [troops]"]]
     assert plain_text(doc.blocks[-1].spans).startswith("Source: the file x.txt.")
 
 
-def test_empty_brief_renders_with_none_found_lines():
+def test_commitments_get_a_by_when_column_once_one_has_a_deadline():
+    _, doc = layout_brief(brief(commitments=[Commitment("UK", "send troops", "e", deadline="by 2027"),
+                                             Commitment("France", "train pilots", "e")]))
+    commitments = [b for b in doc.blocks if isinstance(b, Table)][1]
+    assert [plain_text(c) for c in commitments.header] == ["Who", "What", "By when"]
+    assert [[plain_text(c) for c in row] for row in commitments.rows] == [
+        ["UK", "send troops", "by 2027"], ["France", "train pilots", "—"]]
+
+
+def test_empty_brief_says_in_one_line_what_was_not_found():
     _, doc = layout_brief(Brief(title="Only a title"))
     text = [plain_text(b.spans) for b in doc.blocks if isinstance(b, Paragraph)]
-    assert "No commitments found." in text
-    assert "No people named." in text
-    assert "No direct quotations." in text
+    assert "Not found in the article: commitments, people, direct quotations." in text
+    headings = [plain_text(b.spans) for b in doc.blocks if isinstance(b, Heading)]
+    assert headings == ["Only a title", "Summary", "Key facts"]  # no empty sections
+
+
+def test_found_sections_are_not_listed_as_missing():
+    _, doc = layout_brief(brief(people=[]))
+    text = [plain_text(b.spans) for b in doc.blocks if isinstance(b, Paragraph)]
+    assert "Not found in the article: people." in text
 
 
 def test_meta_carries_title_and_keywords():

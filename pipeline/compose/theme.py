@@ -64,7 +64,7 @@ class Theme:
     title_size_pt: float = 20
     heading1_size_pt: float = 15
     heading2_size_pt: float = 13
-    line_spacing: float = 1.2
+    line_spacing: float = 1.15
     heading_fonts: tuple[str, ...] = ()  # empty: the body fonts
     colours: dict[str, str] = field(default_factory=dict)
     language: str = "en-GB"

@@ -8,11 +8,17 @@ from pipeline.extract.context import choose_context
 from pipeline.extract.sentences import Sentence
 
 SUMMARY_SENTENCES = 3
+# A third sentence only while the summary stays about this long: it must read in a few seconds
+# and leave the brief's first page to the key facts.
+SUMMARY_WORDS = 70
 
 
 def choose_summary(sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str
                    ) -> list[Sentence]:
-    return choose_context(sentences, speech, title, minimum=2, maximum=SUMMARY_SENTENCES)
+    chosen = choose_context(sentences, speech, title, minimum=2, maximum=SUMMARY_SENTENCES)
+    if len(chosen) > 2 and sum(len(sentence.text.split()) for sentence in chosen) > SUMMARY_WORDS:
+        chosen = choose_context(sentences, speech, title, minimum=2, maximum=2)
+    return chosen
 
 
 def key_sentence(sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str

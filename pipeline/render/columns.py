@@ -9,6 +9,7 @@ word when the table can afford it.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -45,13 +46,18 @@ def column_widths(cells: Sequence[Sequence[str]], total: float, padding: float,
         return []
     longest = [0.0] * columns  # the longest line: the width that never wraps
     widest_word = [0.0] * columns  # the longest word: narrower, it breaks inside a word
+    # Each cell as its lines' word widths, to estimate how many lines it takes at a width.
+    words: list[list[list[list[float]]]] = []
     for number, row in enumerate(cells):
         bold = header and number == 0
+        words.append([[] for _ in range(columns)])
         for index, text in enumerate(row):
             for line in text.split("\n"):
                 longest[index] = max(longest[index], measure(line, bold))
-                for word in line.split():
-                    widest_word[index] = max(widest_word[index], measure(word, bold))
+                measured = [measure(word, bold) for word in line.split()]
+                words[-1][index].append(measured)
+                widest_word[index] = max([widest_word[index], *measured])
+    space = measure(" ", False)
     need = [width + padding for width in longest]
     least = [min(width + padding, total / columns) for width in widest_word]
     least = [max(width, padding * 2) for width in least]
@@ -76,7 +82,82 @@ def column_widths(cells: Sequence[Sequence[str]], total: float, padding: float,
         shares = _at_least(shares, floors, left)
     for index, share in zip(open_columns, shares):
         widths[index] = share
-    return [widths[index] for index in range(columns)]
+    chosen = [widths[index] for index in range(columns)]
+    return _shortest(chosen, need, least, words, space, padding, total)
+
+
+def _shortest(chosen: list[float], need: list[float], least: list[float], words: list[list[list[list[float]]]],
+              space: float, padding: float, total: float) -> list[float]:
+    """`chosen`, or widths that make the table shorter: a short column ("United Kingdom and
+    France") wrapped onto three lines makes every row three lines high, while the long column
+    beside it loses little by giving it room for one or two. The widest column takes what the
+    others leave; the others try their one-line, two-line and chosen widths."""
+    columns = len(chosen)
+    widest = max(range(columns), key=lambda index: (need[index], -index))
+    others = [index for index in range(columns) if index != widest]
+    if not others or len(others) > 4:
+        return chosen
+    candidates = []
+    for index in others:
+        two_lines = max(least[index], padding + max((_two_line_width(row[index], space) for row in words),
+                                                     default=0.0))
+        candidates.append(sorted({chosen[index], need[index], min(two_lines, need[index])}))
+    lines_at: dict[tuple[int, float], list[int]] = {}
+
+    def lines(index: int, width: float) -> list[int]:
+        key = (index, width)
+        if key not in lines_at:
+            lines_at[key] = [_lines(row[index], width - padding, space) for row in words]
+        return lines_at[key]
+
+    def height(widths: list[float]) -> int:
+        per_column = [lines(index, width) for index, width in enumerate(widths)]
+        return sum(max(column[row] for column in per_column) for row in range(len(words)))
+
+    best, best_height = chosen, height(chosen)
+    for combination in itertools.product(*candidates):
+        rest = total - sum(combination)
+        if rest < max(least[widest], need[widest] * WIDE_COLUMN_SHARE, 0.0) or rest <= padding:
+            continue
+        widths = [0.0] * columns
+        for index, width in zip(others, combination):
+            widths[index] = width
+        widths[widest] = rest
+        if (lines_high := height(widths)) < best_height:
+            best, best_height = widths, lines_high
+    return best
+
+
+def _lines(cell: list[list[float]], width: float, space: float) -> int:
+    """How many lines a cell (its lines' word widths) takes at `width`, wrapped word by word."""
+    count = 0
+    for line in cell:
+        count += 1
+        used = -space
+        for word in line:
+            if used + space + word > width and used > 0:
+                count += 1
+                used = word
+            else:
+                used += space + word
+            while used > width > 0:  # a word wider than the column breaks inside itself
+                count += 1
+                used -= width
+    return max(count, 1)
+
+
+def _two_line_width(cell: list[list[float]], space: float) -> float:
+    """About the width at which the cell's longest line wraps onto two lines."""
+    best = 0.0
+    for line in cell:
+        whole = sum(line) + space * max(len(line) - 1, 0)
+        half, used = whole / 2, 0.0
+        for position, word in enumerate(line):
+            used += word + (space if position else 0.0)
+            if used >= half:
+                best = max(best, used, whole - used - space)
+                break
+    return best
 
 
 def _scaled(widths: list[float], total: float) -> list[float]:

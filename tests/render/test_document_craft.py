@@ -204,8 +204,11 @@ def test_a_style_missing_from_the_reference_is_ours_with_a_warning(sample_brief,
 
 
 def test_a_reference_without_list_styles_still_numbers_lists(sample_brief, tmp_path, theme):
+    from pipeline.model import ReviewNotes
+
     reference = make_reference(tmp_path / "house.docx", drop_style="List Bullet")
-    rendered = render_brief(sample_brief, ["docx"], dataclasses.replace(theme, reference_docx=str(reference)))
+    listed = dataclasses.replace(sample_brief, review=ReviewNotes(lines_to_take=["Welcome the pact.", "Say no more."]))
+    rendered = render_brief(listed, ["docx"], dataclasses.replace(theme, reference_docx=str(reference)))
     assert any("'List Bullet'" in w for w in rendered.warnings)
     document = open_docx(rendered.outputs["docx"])
     bullets = [p for p in document.paragraphs if p.style.name == "List Bullet"]

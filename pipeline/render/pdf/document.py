@@ -28,7 +28,8 @@ from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines, vis
 from pipeline.compose.theme import Theme
 from pipeline.render.pdf.furniture import LOGO_MAX_HEIGHT_MM, _Contents
 from pipeline.render.pdf.fonts import _FontBook, _has_cjk
-from pipeline.render.pdf.tables import _TableFlowables
+from pipeline.render.pdf.tables import _RowKeepingTable, _TableFlowables
+from pipeline.render.columns import break_rows
 
 
 TAB_WIDTH = 4
@@ -265,8 +266,10 @@ class _StoryBuilder(_TableFlowables):
                   nested: bool = False) -> list[Flowable]:
         """Flowables for blocks; `nested` inside a list item or a quotation."""
         story: list[Flowable] = []
-        for block in blocks:
-            made = self.block(block, width, body_style or self.styles.body, nested)
+        ahead: list[Flowable] | None = None  # the next block's flowables, made early to measure them
+        for position, block in enumerate(blocks):
+            made = ahead if ahead is not None else self.block(block, width, body_style or self.styles.body, nested)
+            ahead = None
             if isinstance(block, Heading) and not nested:
                 entry = next(self._outline, None)
                 if entry is not None and made:
@@ -277,8 +280,28 @@ class _StoryBuilder(_TableFlowables):
                 # containers out of its KeepTogether): a heading starts a new page unless there
                 # is room under it for a few lines.
                 story.append(CondPageBreak(self._room_under_heading(made[0].style)))
+            if isinstance(block, Heading) and made and position + 1 < len(blocks) \
+                    and isinstance(blocks[position + 1], TableBlock):
+                ahead = self.table(blocks[position + 1], width)
+                made = self._heading_over_table(made, ahead, blocks[position + 1], width)
             story.extend(made)
         return story
+
+    def _heading_over_table(self, made: list[Flowable], table_pieces: list[Flowable], block: TableBlock,
+                            width: float) -> list[Flowable]:
+        """keepWithNext would carry a heading and its whole table to the next page: instead the
+        heading stays where the table's first rows (as many as may stand before a break) fit."""
+        table = next((piece for piece in table_pieces if isinstance(piece, _RowKeepingTable)), None)
+        if table is None:
+            return made
+        table.wrap(width, table.page_height)
+        header = 1 if block.header else 0
+        head_keep, _ = break_rows(len(block.rows))
+        room = sum(table._rowHeights[:header + head_keep])
+        for piece in made:
+            room += piece.wrap(width, table.page_height)[1] + piece.getSpaceBefore() + piece.getSpaceAfter()
+            piece.keepWithNext = 0
+        return [CondPageBreak(room), *made]
 
     def _room_under_heading(self, style: ParagraphStyle) -> float:
         body = self.styles.body
