@@ -90,6 +90,7 @@ CREATE TABLE IF NOT EXISTS run_people (
     name TEXT NOT NULL,
     PRIMARY KEY (run_id, person)
 );
+CREATE INDEX IF NOT EXISTS run_people_by_person ON run_people (person);
 CREATE TABLE IF NOT EXISTS run_stories (
     run_id INTEGER NOT NULL REFERENCES runs (id),
     position INTEGER NOT NULL,
