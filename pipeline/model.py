@@ -203,9 +203,23 @@ class Brief(_Serialised):
 
 
 @dataclass
+class PackFollow:
+    """The story of an earlier pack that a story continues."""
+
+    title: str = field(metadata=_doc("The earlier story's headline."))
+    date: str = field(metadata=_doc("The date of the pack it was in (ISO 8601).", format="date"))
+
+
+@dataclass
 class PackEntry:
     brief: Brief
-    new: bool = field(default=False, metadata=_doc("The article was not in the previous run of the pack."))
+    new: bool = field(default=False, metadata=_doc("The article was not in the previous run of the pack "
+                                                   "(never true of background)."))
+    background: str | None = field(default=None, metadata=_doc(
+        "The event date, when it is well before the pack's date: the article is background, not news.",
+        format="date", omit_when_none=True))
+    follows: PackFollow | None = field(default=None, metadata=_doc(
+        "The story of an earlier pack this one continues (set on a story's lead).", omit_when_none=True))
 
 
 @dataclass
@@ -264,6 +278,17 @@ class PackCut:
 
 
 @dataclass
+class PersonSeen:
+    """How often the pack's runs of the last days named a person."""
+
+    name: str = field(metadata=_doc("The name as the pack's briefs give it."))
+    dates: list[str] = field(default_factory=list, metadata=_doc(
+        "The dates of the counted runs (`Pack.recent_runs`) that named them, this pack's included."))
+    first_seen: bool = field(default=False, metadata=_doc(
+        "No run of an earlier date named them, and a story of this pack that is not background does."))
+
+
+@dataclass
 class Pack(_Serialised):
     """Several briefs in one document, for one pack date."""
 
@@ -286,6 +311,13 @@ class Pack(_Serialised):
         '"Keir Starmer in 3 stories", a line per watched name found.', omit_when_none=True))
     cut: list[PackCut] | None = field(default=None, metadata=_doc(
         "Stories left out to keep the pack to its size, with why.", omit_when_none=True))
+    recent_runs: list[str] | None = field(default=None, metadata=_doc(
+        "The dates of the pack's runs the people index counts (a run per date, of the last days, this "
+        "one included); null: not counted.", omit_when_none=True))
+    recent_from: str | None = field(default=None, metadata=_doc(
+        "The first day those runs are counted from (ISO 8601).", format="date", omit_when_none=True))
+    people_seen: list[PersonSeen] | None = field(default=None, metadata=_doc(
+        "For each name of the pack's people, the counted runs that named them.", omit_when_none=True))
 
 
 # --------------------------------------------------------------------------- validation

@@ -259,25 +259,34 @@ def pack_meta(pack: Pack, language: str, furniture: Furniture = Furniture()) -> 
 
 
 def people_index(pack: Pack) -> list[dict[str, Any]]:
-    """Everyone named in the pack, once, with a role and the numbers of the briefs they are in."""
-    return _index((number, [entry]) for number, entry in enumerate(pack.entries, start=1))
+    """Everyone named in the pack, once, with a role and the numbers of the briefs they are in;
+    with `runs` (how many of the pack's recent runs named them, this one included, or None when
+    not counted) and `first_seen`."""
+    return _index(((number, [entry]) for number, entry in enumerate(pack.entries, start=1)), pack)
 
 
 def story_people_index(pack: Pack) -> list[dict[str, Any]]:
     """As `people_index`, for a pack laid out as stories: the numbers are the stories'."""
     entries = _by_article(pack.entries)
     stories = [story for section in pack.sections or () for story in section.stories if story.lead in entries]
-    return _index((number, [entries[sha] for sha in [story.lead, *(a.article for a in story.also)] if sha in entries])
-                  for number, story in enumerate(stories, start=1))
+    return _index(((number, [entries[sha] for sha in [story.lead, *(a.article for a in story.also)]
+                             if sha in entries])
+                   for number, story in enumerate(stories, start=1)), pack)
 
 
-def _index(numbered: Iterable[tuple[int, list[PackEntry]]]) -> list[dict[str, Any]]:
+def _index(numbered: Iterable[tuple[int, list[PackEntry]]], pack: Pack) -> list[dict[str, Any]]:
+    seen = {clean_line(p.name).casefold(): p for p in pack.people_seen or ()}
     people: dict[str, dict[str, Any]] = {}
     for number, group in numbered:
         for entry in group:
             for person in entry.brief.people:
                 key = clean_line(person.name).casefold()
-                row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
+                if key not in people:
+                    counted = seen.get(key)
+                    people[key] = {"name": person.name, "role": person.role, "briefs": [],
+                                   "runs": len(counted.dates) if counted else None,
+                                   "first_seen": bool(counted and counted.first_seen)}
+                row = people[key]
                 row["role"] = row["role"] or person.role
                 if number not in row["briefs"]:
                     row["briefs"].append(number)

@@ -407,8 +407,11 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
                 bar.close()
         pack, inputs, warnings = _assemble(config, date, extracted, seen)
         times = {s.sha256: s.web.published_at for s in sources if s.web is not None and s.web.published_at}
-        pack, groups = arrange_stories(config, pack, {e.sha256: e.text for e in extracted if e.brief is not None},
-                                       times)
+        texts = {e.sha256: e.text for e in extracted if e.brief is not None}
+        pack, groups = arrange_stories(config, pack, texts, times)
+        from pipeline.packs.days import across_days
+
+        pack, tracked = across_days(pack, history, config.name, config.stories, texts, times)
         kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
         shown = transform(pack) if transform else pack
         outputs, paths, render_warnings = _render_and_write(config, shown, theme, folder, key, inputs, started, kept,
@@ -424,7 +427,8 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     # A feed item that was read is not news tomorrow; one that failed is tried again.
     read_items = [key for s, e in zip(sources, extracted) if s.web is not None and e.brief for key in s.web.keys]
     history.finish_run(run_id, outcome, inputs, outputs, time.perf_counter() - started,
-                       f"{len(pack.entries)} briefs, {len(pack.failures)} left out", read_items)
+                       f"{len(pack.entries)} briefs, {len(pack.failures)} left out", read_items,
+                       tracked.people, tracked.stories)
     return PackResult(paths, pack.failures, warnings=warnings, groups=groups)
 
 

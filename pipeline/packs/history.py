@@ -6,6 +6,11 @@ left out) or "failed". A killed run stays "running" until the next run of the pa
 (holding the pack's lock, so no other run can be in progress), which marks it "interrupted";
 it never counts as done, so the next run does the work again.
 
+A finished run also keeps the people its pack named (by their full name, normalised) and what
+its stories were about (the lead's headline, names, event date and opening words), so that a
+later pack can say how often a person was named in the last days and which earlier story a
+story follows.
+
 The file carries its schema version (PRAGMA user_version): an older one is migrated when opened,
 a newer one is refused.
 
@@ -23,7 +28,7 @@ from pathlib import Path
 
 from pipeline.errors import BriefError, SettingsError
 
-SCHEMA = """
+SCHEMA_1 = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     pack TEXT NOT NULL,
@@ -77,10 +82,31 @@ CREATE TABLE IF NOT EXISTS outputs (
     size INTEGER NOT NULL
 );
 """
+# Version 2: what a run's pack named and told, for the packs of the following days.
+TRACKING = """
+CREATE TABLE IF NOT EXISTS run_people (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    person TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (run_id, person)
+);
+CREATE INDEX IF NOT EXISTS run_people_by_person ON run_people (person);
+CREATE TABLE IF NOT EXISTS run_stories (
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    position INTEGER NOT NULL,
+    lead TEXT NOT NULL,
+    title TEXT NOT NULL,
+    features TEXT NOT NULL,
+    PRIMARY KEY (run_id, position)
+);
+"""
+SCHEMA = SCHEMA_1 + TRACKING
 # How the layout above changed: step i takes a file from version i + 1 to i + 2, each a list of
-# statements run in the one transaction that opens the file. Version 1 is the layout above as
-# first numbered; a file without a number (0) was made by code of that layout.
-MIGRATIONS: list[tuple[str, ...]] = []
+# statements run in the one transaction that opens the file. Version 1 is SCHEMA_1, the layout
+# as first numbered; a file without a number (0) was made by code of that layout.
+MIGRATIONS: list[tuple[str, ...]] = [
+    tuple(statement.strip() for statement in TRACKING.split(";") if statement.strip()),  # 1 -> 2
+]
 SCHEMA_VERSION = 1 + len(MIGRATIONS)
 
 DONE = ("ok", "partial")
@@ -319,9 +345,11 @@ class History:
                         (_now(), seconds, detail, run_id))
 
     def finish_run(self, run_id: int, outcome: str, inputs: list[InputRecord], outputs: list[OutputRecord],
-                   seconds: float, detail: str = "", feed_items: list[str] = ()) -> None:
-        """Record a finished run, with the keys (GUID or link) of the feed items it held; an
-        item keeps the date of the first pack it was in."""
+                   seconds: float, detail: str = "", feed_items: list[str] = (),
+                   people: list[tuple[str, str]] = (), stories: list["StoryRow"] = ()) -> None:
+        """Record a finished run, with the keys (GUID or link) of the feed items it held (an
+        item keeps the date of the first pack it was in), the people its pack named, as
+        (normalised key, name), and its stories."""
         with self.db:
             self.db.execute("BEGIN")
             pack, pack_date = self.db.execute("SELECT pack, pack_date FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -334,6 +362,11 @@ class History:
                  for i, r in enumerate(inputs)])
             self.db.executemany("INSERT INTO outputs (run_id, format, path, sha256, size) VALUES (?, ?, ?, ?, ?)",
                                 [(run_id, o.format, o.path, o.sha256, o.size) for o in outputs])
+            self.db.executemany("INSERT OR IGNORE INTO run_people (run_id, person, name) VALUES (?, ?, ?)",
+                                [(run_id, key, name) for key, name in people])
+            self.db.executemany("INSERT INTO run_stories (run_id, position, lead, title, features) "
+                                "VALUES (?, ?, ?, ?, ?)",
+                                [(run_id, i, s.lead, s.title, s.features) for i, s in enumerate(stories)])
             self.db.execute("UPDATE runs SET outcome = ?, finished_at = ?, seconds = ?, detail = ? WHERE id = ?",
                             (outcome, _now(), seconds, detail, run_id))
 
@@ -365,6 +398,52 @@ class History:
         in today's pack stay in it when it is built again."""
         return {key for (key,) in self.db.execute("SELECT item FROM feed_items WHERE pack = ? AND pack_date < ?",
                                                    (pack, pack_date))}
+
+    # -- across days: people and stories of the runs of earlier dates ----------------------------
+
+    def recent_runs(self, pack: str, first_date: str, before_date: str) -> list[RunRecord]:
+        """The latest finished run of each pack date from `first_date` up to (not including)
+        `before_date`, oldest first: a date built again (--force) counts once, a dry run
+        (never recorded) or a failed run not at all."""
+        rows = self.db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? AND pack_date >= ? AND pack_date < ? "
+            "AND outcome IN (?, ?) ORDER BY pack_date, id", (pack, first_date, before_date, *DONE)).fetchall()
+        latest: dict[str, RunRecord] = {}
+        for row in rows:
+            latest[row[2]] = RunRecord(*row)
+        return list(latest.values())
+
+    def people_in(self, runs: list[RunRecord]) -> dict[str, set[str]]:
+        """For each person (normalised key) the runs named, the pack dates of those runs."""
+        dates = {run.id: run.pack_date for run in runs}
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(runs), 500):
+            ids = [run.id for run in runs[start:start + 500]]
+            marks = ", ".join("?" * len(ids))
+            for run_id, person in self.db.execute(
+                    f"SELECT run_id, person FROM run_people WHERE run_id IN ({marks})", ids):
+                found.setdefault(person, set()).add(dates[run_id])
+        return found
+
+    def people_named_before(self, pack: str, before_date: str, keys: list[str]) -> set[str]:
+        """Which of `keys` a finished run of the pack for an earlier date named."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(key for (key,) in self.db.execute(
+                "SELECT DISTINCT p.person FROM run_people p JOIN runs r ON r.id = p.run_id "
+                f"WHERE r.pack = ? AND r.pack_date < ? AND r.outcome IN (?, ?) AND p.person IN ({marks})",
+                (pack, before_date, *DONE, *chunk)))
+        return found
+
+    def stories_in(self, runs: list[RunRecord]) -> list[tuple[str, "StoryRow"]]:
+        """The stories of these runs, as (pack date, story), in the runs' order then the pack's."""
+        out: list[tuple[str, StoryRow]] = []
+        for run in runs:
+            out.extend((run.pack_date, StoryRow(*row)) for row in self.db.execute(
+                "SELECT lead, title, features FROM run_stories WHERE run_id = ? ORDER BY position", (run.id,)))
+        return out
 
     def runs(self, pack: str) -> list[RunRecord]:
         rows = self.db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE pack = ? ORDER BY id", (pack,)).fetchall()
@@ -416,6 +495,16 @@ class History:
                         "updated_at = ? "
                         "WHERE pack = ? AND pack_date = ? AND recipient = ?",
                         (status, reply, status, _now(), pack, pack_date, recipient))
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """A story as a run keeps it: its lead article's SHA-256 and headline, and what grouping
+    compares (JSON, from `pipeline.stories.tracking`)."""
+
+    lead: str
+    title: str
+    features: str
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@
     enabled = true
     near_copy = 0.5              # shingle Jaccard of near-copies (wire copy, a new headline)
     window_hours = 72            # articles further apart are never one story
+    history_days = 7             # people counted, and stories followed, over this many days
+    background_days = 30         # an event further back than this is background, never new
 
     [[section]]                  # a story goes to the first section whose query it matches
     title = "Defence"
@@ -76,7 +78,11 @@ class StorySettings:
     """How a pack's articles become stories, in sections, ordered and kept to a size.
 
     `grouping` is the library's thresholds (None: every article is a story of its own);
-    `sections` are (title, query) pairs in the file's order; `unmatched` is "other" or "drop"."""
+    `sections` are (title, query) pairs in the file's order; `unmatched` is "other" or "drop".
+    `history_days`: the people index counts the pack's runs of this many days, today's included,
+    and a story follows one of a run of this many days before (0: neither). `background_days`:
+    a story whose event date is more than this many days before the pack's date is background
+    (0: none is)."""
 
     grouping: "GroupSettings | None" = field(default_factory=lambda: _default_grouping())
     sections: tuple[tuple[str, str], ...] = ()
@@ -84,6 +90,8 @@ class StorySettings:
     watch: tuple[str, ...] = ()
     max_per_feed: int | None = None
     max_stories: int | None = None
+    history_days: int = 7
+    background_days: int = 30
 
     @property
     def arranged(self) -> bool:
@@ -96,7 +104,7 @@ class StorySettings:
 
         grouping = dataclasses.asdict(self.grouping) if self.grouping else None
         return json.dumps([grouping, self.sections, self.unmatched, self.watch, self.max_per_feed,
-                           self.max_stories], sort_keys=True)
+                           self.max_stories, self.history_days, self.background_days], sort_keys=True)
 
 
 def _default_grouping() -> "GroupSettings":
@@ -264,6 +272,8 @@ def _config(check: SettingsFile) -> PackConfig:
 
 
 _SECTION = {"title", "query"}
+# [stories] keys counted in days, and the most each may be: the history read stays small.
+_DAYS = {"history_days": 366, "background_days": 3660}
 
 
 def _stories(check: SettingsFile, data: dict[str, Any]) -> StorySettings:
@@ -272,18 +282,26 @@ def _stories(check: SettingsFile, data: dict[str, Any]) -> StorySettings:
     before any article is read, with its column."""
     from pipeline.stories import GroupSettings, QueryError, parse
 
-    table = check.table(data, "stories", {"enabled", *GroupSettings.__dataclass_fields__})
+    table = check.table(data, "stories", {"enabled", *_DAYS, *GroupSettings.__dataclass_fields__})
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
         raise check.fail("enabled", f"must be true or false, not {enabled!r}", "fix the value", "stories")
+    days = {}
+    for key, highest in _DAYS.items():
+        value = table.get(key, StorySettings.__dataclass_fields__[key].default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= highest:
+            raise check.fail(key, f"must be a whole number of days from 0 to {highest}, not {value!r}",
+                             "fix the value (0 turns it off)", "stories")
+        days[key] = value
     for key in table:
-        if key == "enabled":
+        if key == "enabled" or key in _DAYS:
             continue
         try:
             GroupSettings.from_mapping({key: table[key]})
         except BriefError as exc:
             raise check.fail(key, exc.problem.removeprefix(f"{key} "), exc.hint or "fix the value", "stories") from None
-    grouping = GroupSettings.from_mapping({k: v for k, v in table.items() if k != "enabled"}) if enabled else None
+    grouping = GroupSettings.from_mapping({k: v for k, v in table.items()
+                                           if k != "enabled" and k not in _DAYS}) if enabled else None
 
     raw = data.get("section", [])
     if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
@@ -330,7 +348,7 @@ def _stories(check: SettingsFile, data: dict[str, Any]) -> StorySettings:
         return value
 
     return StorySettings(grouping, tuple(sections), unmatched, tuple(dict.fromkeys(w.strip() for w in watch)),
-                         limit("max_per_feed"), limit("max_stories"))
+                         limit("max_per_feed"), limit("max_stories"), **days)
 
 
 def _section_line(check: SettingsFile, number: int):

@@ -70,9 +70,12 @@ def test_one_document_per_format_with_every_brief_in_order(tmp_path, articles):
     sections = [text for style, text in found if style == "Heading 1"]
     assert {"Contents", "Top stories", "People index", "Sources"} <= set(sections)
     people = next(t for t in docx.Document(str(paths[0])).tables if t.rows[0].cells[0].text == "Name"
-                  and t.rows[0].cells[-1].text == "In briefs")
+                  and t.rows[0].cells[2].text == "In briefs")
     names = {row.cells[0].text: row.cells[2].text for row in people.rows[1:]}
     assert names["Maria Lopez"] == "1" and names["Kadri Saar"] == "11"
+    # The pack's first run: everyone is named for the first time.
+    assert people.rows[0].cells[3].text == "Runs"
+    assert {row.cells[3].text for row in people.rows[1:]} == {"1 of 1, first seen"}
     pdftotext = require_tool("pdftotext")
     text = " ".join(subprocess.run([pdftotext, str(paths[1]), "-"], capture_output=True, check=True).stdout.decode().split())
     positions = [text.index(f"{n}. {title}", text.index("Top stories")) for n, title in enumerate(titles, 1)]
