@@ -499,6 +499,10 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
             job.warn(warning)
     formats = list(config.formats)
     data = render_formats(formats, job, side)
+    # The laid-out document is done with; at 1,000 articles it holds tens of MB, which the
+    # pack's content, serialised next, can use instead.
+    render_warnings = job.warnings
+    del job, document, markdown
     ensure_folder(folder)
     # The pack's lock is held: any temporary file here is what a killed run left behind.
     sweep_temp_files(folder, older_than_seconds=0)
@@ -519,7 +523,7 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
         ensure_folder(folder / "sources")
     copies = [(folder / relative, content) for relative, content in dict(kept).items()]
     atomic_write_all(files + copies + [(folder / CONTENT, content_json), (folder / MANIFEST, manifest)])
-    return outputs, [path for path, _ in files] + [folder / MANIFEST], job.warnings
+    return outputs, [path for path, _ in files] + [folder / MANIFEST], render_warnings
 
 
 def read_content(folder: Path) -> dict:
