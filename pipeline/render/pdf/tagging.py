@@ -1,0 +1,206 @@
+"""The structure of a tagged PDF, gathered while reportlab draws.
+
+Each block becomes structure nodes (`Node`) when the story is built, so the tree's order is the
+story's reading order. Drawing then brackets every piece of content with marked content naming
+its node (`/P <</MCID n>> BDC ... EMC`, written with canvas.addLiteral, reportlab's public way to
+put operators in a page), and everything else that paints (page furniture, table rules and
+backgrounds, list bullets, rules, a table header repeated on a later page) with `/Artifact`.
+`pipeline.render.pdf.structure` writes the tree into the saved file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+
+from reportlab.platypus import Flowable, ListFlowable
+
+
+# Scripts whose letters change shape or order in ways only a shaping engine knows: Indic, Sinhala,
+# Thai, Lao, Tibetan, Myanmar, Khmer and their neighbours. Shaping every paragraph would make Latin
+# text four times slower and change its kerning; Arabic and Hebrew are shaped and ordered by
+# pipeline.render.bidi, whose visual-order lines a shaping engine would reverse again.
+_NEEDS_SHAPING = re.compile("[\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff"
+                            "\u1900-\u194f\u1a00-\u1aaf\u1b00-\u1b7f\ua8e0-\ua8ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
+
+
+def needs_shaping(text: str) -> bool:
+    return _NEEDS_SHAPING.search(text) is not None
+
+
+@dataclass(eq=False)
+class Node:
+    """One structure element. Content is marked with its MCIDs (page, mcid); links drawn inside
+    its content are kept as (page, first, end) ranges of the page's annotations."""
+
+    role: str
+    alt: str | None = None
+    actual_text: str | None = None
+    attrs: dict = field(default_factory=dict)
+    children: list["Node"] = field(default_factory=list)
+    mcrs: list[tuple[int, int]] = field(default_factory=list)
+    links: list[tuple[int, int, int]] = field(default_factory=list)
+    bbox: tuple[float, float, float, float] | None = None
+    link_label: str | None = None  # what a link drawn in this node's content leads to
+    # Kept in the tree even without content of its own (a table's empty cell keeps its column).
+    structural: bool = False
+
+    def add(self, role: str, **kw) -> "Node":
+        child = Node(role, **kw)
+        self.children.append(child)
+        return child
+
+    def has_content(self) -> bool:
+        return bool(self.mcrs) or any(child.has_content() for child in self.children)
+
+
+class Tagger:
+    """Hands out MCIDs page by page and remembers which node each one belongs to."""
+
+    def __init__(self) -> None:
+        self.root = Node("Document")
+        self.page_mcids: dict[int, list[Node]] = {}
+
+    def begin(self, canv, node: Node, actual_text: str | None = None) -> None:
+        page = canv.getPageNumber() - 1
+        owners = self.page_mcids.setdefault(page, [])
+        node.mcrs.append((page, len(owners)))
+        canv.addLiteral(f"/{node.role} <</MCID {len(owners)}>> BDC")
+        owners.append(node)
+        if actual_text is not None:
+            # A shaped run maps conjuncts to private-use code points; text extraction and
+            # copying read the real text from a Span's ActualText in the content.
+            canv.addLiteral(f"/Span <</ActualText {pdf_text_string(actual_text)}>> BDC")
+
+    @staticmethod
+    def end(canv, actual_text: str | None = None) -> None:
+        if actual_text is not None:
+            canv.addLiteral("EMC")
+        canv.addLiteral("EMC")
+
+
+def pdf_text_string(text: str) -> str:
+    """A PDF text string as UTF-16BE hex, which needs no escaping whatever the text holds."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+@contextlib.contextmanager
+def artifact(canv, kind: str = "Pagination", subtype: str | None = None):
+    """What is drawn inside is an artifact: furniture and decoration a screen reader skips."""
+    props = f"/Type /{kind}" + (f" /Subtype /{subtype}" if subtype else "")
+    canv.addLiteral(f"/Artifact <<{props}>> BDC")
+    try:
+        yield
+    finally:
+        canv.addLiteral("EMC")
+
+
+class _Wrapper(Flowable):
+    """Lays out exactly as the wrapped flowable; subclasses bracket its drawing."""
+
+    def __init__(self, flowable: Flowable) -> None:
+        super().__init__()
+        self.flowable = flowable
+        self.hAlign = getattr(flowable, "hAlign", "LEFT")
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = self.flowable.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        parts = self.flowable.split(availWidth, availHeight)
+        return [self._rewrap(part, number) for number, part in enumerate(parts)]
+
+    def _rewrap(self, part: Flowable, number: int) -> Flowable:
+        raise NotImplementedError
+
+    def getSpaceBefore(self):
+        return self.flowable.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.flowable.getSpaceAfter()
+
+    def getKeepWithNext(self):
+        return self.flowable.getKeepWithNext()
+
+    def minWidth(self):
+        return self.flowable.minWidth()
+
+    def __getattr__(self, name):
+        # Reached only for what the wrapper lacks (keepWithNext, style, ...).
+        if name == "flowable":
+            raise AttributeError(name)
+        return getattr(self.flowable, name)
+
+
+class Tagged(_Wrapper):
+    """Draws `flowable` as content of `node`. A table header row drawn again on a later page
+    (`repeat_as_artifact`) is an artifact there, so that it is read once."""
+
+    def __init__(self, flowable: Flowable, node: Node, tagger: Tagger, repeat_as_artifact: bool = False,
+                 actual_text: str | None = None) -> None:
+        super().__init__(flowable)
+        self.node, self.tagger = node, tagger
+        self.repeat_as_artifact = repeat_as_artifact
+        self.actual_text = actual_text
+        self._drawn_pages: set[int] = set()
+
+    def _rewrap(self, part: Flowable, number: int) -> Flowable:
+        # Which text lands in which part of a split is not known: the first part carries all of
+        # it, the others none, so that it is read once and whole.
+        text = self.actual_text if number == 0 or self.actual_text is None else ""
+        return Tagged(part, self.node, self.tagger, self.repeat_as_artifact, text)
+
+    def drawOn(self, canv, x, y, _sW=0):
+        page = canv.getPageNumber() - 1
+        if self.repeat_as_artifact and self._drawn_pages and page not in self._drawn_pages:
+            with artifact(canv, "Pagination"):
+                self.flowable.drawOn(canv, x, y, _sW)
+            return
+        self._drawn_pages.add(page)
+        if self.node.role == "Figure" and self.node.bbox is None:
+            self.node.bbox = (x, y, x + self.width, y + self.height)
+        annotations = canv._annotationrefs  # the page's link annotations, in /Annots order
+        first = len(annotations)
+        self.tagger.begin(canv, self.node, self.actual_text)
+        self.flowable.drawOn(canv, x, y, _sW)
+        self.tagger.end(canv, self.actual_text)
+        if len(annotations) > first:
+            self.node.links.append((page, first, len(annotations)))
+
+
+class Artifact(_Wrapper):
+    """Draws `flowable` as decoration (a horizontal rule)."""
+
+    def _rewrap(self, part: Flowable, number: int) -> Flowable:
+        return Artifact(part)
+
+    def drawOn(self, canv, x, y, _sW=0):
+        with artifact(canv, "Layout"):
+            self.flowable.drawOn(canv, x, y, _sW)
+
+
+def table_artifacts(table, event, *args) -> None:
+    """Table(renderCB=table_artifacts): backgrounds and rules are artifacts; the cells' flowables
+    are tagged by their own Tagged wrappers."""
+    if event in ("startBG", "startLines"):
+        table.canv.addLiteral("/Artifact <</Type /Layout>> BDC")
+    elif event in ("endBG", "endLines"):
+        table.canv.addLiteral("EMC")
+
+
+class TaggedListFlowable(ListFlowable):
+    """A list whose bullets and numbers are artifacts: the L/LI/LBody structure says it is a
+    list. `_makeBullet` is reportlab's own hook (pyproject pins reportlab's minor version)."""
+
+    def _makeBullet(self, value, params=None):
+        bullet = super()._makeBullet(value, params=params)
+        draw = bullet.drawOn
+
+        def drawOn(indenter, canv, x, y, _sW=0):
+            with artifact(canv, "Layout"):
+                draw(indenter, canv, x, y, _sW)
+
+        bullet.drawOn = drawOn
+        return bullet
