@@ -147,8 +147,16 @@ class _Contents(TableOfContents):
         self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
         if self._items:
             # Each entry is the content of its TOCI element; the table's rules are artifacts.
-            rows = [[Tagged(row[0], self._items[index], self._tagger)] if index < len(self._items) else row
-                    for index, row in enumerate(self._table._cellvalues)]
+            items = iter(self._items)
+            rows = []
+            for (cell,) in self._table._cellvalues:
+                # reportlab holds a cell as a tuple of its flowables once the table is wrapped
+                cell = list(cell) if isinstance(cell, (list, tuple)) else [cell]
+                if any(isinstance(flowable, Paragraph) for flowable in cell):
+                    item = next(items)
+                    cell = [Tagged(flowable, item, self._tagger) if isinstance(flowable, Paragraph) else flowable
+                            for flowable in cell]
+                rows.append([cell])
             self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle, renderCB=table_artifacts)
             self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
             return self.width, self.height

@@ -48,14 +48,16 @@ def apply_structure(data: bytes, tagger: Tagger, *, title: str, lang: str) -> by
                     kids.append(make(child, element))
             for page, first, end in node.links:
                 annotations = pages[page].get("/Annots", pikepdf.Array())
-                for index in range(first, min(end, len(annotations))):
-                    annotation = annotations[index]
+                # Neighbouring annotations to the same place (a contents entry's text and its page
+                # number) are one link.
+                for group in _same_target([annotations[i] for i in range(first, min(end, len(annotations)))]):
                     link = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
                                                                 S=pikepdf.Name.Link, P=element, Pg=pages[page]))
                     link.K = pikepdf.Array([pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annotation,
-                                                               Pg=pages[page])])
-                    _describe_link(annotation, node)
-                    annotation_parents.append((annotation, link))
+                                                               Pg=pages[page]) for annotation in group])
+                    for annotation in group:
+                        _describe_link(annotation, node)
+                        annotation_parents.append((annotation, link))
                     kids.append(link)
             element.K = kids
             elements[id(node)] = element
@@ -99,11 +101,28 @@ def apply_structure(data: bytes, tagger: Tagger, *, title: str, lang: str) -> by
         return out.getvalue()
 
 
+def _same_target(annotations: list) -> list[list]:
+    groups: list[list] = []
+    for annotation in annotations:
+        if groups and _target(groups[-1][-1]) == _target(annotation):
+            groups[-1].append(annotation)
+        else:
+            groups.append([annotation])
+    return groups
+
+
+def _target(annotation) -> str:
+    action = annotation.get("/A")
+    if action is not None:
+        return "uri:" + str(action.get("/URI", "")) if "/URI" in action else "action:" + repr(action.get("/D"))
+    return "dest:" + repr(annotation.get("/Dest"))
+
+
 def _describe_link(annotation, node: Node) -> None:
     """A link annotation's /Contents, which PDF/UA asks for: where it goes."""
     import pikepdf
 
-    if "/Contents" in annotation:
+    if str(annotation.get("/Contents", "")):
         return
     action = annotation.get("/A")
     if action is not None and "/URI" in action:

@@ -51,6 +51,11 @@ class Node:
         self.children.append(child)
         return child
 
+    def __deepcopy__(self, memo) -> "Node":
+        # Platypus deep-copies a frame, and what it reaches, to try a layout; a copied node would
+        # lose the content marked in its name, and copying the whole tree each time is slow.
+        return self
+
     def has_content(self) -> bool:
         return bool(self.mcrs) or any(child.has_content() for child in self.children)
 
@@ -61,6 +66,9 @@ class Tagger:
     def __init__(self) -> None:
         self.root = Node("Document")
         self.page_mcids: dict[int, list[Node]] = {}
+
+    def __deepcopy__(self, memo) -> "Tagger":
+        return self
 
     def begin(self, canv, node: Node, actual_text: str | None = None) -> None:
         page = canv.getPageNumber() - 1
@@ -104,12 +112,22 @@ class _Wrapper(Flowable):
         self.flowable = flowable
         self.hAlign = getattr(flowable, "hAlign", "LEFT")
 
+    def __deepcopy__(self, memo):
+        # A trial layout deep-copies what its frame reaches; the wrapper and its flowable are
+        # only measured there, so sharing them is safe and keeps a long paragraph from being
+        # copied again at each try.
+        return self
+
     def wrap(self, availWidth, availHeight):
-        self.width, self.height = self.flowable.wrap(availWidth, availHeight)
+        canv = getattr(self, "canv", None)
+        self.width, self.height = (self.flowable.wrapOn(canv, availWidth, availHeight) if canv is not None
+                                   else self.flowable.wrap(availWidth, availHeight))
         return self.width, self.height
 
     def split(self, availWidth, availHeight):
-        parts = self.flowable.split(availWidth, availHeight)
+        canv = getattr(self, "canv", None)
+        parts = (self.flowable.splitOn(canv, availWidth, availHeight) if canv is not None
+                 else self.flowable.split(availWidth, availHeight))
         return [self._rewrap(part, number) for number, part in enumerate(parts)]
 
     def _rewrap(self, part: Flowable, number: int) -> Flowable:
