@@ -289,6 +289,40 @@ def test_a_long_table_reads_its_header_once_and_a_long_paragraph_continues(theme
     qpdf_check(data, tmp_path)
 
 
+def test_a_tagged_flowable_lets_go_of_keep_with_next_as_the_doc_template_asks():
+    """The doc template groups a heading with what follows; when the group is taller than a page
+    its split puts the pieces back, and the template, having set keepWithNext = 0 on them, must not
+    group them again (else it loops for ever: a one-word 5,000-character title did)."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, KeepTogether
+    from reportlab.platypus import Paragraph as RlParagraph
+
+    from pipeline.render.pdf.tagging import Tagged, Tagger
+
+    tagger = Tagger()
+    heading = Tagged(RlParagraph("Title", ParagraphStyle("h", keepWithNext=1)), tagger.root.add("H1"), tagger)
+    body = Tagged(RlParagraph("Text", ParagraphStyle("p")), tagger.root.add("P"), tagger)
+    template = BaseDocTemplate(io_bytes(b""))
+    flowables = [heading, body]
+    template.handle_keepWithNext(flowables)
+    (group,) = flowables
+    assert isinstance(group, KeepTogether) and group._content == [heading, body]
+    flowables = list(group._content)
+    template.handle_keepWithNext(flowables)
+    assert flowables == [heading, body]
+
+
+def test_a_heading_before_a_paragraph_taller_than_a_page_renders_both_tagged(theme, tmp_path):
+    data = render_document(theme, Heading(1, [Span("Start " + "A" * 3000)]),
+                           Paragraph([Span("B" * 5000 + " end.")]))
+    with pikepdf.open(io_bytes(data)) as pdf:
+        assert len(pdf.pages) >= 2
+        roles = [role for depth, role, _ in elements(pdf) if depth == 1]
+        assert roles == ["H1", "P"]
+        assert untagged_painting(pdf) == []
+    qpdf_check(data, tmp_path)
+
+
 def any_text(pdf, page, needle: str) -> bool:
     return needle in "".join(bytes(s).decode("latin-1") for operands, operator in pikepdf.parse_content_stream(page)
                              if str(operator) in ("Tj", "TJ")

@@ -140,6 +140,12 @@ class _Wrapper(Flowable):
         return self.flowable.getSpaceAfter()
 
     def getKeepWithNext(self):
+        # The doc template groups a flowable kept with the next into a KeepTogether and then sets
+        # `keepWithNext = 0` on the flowable itself, so that a group too tall for a page, put
+        # back on the list by its split, is not grouped again and again: that setting is on the
+        # wrapper and must win over the wrapped flowable's style.
+        if "keepWithNext" in self.__dict__:
+            return self.__dict__["keepWithNext"]
         return self.flowable.getKeepWithNext()
 
     def minWidth(self):
