@@ -31,8 +31,8 @@ from pipeline.readers import read_path  # noqa: E402
 WEIGHTS_FILE = ROOT / "pipeline" / "extract" / "weights.json"
 # How much more an error weighs than a success, per kind: the review line at 0.5 then sits where the
 # chance of an error is about 1 in (COST + 1).
-COST = {"quote": 5.0, "commitment": 1.0, "role": 1.0}
-L2 = {"quote": 0.05, "commitment": 0.05, "role": 0.05}
+COST = {"quote": 5.0, "commitment": 2.0, "role": 1.0}
+L2 = {"quote": 0.05, "commitment": 0.01, "role": 0.05}
 
 
 def examples(score, dev: Path, names: list[str]) -> dict[str, dict[str, list[tuple[dict, int]]]]:

@@ -54,7 +54,7 @@ class Source:
 
 
 @dataclass
-class Block:
+class ArticleBlock:
     """One unit of article body: a paragraph, a list item or a subheading."""
 
     kind: str = field(metadata=_doc("paragraph, item or heading", enum=["paragraph", "item", "heading"]))
@@ -67,7 +67,7 @@ class Article:
 
     title: str
     standfirst: str | None
-    blocks: list[Block]
+    blocks: list[ArticleBlock]
     source: Source
 
     @property
@@ -121,6 +121,22 @@ class Commitment:
         "should check it.", minimum=0, maximum=1))
 
 
+FACT_KINDS = ["what", "who", "when", "deadline", "where", "figure"]
+
+
+@dataclass
+class KeyFact:
+    """One fact a reader needs first: the event, an actor, a date, a place or a figure."""
+
+    kind: str = field(metadata=_doc("what (the main event), who (a principal actor), when (the event date), "
+                                    "deadline, where (the event place) or figure (money, a percentage, a count)",
+                                    enum=FACT_KINDS))
+    value: str = field(metadata=_doc("The fact itself: the event in one line, \"Keir Starmer, Prime Minister\", "
+                                     "\"2026-01-06\", \"Paris\", \"£2.5bn\".", required_text=True))
+    evidence: str = field(metadata=_doc("Sentence the fact is taken from."))
+    detail: str | None = field(default=None, metadata=_doc("What a figure counts, or what a deadline is for."))
+
+
 def _drop_unset(value: Any) -> Any:
     """asdict, without the fields marked `omit_when_none` that are None: a brief nobody reviewed
     serialises as it did before reviews existed."""
@@ -161,6 +177,10 @@ class Brief(_Serialised):
     standfirst: str | None = None
     event_date: str | None = field(default=None, metadata=_doc("Date of the event (ISO 8601).", format="date"))
     locations: list[str] = field(default_factory=list, metadata=_doc("Event place first."))
+    summary: list[str] = field(default_factory=list, metadata=_doc(
+        "Two or three sentences of the article, verbatim and in its order, that a reader can stop after."))
+    key_facts: list[KeyFact] = field(default_factory=list, metadata=_doc(
+        "The event, the principal actors, the dates, the place and the figures, each with its sentence."))
     context: list[str] = field(default_factory=list, metadata=_doc("Two to four sentences of summary."))
     commitments: list[Commitment] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
@@ -195,6 +215,55 @@ class PackFailure:
 
 
 @dataclass
+class StoryAlso:
+    """Another outlet's article on a story: "Also reported by"."""
+
+    article: str = field(metadata=_doc("SHA-256 of the article (its entry's source.sha256)."))
+    outlet: str = field(metadata=_doc("The outlet: publisher, else the site, else the file name."))
+    time: str | None = field(default=None, metadata=_doc('When it appeared, "HH:MM" (or "YYYY-MM-DD HH:MM" '
+                                                         "on another day) in the pack's time zone."))
+    url: str | None = None
+    title: str = ""
+
+
+@dataclass
+class StoryExtra:
+    """A quote, commitment or person that another article of the story has and its lead lacks."""
+
+    kind: str = field(metadata=_doc("quote, commitment or person", enum=["quote", "commitment", "person"]))
+    text: str = field(metadata=_doc("The quote, the commitment's action, or the person's name."))
+    who: str | None = field(default=None, metadata=_doc("The speaker, the actor, or the person's role."))
+    outlet: str = ""
+    url: str | None = None
+
+
+@dataclass
+class PackStory:
+    """One story: its lead article's brief, the other outlets' articles, and what they add."""
+
+    lead: str = field(metadata=_doc("SHA-256 of the lead article (its entry's source.sha256)."))
+    also: list[StoryAlso] = field(default_factory=list)
+    extras: list[StoryExtra] = field(default_factory=list)
+    watched: list[str] = field(default_factory=list, metadata=_doc("Watched names the story's articles name."))
+    joined: list[str] = field(default_factory=list, metadata=_doc("Why its articles were joined, a line per link."))
+
+
+@dataclass
+class PackSection:
+    title: str | None = field(default=None, metadata=_doc("The section's heading; null: a pack without sections."))
+    stories: list[PackStory] = field(default_factory=list)
+
+
+@dataclass
+class PackCut:
+    """A story left out to keep the pack to its size."""
+
+    title: str
+    source: str
+    reason: str
+
+
+@dataclass
 class Pack(_Serialised):
     """Several briefs in one document, for one pack date."""
 
@@ -209,6 +278,14 @@ class Pack(_Serialised):
                                                             omit_when_none=True))
     review_note: str | None = field(default=None, metadata=_doc('"Reviewed by NAME at HH:MM", or "Not reviewed".',
                                                                 omit_when_none=True))
+    sections: list[PackSection] | None = field(default=None, metadata=_doc(
+        "The entries as stories, by section; null: one brief per entry, in order.", omit_when_none=True))
+    watched: list[str] | None = field(default=None, metadata=_doc(
+        'The watchlist: names to print in bold.', omit_when_none=True))
+    watch_counts: list[str] | None = field(default=None, metadata=_doc(
+        '"Keir Starmer in 3 stories", a line per watched name found.', omit_when_none=True))
+    cut: list[PackCut] | None = field(default=None, metadata=_doc(
+        "Stories left out to keep the pack to its size, with why.", omit_when_none=True))
 
 
 # --------------------------------------------------------------------------- validation

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.compose.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
-                             Rule, Span, Table)
+from pipeline.compose.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph, Rule, Span,
+                                     Table)
 from pipeline.compose.theme import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent

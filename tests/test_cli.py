@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import CYRILLIC, HOSTILE, ROOT, SAMPLE, require_tool, run_brief
 
 SLUG = "uk-and-france-sign-pact-to-deploy-troops-to-ukraine-post-peace-deal"
-SECTIONS = ["Key facts", "Context", "Commitments", "People", "Organisations", "Quotes"]
+SECTIONS = ["Summary", "Key facts", "Commitments", "People", "Organisations", "Quotes"]
 PEOPLE = ["Keir Starmer", "Emmanuel Macron", "Volodymyr Zelenskyy", "Jared Kushner", "Steve Witkoff"]
 QUOTES = ["very constructive.",
           "to help to deliver a peace that can last and to work with the US to guarantee Ukrainian security "
@@ -60,8 +60,8 @@ def test_docx_uses_real_word_styles(sample_outputs):
     quote_texts = [text for style, text in paragraphs if style == "Quote"]
     for quote in QUOTES:
         assert f"\u201c{quote}\u201d" in quote_texts
-    assert "\u2014 Keir Starmer" in quote_texts
-    assert any(style == "List Bullet" and "Ground troop deployment" in text for style, text in paragraphs)
+    assert "\u2014 Keir Starmer, Prime Minister" in quote_texts
+    assert ("List Bullet", "Coalition of the Willing") in paragraphs
 
 
 def test_docx_people_table_and_properties(sample_outputs):
@@ -185,7 +185,8 @@ def test_extract_prints_the_brief_json():
     result = run_brief("extract", str(SAMPLE))
     assert result.returncode == 0
     brief = json.loads(result.stdout)
-    assert list(brief) == ["title", "standfirst", "event_date", "locations", "context", "commitments",
+    assert list(brief) == ["title", "standfirst", "event_date", "locations", "summary", "key_facts", "context",
+                           "commitments",
                            "people", "organisations", "quotes", "source"]
     assert brief["event_date"] == "2026-01-06"
 
@@ -295,7 +296,7 @@ def test_files_follow_the_umask(tmp_path):
 def test_a_run_wide_mistake_is_reported_once_before_reading(tmp_path):
     out = tmp_path / "out"
     result = run_brief("generate", str(SAMPLE), str(SAMPLE), "-o", str(out), env={"SOURCE_DATE_EPOCH": "soon"})
-    assert result.returncode == 1
+    assert result.returncode == 2  # a settings mistake, as the exit status table says
     assert result.stderr.decode().count("SOURCE_DATE_EPOCH") == 1
     assert not out.exists() or not any(out.iterdir())
 
@@ -345,4 +346,4 @@ def test_a_hostile_source_url_cannot_add_markup(tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     html = (tmp_path / "out" / f"{SLUG}.html").read_text()
     assert not re.search(r"<h1[^>]*>Injected", html) and html.count("<h1") == 1
-    assert re.search(r"<td>Pub, [^<]*Injected heading[^<]*list</td>", html)  # one cell of plain text
+    assert re.search(r"<p>Source: Pub, [^<]*Injected heading[^<]*list\. ", html)  # one line of plain text

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.compose.blocks import BlockQuote, Heading, ListBlock, Meta, Paragraph, Table, plain_text
+from pipeline.compose.blocks import BlockQuote, Heading, Meta, Paragraph, Table, plain_text
 from pipeline.compose.layout import escape_markdown, layout_brief, parse_markdown, render_markdown
 from pipeline.model import Brief, Commitment, Person, Quote, Source
 from pipeline.text import replace_illegal
@@ -76,27 +76,42 @@ def brief(**changes) -> Brief:
 def test_template_gives_every_section_in_order():
     _, doc = layout_brief(brief())
     headings = [(b.level, plain_text(b.spans)) for b in doc.blocks if isinstance(b, Heading)]
-    assert headings == [(1, HOSTILE), (2, "Key facts"), (2, "Context"), (2, "Commitments"), (2, "People"),
+    assert headings == [(1, HOSTILE), (2, "Summary"), (2, "Key facts"), (2, "Commitments"), (2, "People"),
                         (2, "Quotes")]
     tables = [b for b in doc.blocks if isinstance(b, Table)]
-    facts, people = tables
-    assert ["Date", "Tuesday 6 January 2026"] in [[plain_text(c) for c in row] for row in facts.rows]
+    facts, commitments, people = tables
+    assert ["When", "Tuesday 6 January 2026"] in [[plain_text(c) for c in row] for row in facts.rows]
     assert [[plain_text(c) for c in row] for row in people.rows] == [
         ["Keir Starmer", "Prime Minister", "United Kingdom", "Yes"], [CYRILLIC, "—", "—", "No"]]
     quotes = [b for b in doc.blocks if isinstance(b, BlockQuote)]
     assert [plain_text(q.blocks[0].spans) for q in quotes] == ["“very constructive.”", "“# loud”"]
-    assert [plain_text(q.attribution) for q in quotes] == ["— Keir Starmer", "— Speaker not named"]
-    commitments = next(b for b in doc.blocks if isinstance(b, ListBlock))
-    item = commitments.items[0][0]
-    assert [(s.text, s.strong) for s in item.spans] == [("UK:", True), (" send [troops]", False)]
+    assert [plain_text(q.attribution) for q in quotes] == ["— Keir Starmer, Prime Minister", "— Speaker not named"]
+    assert [plain_text(c) for c in commitments.header] == ["Who", "What"]  # no deadline anywhere: no column for one
+    assert [[plain_text(c) for c in row] for row in commitments.rows] == [["UK", "send [troops]"]]
+    assert plain_text(doc.blocks[-1].spans).startswith("Source: the file x.txt.")
 
 
-def test_empty_brief_renders_with_none_found_lines():
+def test_commitments_get_a_by_when_column_once_one_has_a_deadline():
+    _, doc = layout_brief(brief(commitments=[Commitment("UK", "send troops", "e", deadline="by 2027"),
+                                             Commitment("France", "train pilots", "e")]))
+    commitments = [b for b in doc.blocks if isinstance(b, Table)][1]
+    assert [plain_text(c) for c in commitments.header] == ["Who", "What", "By when"]
+    assert [[plain_text(c) for c in row] for row in commitments.rows] == [
+        ["UK", "send troops", "by 2027"], ["France", "train pilots", "—"]]
+
+
+def test_empty_brief_says_in_one_line_what_was_not_found():
     _, doc = layout_brief(Brief(title="Only a title"))
     text = [plain_text(b.spans) for b in doc.blocks if isinstance(b, Paragraph)]
-    assert "No commitments found." in text
-    assert "No people named." in text
-    assert "No direct quotations." in text
+    assert "Not found in the article: commitments, people, direct quotations." in text
+    headings = [plain_text(b.spans) for b in doc.blocks if isinstance(b, Heading)]
+    assert headings == ["Only a title", "Summary", "Key facts"]  # no empty sections
+
+
+def test_found_sections_are_not_listed_as_missing():
+    _, doc = layout_brief(brief(people=[]))
+    text = [plain_text(b.spans) for b in doc.blocks if isinstance(b, Paragraph)]
+    assert "Not found in the article: people." in text
 
 
 def test_meta_carries_title_and_keywords():

@@ -35,8 +35,8 @@ def test_round_trip_through_json_is_lossless():
 
 def test_top_level_keys_are_the_documented_ones():
     data = json.loads(full_brief().to_json())
-    assert list(data) == ["title", "standfirst", "event_date", "locations", "context", "commitments",
-                          "people", "organisations", "quotes", "source"]
+    assert list(data) == ["title", "standfirst", "event_date", "locations", "summary", "key_facts", "context",
+                          "commitments", "people", "organisations", "quotes", "source"]
     assert set(data["people"][0]) >= {"name", "role", "affiliation", "aliases", "attended"}
     assert set(data["quotes"][0]) == {"text", "speaker", "evidence", "confidence"}
     assert set(data["commitments"][0]) == {"actor", "action", "evidence", "deadline", "confidence"}

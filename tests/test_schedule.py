@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from pipeline.errors import BriefError
 from pipeline.packs.locking import PackLock
 from pipeline.packs.settings import PackConfig, load_pack
-from pipeline.packs.schedule import (Scheduler, fire_times, last_fire_time, next_fire_time, pack_date_of,
-                               parse_cron)
+from pipeline.packs.schedule import (Scheduler, fire_times, last_fire_time, next_fire_time, pack_date_of, parse_cron)
 from pipeline.packs.history import History
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -143,7 +143,7 @@ def test_a_user_template_replaces_the_builtin_of_its_name_only(tmp_path):
     markdown = (tmp_path / "out" / f"{SLUG}.md").read_text()
     assert markdown.startswith("HOUSE STYLE\n")
     # The untouched include comes from the built-ins.
-    for section in ("## Key facts", "## Context", "## Commitments", "## People", "## Quotes"):
+    for section in ("## Summary", "## Key facts", "## Commitments", "## People", "## Quotes"):
         assert section in markdown
 
 
@@ -365,7 +365,7 @@ def test_a_packs_templates_folder_is_used_and_is_part_of_the_run_key(tmp_path):
     path = write_pack(tmp_path, folder)
     first = run_pack(path)
     assert first.returncode == 0, first.stderr.decode()
-    assert "Version one." in pack_markdown(tmp_path) and "## Executive summary" in pack_markdown(tmp_path)
+    assert "Version one." in pack_markdown(tmp_path) and "## Top stories" in pack_markdown(tmp_path)
     again = run_pack(path)
     assert again.returncode == 0 and again.stdout == b"" and "up to date" in again.stderr.decode()
     # A changed user template (one the built-in pack.md.j2 includes) builds the pack again.

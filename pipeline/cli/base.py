@@ -9,6 +9,7 @@ import sys
 import click
 
 from pipeline import __version__
+from pipeline.environment import Environment
 from pipeline.errors import BriefError
 from pipeline.results import EXIT_INTERRUPTED, EXIT_LEFT_OUT as EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401
 
@@ -22,6 +23,7 @@ class _Settings:
     debug = False
     quiet = False    # standard error: errors only
     verbose = False  # standard error: a line per stage, with its time
+    colour = True
 
 
 def _flag_given(args: list[str], name: str) -> bool:
@@ -29,12 +31,8 @@ def _flag_given(args: list[str], name: str) -> bool:
     return name in options
 
 
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0")
-
-
 def _colour() -> bool:
-    return "NO_COLOR" not in os.environ and sys.stderr.isatty()
+    return _Settings.colour and sys.stderr.isatty()
 
 
 def error(message: str) -> None:
@@ -60,9 +58,12 @@ def stage(message: str, seconds: float) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    _Settings.debug = _flag_given(args, "--debug") or _env_flag("BRIEF_DEBUG")
+    _Settings.debug = _flag_given(args, "--debug")
     _Settings.quiet = _Settings.verbose = False
     try:
+        environment = Environment.read()
+        _Settings.debug = _Settings.debug or environment.debug
+        _Settings.colour = environment.colour
         code = cli.main(args=args, prog_name="brief", standalone_mode=False, auto_envvar_prefix=ENV_PREFIX)
     except click.exceptions.Exit as exc:
         code = exc.exit_code

@@ -13,6 +13,7 @@ from pipeline.cli.base import EXIT_OK, _common, cli, error, note
 from pipeline.cli.options import (encoding_option, formats_option, json_option, output_option, pack_date_option,
                                   pack_file_argument, template_dir_option)
 from pipeline.cli.output import _compact, _finish_pack, _PackStages, _print_json, _ProgressBar
+from pipeline.environment import Environment
 from pipeline.errors import BriefError
 
 # --------------------------------------------------------------------------- packs
@@ -44,11 +45,13 @@ def _load_pack(path: Path, template_dir: Path | None = None):
               help="Articles extracted at once (default: the number of processors).")
 @click.option("--no-email", is_flag=True, help="Do not send the pack, even if the pack file says to.")
 @click.option("--resend", is_flag=True, help="Send the pack again, to every recipient, as a new message.")
+@click.option("--explain-groups", is_flag=True,
+              help="Print on standard error why articles were joined into one story, a line per story.")
 @template_dir_option
 @json_option
 @_common
 def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs: int | None, no_email: bool,
-             resend: bool, template_dir: Path | None, as_json: bool) -> int:
+             resend: bool, explain_groups: bool, template_dir: Path | None, as_json: bool) -> int:
     """Build the pack PACK.toml for one date: one document per format, recorded in the history,
     then e-mailed to the pack's list when it has one.
 
@@ -63,7 +66,27 @@ def pack_run(pack_file: Path, date: str | None, force: bool, dry_run: bool, jobs
     report = api.run_pack(config, date, force=force, dry_run=dry_run, jobs=jobs, progress_factory=stages.extracting,
                           email=not no_email, resend=resend, log=lambda line: note(f"email: {line}"))
     stages.finished(bool(report.deliveries))
+    if explain_groups and not dry_run:
+        _explain_groups(config, date)
     return _finish_pack(report, as_json, lambda path: click.echo(str(path)))
+
+
+def _explain_groups(config, date: str | None) -> None:
+    """The manifest's line per joined story, whether this run built the pack or found it done."""
+    import json
+
+    from pipeline.packs.build import MANIFEST, pack_date_today, pack_folder
+
+    manifest = pack_folder(config, date or pack_date_today(config)) / MANIFEST
+    try:
+        groups = json.loads(manifest.read_text(encoding="utf-8")).get("groups")
+    except (OSError, ValueError):
+        return  # nothing was built: the run's own message says why
+    if groups is None:
+        click.echo("stories: every article is a story of its own", err=True)
+        return
+    for line in groups or ["stories: no two articles were joined"]:
+        click.echo(line, err=True)
 
 
 
@@ -141,7 +164,7 @@ def pack_approve(pack_file: Path, date: str | None, by: str, no_email: bool, as_
 @click.option("--host", metavar="HOST", default="127.0.0.1", show_default=True,
               help="Listen on HOST too (another machine's reviewers); needs BRIEF_REVIEW_PASSWORD.")
 @click.option("--no-open", is_flag=True, help="Do not open the page in a browser.")
-@click.option("--by", metavar="NAME", default=lambda: os.environ.get("USER", ""),
+@click.option("--by", metavar="NAME", default=lambda: Environment.read().user,
               help="Your name, for the edits' audit trail (default: $USER).")
 @formats_option
 @output_option
@@ -160,7 +183,7 @@ def review(targets: tuple[str, ...], date: str | None, port: int, host: str, no_
 
     password = None
     if host not in ("127.0.0.1", "localhost"):
-        password = os.environ.get("BRIEF_REVIEW_PASSWORD") or None
+        password = Environment.read().review_password
         if password is None:
             raise click.UsageError(f"--host {host} lets other machines in, so it needs a password: "
                                    "set BRIEF_REVIEW_PASSWORD")

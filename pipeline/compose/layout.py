@@ -15,7 +15,7 @@ import functools
 import gc
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -23,11 +23,11 @@ from markdown_it.tree import SyntaxTreeNode
 
 from dataclasses import dataclass
 
-from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock, Meta,
-                             PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
+from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
+                                     Meta, PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
 from pipeline.commonmark import parser
 from pipeline.compose import templates
-from pipeline.model import Brief, Pack
+from pipeline.model import Brief, Pack, PackEntry
 from pipeline.text import clean_line, title_warning  # noqa: F401  (re-exported)
 from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
@@ -73,6 +73,10 @@ _ORDERED_MARKER = re.compile(r"^(\d{1,9})([.)])")
 _BREAKING_SPACE = re.compile("[ \t\r\n\x0b\x0c\x85\u2028\u2029]+")
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 _EDGE_SPACE = re.compile(r"^\s+|\s+$")
+# In a link destination, markdown-it reads a backslash before punctuation, brackets and entity
+# references specially; every other character is taken as it is.
+_DESTINATION_SPECIAL = re.compile(r"([\\()<>]|&(?=#?\w+;))")
+_AUTOLINK_FORBIDDEN = re.compile(r"[<>\\%]")  # "%20" would show decoded
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 
 
@@ -112,15 +116,44 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def _link(url: str | None, label: str | None = None) -> MarkdownSafe:
     """A Markdown link when the address is http(s) or mailto and holds no space or control
-    character; plain escaped text otherwise. Every punctuation mark of the address is escaped,
-    so it reaches the link exactly as written."""
+    character; plain escaped text otherwise. The address is written as a reader would copy it:
+    only the marks that would end it or change it on reading back (a backslash, brackets, an
+    entity such as "&amp;") are escaped, so it reaches the link exactly as written."""
     if not url:
         return MarkdownSafe("")
     text = escape_markdown(label or url)
     if not is_safe_link(url) or _URL_FORBIDDEN.search(url):
         return MarkdownSafe(text)
-    destination = _ASCII_PUNCTUATION.sub(r"\\\1", url)
+    if label is None and not _AUTOLINK_FORBIDDEN.search(url):
+        # An address shown as itself: an autolink, which Markdown reads with no escapes at all.
+        return MarkdownSafe(f"<{url}>")
+    destination = _DESTINATION_SPECIAL.sub(r"\\\1", url)
     return MarkdownSafe(f"[{text}]({destination})")
+
+
+def _bold_names(value: Any, names: Any) -> MarkdownSafe:
+    """Text escaped as `{{ }}` escapes it, with each of `names` (whole words, any case) in bold:
+    how a watchlist's names stand out in every format, colour or none."""
+    text = _BREAKING_SPACE.sub(" ", "" if value is None else str(value)).strip(" ")
+    wanted = sorted({str(n) for n in names or () if n and str(n).strip()}, key=lambda n: (-len(n), n))
+    if not wanted or not text:
+        return MarkdownSafe(escape_markdown(text))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in wanted) + r")(?!\w)", re.IGNORECASE)
+    pieces, last = [], 0
+    for found in pattern.finditer(text):
+        pieces.append(_INLINE_SPECIAL.sub(r"\\\1", text[last:found.start()]))
+        pieces.append("**" + _INLINE_SPECIAL.sub(r"\\\1", found.group(0)) + "**")
+        last = found.end()
+    pieces.append(_INLINE_SPECIAL.sub(r"\\\1", text[last:]))
+    result = "".join(pieces)
+    if not result.startswith("**"):
+        result = _ORDERED_MARKER.sub(r"\1\\\2", _LINE_START_SPECIAL.sub(r"\\\1", result))
+    return MarkdownSafe(result)
+
+
+def _by_article(entries: Any) -> dict[str, Any]:
+    """A pack's entries by their article's SHA-256, as a story names them."""
+    return {entry.brief.source.sha256: entry for entry in entries or ()}
 
 
 def _heading_marks(level: int) -> MarkdownSafe:
@@ -156,6 +189,9 @@ def _environment(folder: Path | None) -> jinja2.Environment:
     env.filters["long_date"] = _long_date
     env.filters["link"] = _link
     env.filters["basename"] = _basename
+    env.filters["bold_names"] = _bold_names
+    env.filters["by_article"] = _by_article
+    env.filters["story_people"] = story_people_index
     env.globals["h"] = _heading_marks
     env.globals["contents"] = _contents
     return env
@@ -224,14 +260,27 @@ def pack_meta(pack: Pack, language: str, furniture: Furniture = Furniture()) -> 
 
 def people_index(pack: Pack) -> list[dict[str, Any]]:
     """Everyone named in the pack, once, with a role and the numbers of the briefs they are in."""
+    return _index((number, [entry]) for number, entry in enumerate(pack.entries, start=1))
+
+
+def story_people_index(pack: Pack) -> list[dict[str, Any]]:
+    """As `people_index`, for a pack laid out as stories: the numbers are the stories'."""
+    entries = _by_article(pack.entries)
+    stories = [story for section in pack.sections or () for story in section.stories if story.lead in entries]
+    return _index((number, [entries[sha] for sha in [story.lead, *(a.article for a in story.also)] if sha in entries])
+                  for number, story in enumerate(stories, start=1))
+
+
+def _index(numbered: Iterable[tuple[int, list[PackEntry]]]) -> list[dict[str, Any]]:
     people: dict[str, dict[str, Any]] = {}
-    for number, entry in enumerate(pack.entries, start=1):
-        for person in entry.brief.people:
-            key = clean_line(person.name).casefold()
-            row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
-            row["role"] = row["role"] or person.role
-            if number not in row["briefs"]:
-                row["briefs"].append(number)
+    for number, group in numbered:
+        for entry in group:
+            for person in entry.brief.people:
+                key = clean_line(person.name).casefold()
+                row = people.setdefault(key, {"name": person.name, "role": person.role, "briefs": []})
+                row["role"] = row["role"] or person.role
+                if number not in row["briefs"]:
+                    row["briefs"].append(number)
     return sorted(people.values(), key=lambda row: (row["name"].split()[-1].casefold(), row["name"].casefold()))
 
 

@@ -60,11 +60,11 @@ class Theme:
     margin_right_mm: float = 22
     body_fonts: tuple[str, ...] = ("DejaVu Sans",)
     mono_fonts: tuple[str, ...] = ("DejaVu Sans Mono",)
-    body_size_pt: float = 10.5
+    body_size_pt: float = 12
     title_size_pt: float = 20
-    heading1_size_pt: float = 14
-    heading2_size_pt: float = 12
-    line_spacing: float = 1.25
+    heading1_size_pt: float = 15
+    heading2_size_pt: float = 13
+    line_spacing: float = 1.15
     heading_fonts: tuple[str, ...] = ()  # empty: the body fonts
     colours: dict[str, str] = field(default_factory=dict)
     language: str = "en-GB"

@@ -73,6 +73,11 @@ class EmailSettings:
     retries: int = 3
     backoff_seconds: float = 5.0
 
+    def __post_init__(self) -> None:
+        # Made from a pack file the pattern is checked there, with its line; made in code (the
+        # library), this is the one check that a huge width cannot stall the message.
+        check_subject_pattern(self.subject)
+
     @property
     def recipients(self) -> list[tuple[str, str]]:
         """(address, kind) for every recipient, in order, each once."""

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Heading, ListBlock, PageBreak, Paragraph, Rule,
-                             Table, plain_text)
-from pipeline.deliver.config import SUBJECT_LIMIT, EmailSettings, check_subject_pattern, format_subject
+                                     Table, plain_text)
+from pipeline.deliver.config import SUBJECT_LIMIT, EmailSettings, format_subject
 from pipeline.errors import BriefError, DeliveryError
 from pipeline.model import Pack
 from pipeline.text import clean_line
@@ -55,7 +55,7 @@ def subject_of(settings: EmailSettings, pack: Pack) -> str:
     as its pages do, unless the pattern already puts it first."""
     values = {"name": pack.name, "date": dt.date.fromisoformat(pack.date), "count": len(pack.entries),
               "classification": pack.classification or ""}
-    subject = format_subject(check_subject_pattern(settings.subject), **values)
+    subject = format_subject(settings.subject, **values)
     marking = clean_line(pack.classification or "")
     # "[OFFICIAL] Daily" puts it first too: what opens the subject is looked at past any bracket.
     opening = clean_line(subject).lstrip("[({<\"'\u201c\u00ab ")

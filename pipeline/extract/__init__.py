@@ -13,18 +13,16 @@ from pipeline.extract import commitments as commitments_rules
 from pipeline.extract import confidence as confidence_rules
 from pipeline.extract import context as context_rules
 from pipeline.extract import dates as date_rules
+from pipeline.extract import facts as fact_rules
 from pipeline.extract import organisations as organisation_rules
 from pipeline.extract import places as place_rules
 from pipeline.extract.people import attended, cluster, find_mentions
-from pipeline.extract.quotes import QuoteSpan, drop_nested, find_quotes
+from pipeline.extract.quotes import QuoteSpan, drop_nested, find_quotes, is_quoted_term
 from pipeline.extract.sentences import Sentence, article_sentences, block_text
+from pipeline.extract.summary import choose_summary, key_sentence
 from pipeline.extract.speakers import Attribution, SpeakerResolver, attribute_quote, speaker_lead_in
 from pipeline.extract.weights import confidence
 from pipeline.model import Article, Brief, Commitment, Organisation, Person, Quote
-
-
-# A quoted phrase this short with no speaker is a term ("a "multinational force""), not speech.
-SHORT_PHRASE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -92,9 +90,14 @@ def extract_with_trace(article: Article) -> Extraction:
     chosen = context_rules.choose_context(sentences, speech_spans, article.title)
     for s in chosen:
         trace.append(TraceItem("context", s.text, "lead-and-central-sentences", s.text))
+    summary = choose_summary(sentences, speech_spans, article.title)
+    for s in summary:
+        trace.append(TraceItem("summary", s.text, "lead-and-central-sentences", s.text))
 
     brief_people = []
+    mention_counts = []
     for person in people:
+        mention_counts.append(len(person.mentions))
         was_there = attended(person)
         first = person.mentions[0]
         role_features = confidence_rules.role_features(person)
@@ -106,15 +109,33 @@ def extract_with_trace(article: Article) -> Extraction:
         trace.append(TraceItem("people", person.display, person.rule + (", attended" if was_there else ""),
                                first.sentence.text))
 
+    found_commitment_items = [Commitment(_resolve_actor(c.actor, organisations), c.action, c.evidence, c.deadline,
+                                         confidence("commitment", f))
+                              for c, f in zip(found_commitments, commitment_features)]
+    place = None
+    if locations:
+        place = next((TraceItem("", "", "", t.evidence) for t in trace
+                      if t.field == "locations" and t.item == locations[0]), None)
+    facts = fact_rules.key_facts(
+        key_sentence(sentences, speech_spans, article.title),
+        list(zip(brief_people, mention_counts)),
+        [(o.name, o.sentence.text) for o in organisations],
+        (event.date.isoformat(), event.sentence.text) if event else None,
+        (locations[0], place.evidence) if place else None,
+        found_commitment_items, sentences)
+    for fact in facts:
+        trace.append(TraceItem("key_facts", f"{fact.kind}: {fact.value}" + (f" ({fact.detail})" if fact.detail else ""),
+                               "key-fact-" + fact.kind, fact.evidence))
+
     brief = Brief(
         title=article.title,
         standfirst=article.standfirst,
         event_date=event.date.isoformat() if event else None,
         locations=locations,
+        summary=[s.text for s in summary],
+        key_facts=facts,
         context=[s.text for s in chosen],
-        commitments=[Commitment(_resolve_actor(c.actor, organisations), c.action, c.evidence, c.deadline,
-                                confidence("commitment", f))
-                     for c, f in zip(found_commitments, commitment_features)],
+        commitments=found_commitment_items,
         people=brief_people,
         organisations=[Organisation(o.name, o.sentence.text) for o in organisations],
         quotes=quotes,
@@ -204,7 +225,7 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             evidence = text[first.start:max(last.end, first.end)]
             quote_text = text[span.start:span.end]
             speaker = attribution.person.display if attribution.person else None
-            if speaker or len(quote_text.split()) > SHORT_PHRASE_WORDS:
+            if not is_quoted_term(quote_text, speaker):
                 quoted_speech[block].append((span.start, span.end))
             found = confidence_rules.quote_features(attribution, span, text, first.start, max(last.end, first.end),
                                                     resolver)
@@ -224,6 +245,8 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             if (pending[k + 1][1].block - span.block <= 1 and nxt.person is not None
                     and nxt.person is not attribution.person and confidence_rules.explicit(nxt)):
                 found["next_speaker_differs"] = 1.0
+        if is_quoted_term(quote_text, speaker):
+            continue
         features.append(found)
         sure = confidence("quote", found)
         out.append(Quote(text=quote_text, speaker=speaker, evidence=evidence, confidence=sure))

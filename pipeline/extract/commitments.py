@@ -431,7 +431,7 @@ def _strip_attribution(action: str) -> str:
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|no later than)\s+(?:the\s+(?:end|start|middle|spring|summer|autumn|winter)\s+of\s+)?"
     r"(?:(?:next|this)\s+\w+|(?:19|20)\d\d|(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d\d)?|the\s+end\s+of\s+(?:the\s+)?\w+|"
+    r"October|November|December)(?:\s+\d{1,2}\b)?(?:,?\s+(?:19|20)\d\d)?|the\s+end\s+of\s+(?:the\s+)?\w+|"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?:the\s+)?(?:spring|summer|autumn|winter)"
     r"(?:\s+of\s+(?:19|20)\d\d)?)"
     r"|\bwithin\s+(?:the\s+next\s+)?(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\s+"

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.commitments import FoundCommitment
-from pipeline.extract.people import Person
+from pipeline.extract.morphology import verb_forms
+from pipeline.extract.people import PersonEntity
 from pipeline.extract.quotes import QuoteSpan
 from pipeline.extract.speakers import Attribution, SpeakerResolver, _subject_position
 
@@ -28,7 +29,7 @@ def explicit(attribution: Attribution) -> bool:
     return RULE_GROUPS.get(attribution.rule) == "clause"
 
 
-def _weak(person: Person) -> bool:
+def _weak(person: PersonEntity) -> bool:
     """Known by one capitalised word, with no honorific and no role: may not be a person at all."""
     return len(person.name) < 2 and person.role is None and not any(m.honorific for m in person.mentions)
 
@@ -82,6 +83,21 @@ def candidate_table(attribution: Attribution) -> str:
 _FIRST_PERSON = re.compile(r"^(?:we|i|our)\b", re.I)
 
 
+def _forms(*lemmas: str) -> str:
+    return "|".join(f for lemma in lemmas for f in verb_forms(lemma))
+
+
+# A wish or an aim is not yet an undertaking: "the council aims to", "EU states want to".
+_DESIRE = re.compile(rf"\b(?:{_forms('want', 'aim', 'hope', 'seek', 'wish', 'try')})\s+to\b", re.I)
+# Third parties guessing at what someone will do: "analysts say that X will".
+_GUESSING_SOURCE = re.compile(
+    rf"\b(?:analysts|critics|experts|observers|commentators|groups|sources|officials)\s+(?:{_forms('say', 'believe', 'expect', 'predict', 'think')})\b"
+    r"|\b(?:were|was)\s+not\s+\w+ed\b", re.I)
+# The future seen from a narrated past: "he had decided he would quit", "he felt it would".
+_FUTURE_IN_PAST = re.compile(rf"\bhad\s+(?:{_forms('decide', 'say', 'think', 'hope', 'expect', 'plan')})\b"
+                             rf"|\b(?:felt|thought|believed|feared)\b", re.I)
+
+
 def commitment_features(c: FoundCommitment, resolver: SpeakerResolver) -> dict[str, float]:
     f: dict[str, float] = {"cue_" + c.rule.removeprefix("commitment-").replace("-", "_"): 1.0}
     actor = c.actor or ""
@@ -104,10 +120,18 @@ def commitment_features(c: FoundCommitment, resolver: SpeakerResolver) -> dict[s
         f["deadline"] = 1.0
     if c.conditional:
         f["conditional"] = 1.0
+    if _DESIRE.search(text):
+        f["desire"] = 1.0
+    if _GUESSING_SOURCE.search(text):
+        f["guessing_source"] = 1.0
+    if _FUTURE_IN_PAST.search(text):
+        f["future_in_past"] = 1.0
+    if c.rule.endswith("passive-future") and not re.search(r"\bby\s+(?:the\s+)?[A-Z]", text):
+        f["passive_no_agent"] = 1.0
     return f
 
 
-def role_features(person: Person) -> dict[str, float]:
+def role_features(person: PersonEntity) -> dict[str, float]:
     f: dict[str, float] = {}
     if person.role is None:
         f["no_role"] = 1.0

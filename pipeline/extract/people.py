@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WORDS, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
+                                      FIRM_OR_PERSON_HEADS,
                                       FUNCTION_WORDS, HONORIFICS, KINSHIP_ROLES, MALE_HONORIFICS, MEDIA_NOUNS,
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
@@ -57,7 +58,7 @@ class Mention:
 
 
 @dataclass
-class Person:
+class PersonEntity:
     name: tuple[str, ...]
     mentions: list[Mention] = field(default_factory=list)
     role: str | None = None
@@ -433,6 +434,8 @@ def _role_before(text: str, toks: list[Token], first: int, role_toks: list[Token
         return []  # ("Chief Executive" ends in a role even though "Executive" may name a body)
     if not any(is_role_head(w) for w in texts) and not (open_head and len(words) >= 2):
         return []
+    if not open_np and texts[-1].lower() in FIRM_OR_PERSON_HEADS:
+        return []
     return words
 
 
@@ -648,18 +651,18 @@ def _key(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold()
 
 
-def cluster(mentions: list[Mention]) -> list[Person]:
-    people: list[Person] = []
+def cluster(mentions: list[Mention]) -> list[PersonEntity]:
+    people: list[PersonEntity] = []
     full = [m for m in mentions if len(m.name) >= 2]
     for m in full:
         person = _find_full(people, m.name)
         if person is None:
-            person = Person(m.name, rule=m.rule)
+            person = PersonEntity(m.name, rule=m.rule)
             people.append(person)
         elif len(m.name) > len(person.name):
             person.name = m.name
         _attach(person, m)
-    single: dict[str, Person] = {}  # people known by one word only, by that word
+    single: dict[str, PersonEntity] = {}  # people known by one word only, by that word
     for m in mentions:
         if len(m.name) == 1:
             person = _find_partial(people, m) or single.get(_key(m.name[0]))
@@ -667,7 +670,7 @@ def cluster(mentions: list[Mention]) -> list[Person]:
                 if m.weak:
                     continue
                 name = (m.honorific, *m.name) if m.honorific in PEERAGES else m.name
-                person = Person(tuple(name), rule=m.rule)
+                person = PersonEntity(tuple(name), rule=m.rule)
                 people.append(person)
                 single[_key(m.name[0])] = person
             _attach(person, m)
@@ -682,7 +685,7 @@ def cluster(mentions: list[Mention]) -> list[Person]:
     return people
 
 
-def _attach(person: Person, m: Mention) -> None:
+def _attach(person: PersonEntity, m: Mention) -> None:
     person.mentions.append(m)
     if m.role and (person.role is None or (_is_kinship(person.role) and not _is_kinship(m.role))):
         person.role, person.affiliation = m.role, m.affiliation or person.affiliation
@@ -693,7 +696,7 @@ def _attach(person: Person, m: Mention) -> None:
                          "f" if m.honorific in FEMALE_HONORIFICS else None)
 
 
-def _find_full(people: list[Person], name: tuple[str, ...]) -> Person | None:
+def _find_full(people: list[PersonEntity], name: tuple[str, ...]) -> PersonEntity | None:
     keys = [_key(w) for w in name]
     for person in people:
         pkeys = [_key(w) for w in person.name]
@@ -708,7 +711,7 @@ def _find_full(people: list[Person], name: tuple[str, ...]) -> Person | None:
     return None
 
 
-def _find_partial(people: list[Person], m: Mention) -> Person | None:
+def _find_partial(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
     word = _key(m.name[0])
     # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel"); "Bashir"
     # of "Omar Hassan al-Bashir".
@@ -727,7 +730,7 @@ def _find_partial(people: list[Person], m: Mention) -> Person | None:
     return max(candidates, key=_last_index_before(m))
 
 
-def _roleless_antecedent(people: list[Person], m: Mention) -> Person | None:
+def _roleless_antecedent(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
     """"David Blunkett has apologised ... The home secretary confirmed ...": a role naming no one
     yet refers to the one person without a role just mentioned."""
     if m.role.split()[-1].lower() in _GENERIC_ROLES or _is_kinship(m.role):
@@ -736,7 +739,21 @@ def _roleless_antecedent(people: list[Person], m: Mention) -> Person | None:
               if any(m.sentence.index - 1 <= x.sentence.index <= m.sentence.index and x.start < m.start
                      or x.sentence.index == m.sentence.index - 1 for x in p.mentions if x.name)]
     roleless = [p for p in recent if p.role is None or _is_kinship(p.role)]
-    return roleless[0] if len(recent) == 1 and len(roleless) == 1 else None
+    if len(recent) == 1 and len(roleless) == 1:
+        return roleless[0]
+    # "David Blunkett has spoken of his love for Kimberly Quinn ... The home secretary described":
+    # a role opening a sentence continues the subject that opened the sentence before.
+    if _opens_sentence(m, m.start):
+        subjects = [p for p in roleless for x in p.mentions
+                    if x.name and x.sentence.index == m.sentence.index - 1
+                    and _opens_sentence(x, x.role_start if x.role_start >= 0 else x.start)]
+        if subjects:
+            return subjects[0]
+    return None
+
+
+def _opens_sentence(m: Mention, start: int) -> bool:
+    return not m.sentence.text[:max(0, start - m.sentence.start)].strip()
 
 
 _DISTINGUISHING = frozenset("shadow former ex deputy vice assistant junior acting interim outgoing".split())
@@ -746,13 +763,13 @@ _GENERIC_ROLES = frozenset("official officials spokesman spokeswoman spokesperso
 
 
 def _last_index_before(m: Mention):
-    def score(person: Person) -> int:
+    def score(person: PersonEntity) -> int:
         earlier = [x.sentence.index for x in person.mentions if x.sentence.index <= m.sentence.index]
         return max(earlier) if earlier else -1
     return score
 
 
-def _find_by_role(people: list[Person], m: Mention) -> Person | None:
+def _find_by_role(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
     wanted = set(_key(w) for w in (m.role or "").split())
     candidates = []
     for person in people:
@@ -773,7 +790,7 @@ def _find_by_role(people: list[Person], m: Mention) -> Person | None:
 # --------------------------------------------------------------------------- attendance
 
 
-def attended(person: Person) -> bool:
+def attended(person: PersonEntity) -> bool:
     """The article places the person at the event: a mention in a sentence about attending,
     meeting, leading or signing."""
     for m in person.mentions:

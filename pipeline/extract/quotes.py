@@ -25,6 +25,16 @@ _OPEN_CONTEXT = set("([{—–-/") | set(DOUBLE_OPENERS + SINGLE_OPENERS)
 _CLOSE_CONTEXT = set(".,;:!?)]}—–-…") | set(DOUBLE_CLOSERS + SINGLE_CLOSERS + AMBIGUOUS)
 
 
+# A quoted phrase this short with no speaker is a term ("a "multinational force""), not speech.
+SHORT_PHRASE_WORDS = 3
+
+
+def is_quoted_term(text: str, speaker: str | None) -> bool:
+    """A quotation of a few words that nobody is said to have spoken: the writer's marks around
+    a term ("military hubs"). It stays in the sentence it came from, out of the quotes."""
+    return speaker is None and len(text.split()) <= SHORT_PHRASE_WORDS
+
+
 @dataclass(frozen=True)
 class QuoteSpan:
     block: int

@@ -16,7 +16,7 @@ from pipeline.extract.lexicon import PRONOUNS_FEMALE, PRONOUNS_MALE, SPEECH_VERB
 from pipeline.extract.morphology import verb_forms
 from pipeline.extract.weights import WEIGHTS
 from pipeline.extract.names import is_role_word
-from pipeline.extract.people import Mention, Person
+from pipeline.extract.people import Mention, PersonEntity
 from pipeline.extract.quotes import QuoteSpan
 from pipeline.extract.sentences import Sentence
 
@@ -34,7 +34,7 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+
 
 @dataclass
 class Attribution:
-    person: Person | None
+    person: PersonEntity | None
     rule: str
     # The people a pronoun may mean, best first, as (score, person, why); empty for other rules.
     candidates: list = field(default_factory=list)
@@ -49,14 +49,14 @@ class Attribution:
 class SpeakerResolver:
     """Answers "who is meant here" from the people found in the article."""
 
-    def __init__(self, people: list[Person], sentences: list[Sentence] = ()) -> None:
+    def __init__(self, people: list[PersonEntity], sentences: list[Sentence] = ()) -> None:
         self.quoted: dict[int, list[tuple[int, int]]] = {}  # quotation spans per block, once known
         self.sentence_starts: dict[int, list[tuple[int, int]]] = {}
         self.sentence_texts: dict[int, list[tuple[int, int, str]]] = {}
         for sentence in sentences:
             self.sentence_starts.setdefault(sentence.block, []).append((sentence.start, sentence.index))
             self.sentence_texts.setdefault(sentence.block, []).append((sentence.start, sentence.index, sentence.text))
-        self.by_block: dict[int, list[tuple[Mention, Person]]] = {}
+        self.by_block: dict[int, list[tuple[Mention, PersonEntity]]] = {}
         for person in people:
             for m in person.mentions:
                 self.by_block.setdefault(m.sentence.block, []).append((m, person))
@@ -69,14 +69,14 @@ class SpeakerResolver:
             return Attribution(None, "pronoun-unnamed-source", ranked)
         return Attribution(ranked[0][1] if ranked else None, rule, ranked)
 
-    def mention_ending_at(self, block: int, end: int) -> Person | None:
+    def mention_ending_at(self, block: int, end: int) -> PersonEntity | None:
         """A mention whose name, letters after it ("MSP") or appositive ends at `end`."""
         for m, person in self.by_block.get(block, []):
             if end in (m.end, m.extent_end):
                 return person
         return None
 
-    def mention_starting_at(self, block: int, start: int) -> Person | None:
+    def mention_starting_at(self, block: int, start: int) -> PersonEntity | None:
         """A mention whose name or role phrase ("Diageo North America president Ivan Menezes")
         starts at `start`."""
         for m, person in self.by_block.get(block, []):
@@ -84,14 +84,14 @@ class SpeakerResolver:
                 return person
         return None
 
-    def rank_pronoun(self, block: int, pos: int, gender: str | None) -> list[tuple[float, Person, str]]:
+    def rank_pronoun(self, block: int, pos: int, gender: str | None) -> list[tuple[float, PersonEntity, str]]:
         """The people a pronoun at `pos` may mean, best first, as (score, person, why). Evidence:
         agreement in gender, how many sentences back the mention is, whether it was the subject
         of its clause (not the object of a verb or preposition), and whether it is the paragraph's
         current speaker, the latest subject of a reporting verb ("he said" after "Mr X said" is Mr X)."""
         weights = WEIGHTS["pronoun"]
         here = self._sentence_index(block, pos)
-        best: dict[int, tuple[float, Person, str]] = {}
+        best: dict[int, tuple[float, PersonEntity, str]] = {}
         speaker_seen = subject_seen = False
         unnamed = self._unnamed_source(block, pos, gender)
         for b in range(block, max(block - 3, -3), -1):
@@ -163,7 +163,7 @@ class SpeakerResolver:
         k = bisect.bisect_right(starts, (pos, 1 << 30)) - 1
         return starts[max(k, 0)][1]
 
-    def recent_person(self, block: int, pos: int, gender: str | None, since: int | None = None) -> Person | None:
+    def recent_person(self, block: int, pos: int, gender: str | None, since: int | None = None) -> PersonEntity | None:
         """The person most recently mentioned before `pos`, agreeing with the pronoun's gender
         where the article tells it; with `since`, only mentions in this block after it."""
         for b in ([block] if since is not None else range(block, -3, -1)):
@@ -329,7 +329,7 @@ _NOT_IN_DESCRIPTION = frozenset("in to at on for with by from about after before
                                 "last this next yesterday today reporters journalists".split())
 
 
-def _mention_after_phrase(resolver: SpeakerResolver, block: int, text: str, start: int) -> Person | None:
+def _mention_after_phrase(resolver: SpeakerResolver, block: int, text: str, start: int) -> PersonEntity | None:
     """"said the President's National Climate Adviser Ali Zaidi": a named mention a few words on,
     with no punctuation between (a descriptive phrase in front of the name)."""
     for m, person in resolver.by_block.get(block, []):

@@ -10,6 +10,7 @@ history row, so the next run does the work.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -30,7 +31,7 @@ from pipeline.packs.settings import PackConfig
 from pipeline.packs.history import History, InputRecord, OutputRecord
 from pipeline.compose.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme
 
-PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2")
+PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2", "_story.md.j2")
 MANIFEST = "manifest.json"
 # The pack's content (every brief, as data), once, beside the manifest that names it.
 CONTENT = "content.json"
@@ -55,6 +56,7 @@ class Extracted:
     brief: Brief | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    text: str = ""  # the article's body, for telling near-copies apart
 
 
 @dataclass
@@ -65,6 +67,7 @@ class PackResult:
     message: str = ""
     warnings: list[tuple[str, str]] = field(default_factory=list)
     distribution: "Distribution | None" = None
+    groups: list[str] = field(default_factory=list)  # why articles were joined into stories, a line per story
 
     @property
     def exit_code(self) -> int:
@@ -196,7 +199,7 @@ def run_key(config: PackConfig, date: str, sources: list[PackInput], templates: 
     from pipeline import __version__
 
     settings = json.dumps([config.name, list(config.formats), config.classification, config.prepared_for,
-                           config.prepared_by, config.encoding, str(config.theme or "")])
+                           config.prepared_by, config.encoding, str(config.theme or ""), config.stories.digest_text()])
     digest = hashlib.sha256()
     for part in (settings, date, __version__, templates, theme,
                  *(f"{s.name}\0{s.sha256 or s.error}" for s in sources)):
@@ -219,7 +222,8 @@ def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str
             article = web.read(web_item, encoding, warnings)
         else:
             article = read_bytes(data, name, encoding=encoding, warnings=warnings)
-        return Extracted(name, sha, extract(article), warnings=warnings)
+        text = "\n".join(block.text for block in article.blocks)
+        return Extracted(name, sha, extract(article), warnings=warnings, text=text)
     except BriefError as exc:
         return Extracted(name, sha, error=_reason(exc), warnings=warnings)
     except Exception as exc:  # a bug in extraction must not lose the rest of the pack
@@ -402,10 +406,13 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
             if bar:
                 bar.close()
         pack, inputs, warnings = _assemble(config, date, extracted, seen)
+        times = {s.sha256: s.web.published_at for s in sources if s.web is not None and s.web.published_at}
+        pack, groups = arrange_stories(config, pack, {e.sha256: e.text for e in extracted if e.brief is not None},
+                                       times)
         kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
         shown = transform(pack) if transform else pack
         outputs, paths, render_warnings = _render_and_write(config, shown, theme, folder, key, inputs, started, kept,
-                                                            side, raw=pack)
+                                                            side, raw=pack, groups=groups)
         warnings.extend((config.name, w) for w in render_warnings)
     except Exception as exc:
         history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
@@ -418,7 +425,7 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     read_items = [key for s, e in zip(sources, extracted) if s.web is not None and e.brief for key in s.web.keys]
     history.finish_run(run_id, outcome, inputs, outputs, time.perf_counter() - started,
                        f"{len(pack.entries)} briefs, {len(pack.failures)} left out", read_items)
-    return PackResult(paths, pack.failures, warnings=warnings)
+    return PackResult(paths, pack.failures, warnings=warnings, groups=groups)
 
 
 def _keep_todays_pack(config: PackConfig, date: str, history: History, sources: list[PackInput],
@@ -469,7 +476,8 @@ def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: s
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
                       inputs: list[InputRecord], started: float, kept: list[tuple[str, bytes]] = (),
-                      side=None, raw: Pack | None = None) -> tuple[list[OutputRecord], list[Path], list[str]]:
+                      side=None, raw: Pack | None = None, groups: list[str] | None = None
+                      ) -> tuple[list[OutputRecord], list[Path], list[str]]:
     """Render and write the pack's files and manifest; their records (absolute paths, for the
     history) and their paths as the pack file names them (to print). `side` renders the PDF
     in another process while the other formats are made here (the caller closes it)."""
@@ -498,7 +506,10 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     # The content is the pack as extracted: a reviewer's edits are applied to it again on each render.
     content_json = (json.dumps((raw or pack).to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
                     ).encode("utf-8")
-    manifest = _manifest(config, raw or pack, key, inputs, outputs, time.perf_counter() - started, content_json)
+    if groups is None:  # a render again after a review: the stories are those built
+        groups = _group_lines(raw or pack)
+    manifest = _manifest(config, raw or pack, key, inputs, outputs, time.perf_counter() - started, content_json,
+                         groups)
     # The web pages read are kept beside the pack (each brief names its copy), in the same set.
     if kept:
         ensure_folder(folder / "sources")
@@ -526,7 +537,7 @@ def read_content(folder: Path) -> dict:
 
 
 def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord], outputs: list[OutputRecord],
-              seconds: float, content: bytes) -> bytes:
+              seconds: float, content: bytes, groups: list[str] = ()) -> bytes:
     """What an archive or an auditor needs: inputs, outputs, hashes, run key, timings, and a
     reference to the pack's content (the briefs as data, stored once in content.json), from
     which its e-mail can be made again."""
@@ -544,4 +555,142 @@ def _manifest(config: PackConfig, pack: Pack, key: str, inputs: list[InputRecord
         "content": {"file": CONTENT, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content),
                     "briefs": len(pack.entries), "failures": len(pack.failures)},
     }
+    if pack.sections is not None:
+        record["stories"] = sum(len(section.stories) for section in pack.sections)
+        record["groups"] = list(groups)
+        record["cut"] = len(pack.cut or ())
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def _outlet(brief: Brief) -> str:
+    """Who published an article, as "Also reported by" names it: the publisher, else the site,
+    else the file's name."""
+    from pipeline.stories import Item
+
+    if brief.source.publisher or brief.source.url:
+        return Item(brief).source_name
+    return Path(brief.source.path or "-").name or "standard input"
+
+
+def _clock(when: dt.datetime | None, config: PackConfig, date: str) -> str | None:
+    if when is None:
+        return None
+    local = when.astimezone(config.zone)
+    return local.strftime("%H:%M") if local.date().isoformat() == date else local.strftime("%Y-%m-%d %H:%M")
+
+
+def _group_lines(pack: Pack) -> list[str]:
+    """A line per story of several articles saying why they were joined, as `arrange_stories` gives."""
+    titles = {e.brief.source.sha256: e.brief.title for e in pack.entries}
+    return [f"{titles.get(story.lead, story.lead)}: " + "; ".join(story.joined)
+            for section in pack.sections or () for story in section.stories if story.joined]
+
+
+def arrange_stories(config: PackConfig, pack: Pack, texts: dict[str | None, str],
+                    times: dict[str | None, str] | None = None) -> tuple[Pack, list[str]]:
+    """The pack's entries as stories: the same story from several outlets once, in the pack
+    file's sections, watched names first, then the stories more outlets carry, then the newest,
+    kept to `max_per_feed` and `max_stories` (what is cut is listed with why). Also a line per
+    joined story saying why its articles were joined. `texts` and `times` are each article's
+    body and when its feed says it appeared (ISO 8601), by SHA-256.
+
+    A pack whose file asks for nothing of this and whose articles are all different stories is
+    left as it is: the same documents as a pack of briefs."""
+    from pipeline import stories
+    from pipeline.model import PackCut, PackSection, PackStory, StoryAlso, StoryExtra
+
+    settings = config.stories
+    if not pack.entries or (settings.grouping is None and not settings.arranged):
+        return pack, []
+    times = times or {}
+
+    def moment(sha: str | None) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(times[sha]) if sha in times else None
+        except ValueError:
+            return None
+
+    items = [stories.Item(e.brief, texts.get(e.brief.source.sha256, ""), moment(e.brief.source.sha256),
+                          _outlet(e.brief)) for e in pack.entries]
+    if settings.grouping is not None:
+        found = stories.group(items, settings.grouping)
+    else:
+        found = [stories.Story((item,)) for item in items]
+    if not settings.arranged and all(len(story.items) == 1 for story in found):
+        return pack, []
+    report = stories.watch(found, settings.watch)
+    other = "Other" if settings.unmatched == "other" else "drop"
+    if settings.sections:
+        assigned = stories.assign(found, settings.sections, other)
+    else:
+        assigned = {None: found}
+    cut: list[tuple[stories.Story, str]] = []
+    if settings.sections and settings.unmatched == "drop":
+        placed = {id(s) for members in assigned.values() for s in members}
+        cut.extend((s, 'it matches no section (unmatched = "drop")') for s in found if id(s) not in placed)
+    ordered = [(title, story) for title, members in assigned.items() for story in stories.order(members, report)]
+    kept, limited = stories.limit([story for _, story in ordered], settings.max_per_feed, settings.max_stories)
+    cut.extend((c.story, c.reason) for c in limited)
+    keep = {id(story) for story in kept}
+    entries_by_key = {id(item): entry for item, entry in zip(items, pack.entries)}
+
+    sections: list[PackSection] = []
+    entries = []
+    groups: list[str] = []
+    for title, story in ordered:
+        if id(story) not in keep:
+            continue
+        if not sections or sections[-1].title != title:
+            sections.append(PackSection(title))
+        entries.extend(entries_by_key[id(item)] for item in story.items)
+        joined = [f"{story.items[link.a].source_name} and {story.items[link.b].source_name}: "
+                  f"{link.kind} ({link.reason})" for link in story.links]
+        also = [StoryAlso(item.brief.source.sha256 or item.key, item.source_name,
+                          _clock(item.time and item.when, config, pack.date), item.url, item.brief.title)
+                for item in story.items[1:]]
+        extras = [_story_extra(extra, StoryExtra) for extra in story.extras]
+        packed = PackStory(story.lead.brief.source.sha256 or story.lead.key, also, extras,
+                           report.names_in(story), joined)
+        sections[-1].stories.append(packed)
+        if joined:
+            groups.append(f"{story.lead.brief.title}: " + "; ".join(joined))
+    if settings.sections:  # every section the file names, in its order, even an empty one
+        have = {section.title: section for section in sections}
+        sections = [have.get(title, PackSection(title)) for title, _ in settings.sections] + \
+            [s for s in sections if s.title not in dict(settings.sections)]
+    watched = None
+    counts = None
+    if settings.watch:
+        shown = {id(story) for story in kept}
+        forms: dict[str, None] = dict.fromkeys(settings.watch)
+        tally = {name: 0 for name in settings.watch}
+        for story in found:
+            if id(story) not in shown:
+                continue
+            for name in report.names_in(story):
+                tally[name] += 1
+            for hit in report.hits.get(story.id, ()):
+                forms.setdefault(hit.matched, None)
+            # "Sir Keir" and "Mr Starmer" stand out as "Keir Starmer" does.
+            for item in story.items:
+                for person in item.brief.people:
+                    if any(stories.person_matches(name, person) for name in report.names_in(story)):
+                        forms.update(dict.fromkeys(a for a in person.aliases if len(a) > 2))
+        watched = list(forms)
+        counts = [f"{name} in {n} stor{'y' if n == 1 else 'ies'}" for name, n in tally.items() if n]
+    packed_cut = [PackCut(story.lead.brief.title, story.lead.source_name, reason) for story, reason in cut]
+    arranged = dataclasses.replace(pack, entries=entries, sections=sections, watched=watched, watch_counts=counts,
+                                   cut=packed_cut or None)
+    return arranged, groups
+
+
+def _story_extra(extra, kind):
+    item = extra.item
+    if extra.kind == "quote":
+        return kind("quote", item.text, item.speaker, extra.outlet, extra.url)
+    if extra.kind == "commitment":
+        return kind("commitment", item.action, item.actor, extra.outlet, extra.url)
+    return kind("person", item.name, item.role, extra.outlet, extra.url)

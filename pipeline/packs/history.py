@@ -138,24 +138,17 @@ class _Guarded:
         self._path = path
 
     def execute(self, *args):
-        try:
-            return self._db.execute(*args)
-        except sqlite3.OperationalError as exc:
-            if _is_locked(exc):
-                raise locked_error(self._path) from None
-            raise
+        return self._guard(self._db.execute, args)
 
     def executemany(self, *args):
-        try:
-            return self._db.executemany(*args)
-        except sqlite3.OperationalError as exc:
-            if _is_locked(exc):
-                raise locked_error(self._path) from None
-            raise
+        return self._guard(self._db.executemany, args)
 
     def executescript(self, *args):
+        return self._guard(self._db.executescript, args)
+
+    def _guard(self, call, args):
         try:
-            return self._db.executescript(*args)
+            return call(*args)
         except sqlite3.OperationalError as exc:
             if _is_locked(exc):
                 raise locked_error(self._path) from None

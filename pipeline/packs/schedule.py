@@ -427,19 +427,10 @@ class Scheduler:
 def _specs_of(pack: PackConfig) -> tuple[CronSpec, ...]:
     """The pack's schedule; and, for a pack whose review has a deadline, that time on the same
     days, when an unapproved pack is sent marked "Not reviewed"."""
-    if pack.schedule is None:
+    if not pack.cron:
         raise SettingsError(str(pack.path), f"pack {pack.name!r} has no schedule",
-                         'add e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
-    try:
-        specs = (parse_cron(pack.schedule),)
-        deadline = pack.review.send_unreviewed_at if pack.review.required else None
-        if deadline is not None:
-            hour, minute = deadline.split(":")
-            days = " ".join(pack.schedule.split()[2:])
-            specs += (parse_cron(f"{int(minute)} {int(hour)} {days}"),)
-        return specs
-    except ValueError as exc:
-        raise SettingsError(str(pack.path), f"schedule: {exc}", "fix the schedule in the pack file") from None
+                            'add e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
+    return pack.cron
 
 
 def _fire_times(specs: tuple[CronSpec, ...], zone: ZoneInfo, after: datetime, count: int) -> list[datetime]:

@@ -19,6 +19,20 @@
     prepared_for = "The Foreign Secretary"
     prepared_by = "Briefing Unit"
 
+    watch = ["Keir Starmer", "Ministry of Defence"]  # bold in the documents, counted on the cover
+    max_per_feed = 10            # stories led by one feed's articles; the rest go to an annex
+    max_stories = 40
+    unmatched = "other"          # stories no section takes: an "Other" section, or "drop"
+
+    [stories]                    # the same story from several outlets is one story
+    enabled = true
+    near_copy = 0.5              # shingle Jaccard of near-copies (wire copy, a new headline)
+    window_hours = 72            # articles further apart are never one story
+
+    [[section]]                  # a story goes to the first section whose query it matches
+    title = "Defence"
+    query = 'org:nato OR "defence spending" NOT source:example.com'
+
 Relative paths are taken from the folder the command runs in, as on the command line. Every
 mistake names the key, the file and the line.
 """
@@ -26,6 +40,7 @@ mistake names the key, the file and the line.
 from __future__ import annotations
 
 import functools
+import json
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +50,11 @@ from pipeline.errors import BriefError, SettingsError
 from pipeline.settings import SettingsFile
 
 if TYPE_CHECKING:
+    from pipeline.packs.schedule import CronSpec
     from pipeline.compose.theme import Theme
     from pipeline.deliver.config import EmailSettings, SmtpSettings
     from pipeline.readers.web import WebSettings
+    from pipeline.stories import GroupSettings
 
 KNOWN_FORMATS = ("docx", "pdf", "md", "html", "json")
 DEFAULT_FORMATS = ("docx", "pdf")
@@ -52,6 +69,40 @@ class ReviewSettings:
     notify: tuple[str, ...] = ()
     url: str | None = None              # where the team's review page is served, for the notice
     send_unreviewed_at: str | None = None  # "HH:MM" in the pack's time zone
+
+
+@dataclass(frozen=True)
+class StorySettings:
+    """How a pack's articles become stories, in sections, ordered and kept to a size.
+
+    `grouping` is the library's thresholds (None: every article is a story of its own);
+    `sections` are (title, query) pairs in the file's order; `unmatched` is "other" or "drop"."""
+
+    grouping: "GroupSettings | None" = field(default_factory=lambda: _default_grouping())
+    sections: tuple[tuple[str, str], ...] = ()
+    unmatched: str = "other"
+    watch: tuple[str, ...] = ()
+    max_per_feed: int | None = None
+    max_stories: int | None = None
+
+    @property
+    def arranged(self) -> bool:
+        """Whether the pack is laid out by section, watchlist or limit whatever the grouping finds."""
+        return bool(self.sections or self.watch or self.max_per_feed is not None or self.max_stories is not None)
+
+    def digest_text(self) -> str:
+        """What of these settings reaches the document, as text for the run key."""
+        import dataclasses
+
+        grouping = dataclasses.asdict(self.grouping) if self.grouping else None
+        return json.dumps([grouping, self.sections, self.unmatched, self.watch, self.max_per_feed,
+                           self.max_stories], sort_keys=True)
+
+
+def _default_grouping() -> "GroupSettings":
+    from pipeline.stories import GroupSettings
+
+    return GroupSettings()
 
 
 @dataclass(frozen=True)
@@ -75,6 +126,10 @@ class PackConfig:
     since: str = "last-run"
     fetch: dict[str, Any] = field(default_factory=dict)
     review: "ReviewSettings" = field(default_factory=lambda: ReviewSettings())
+    stories: "StorySettings" = field(default_factory=lambda: StorySettings())
+    # The schedule as parsed: the pack's own times, then (a pack whose review has a deadline)
+    # that time on the same days, when an unapproved pack goes out marked "Not reviewed".
+    cron: "tuple[CronSpec, ...]" = field(default=(), compare=False)
     text: str = field(default="", repr=False, compare=False)
 
     @functools.cached_property
@@ -120,7 +175,8 @@ class PackConfig:
 
 
 _TOP = {"name", "sources", "formats", "output", "schedule", "timezone", "classification", "theme", "templates",
-        "encoding", "history", "cover", "email", "smtp", "since", "fetch", "review"}
+        "encoding", "history", "cover", "email", "smtp", "since", "fetch", "review", "stories", "section",
+        "unmatched", "watch", "max_per_feed", "max_stories"}
 _COVER = {"prepared_for", "prepared_by"}
 # Key: (type, lowest, highest) of a [fetch] setting.
 _FETCH = {"timeout": ((int, float), 0.1, 3600), "max_bytes": (int, 1000, 1_000_000_000),
@@ -156,11 +212,12 @@ def _config(check: SettingsFile) -> PackConfig:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise check.fail("timezone", f"unknown time zone {timezone!r}", 'use a name such as "Europe/London"') from None
     schedule = check.string(data, "schedule")
+    cron: tuple = ()
     if schedule is not None:
         from pipeline.packs.schedule import parse_cron
 
         try:
-            parse_cron(schedule)
+            cron = (parse_cron(schedule),)
         except ValueError as exc:
             raise check.fail("schedule", str(exc), 'e.g. schedule = "0 7 * * 1-5" (minute hour day month weekday)')
     encoding = check.string(data, "encoding")
@@ -175,6 +232,10 @@ def _config(check: SettingsFile) -> PackConfig:
     email, smtp = _delivery(check, data, formats)
     since, fetch = _web(check, data)
     review = _review(check, data)
+    if cron and review.required and review.send_unreviewed_at:
+        hour, minute = review.send_unreviewed_at.split(":")
+        cron += (parse_cron(f"{int(minute)} {int(hour)} " + " ".join(schedule.split()[2:])),)
+    stories = _stories(check, data)
 
     def optional_path(key: str) -> Path | None:
         value = check.string(data, key)
@@ -198,8 +259,110 @@ def _config(check: SettingsFile) -> PackConfig:
         classification=classification, theme=optional_path("theme"), templates=templates, encoding=encoding,
         history=optional_path("history"), prepared_for=check.string(cover, "prepared_for", "cover"),
         prepared_by=check.string(cover, "prepared_by", "cover"), email=email, smtp=smtp, since=since,
-        fetch=fetch, review=review, text=text,
+        fetch=fetch, review=review, stories=stories, cron=cron, text=text,
     )
+
+
+_SECTION = {"title", "query"}
+
+
+def _stories(check: SettingsFile, data: dict[str, Any]) -> StorySettings:
+    """The [stories] table (thresholds), [[section]] tables, `unmatched`, `watch`, `max_per_feed`
+    and `max_stories`. A section's query is parsed here, so a mistake in it stops the run
+    before any article is read, with its column."""
+    from pipeline.stories import GroupSettings, QueryError, parse
+
+    table = check.table(data, "stories", {"enabled", *GroupSettings.__dataclass_fields__})
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise check.fail("enabled", f"must be true or false, not {enabled!r}", "fix the value", "stories")
+    for key in table:
+        if key == "enabled":
+            continue
+        try:
+            GroupSettings.from_mapping({key: table[key]})
+        except BriefError as exc:
+            raise check.fail(key, exc.problem.removeprefix(f"{key} "), exc.hint or "fix the value", "stories") from None
+    grouping = GroupSettings.from_mapping({k: v for k, v in table.items() if k != "enabled"}) if enabled else None
+
+    raw = data.get("section", [])
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise check.fail("section", "must be tables written [[section]], each with a title and a query",
+                         'e.g. [[section]] title = "Defence" query = "nato OR defence"')
+    sections: list[tuple[str, str]] = []
+    for number, table_ in enumerate(raw, start=1):
+        where = _section_line(check, number)
+        for key in table_:
+            if key not in _SECTION:
+                raise SettingsError(where(key), f"section {number}: {key}: unknown key",
+                                    f"use one of: {', '.join(sorted(_SECTION))}")
+        title, query = table_.get("title"), table_.get("query")
+        if not isinstance(title, str) or not title.strip():
+            raise SettingsError(where("title"), f"section {number}: title: must be a non-empty string, not {title!r}",
+                                'e.g. title = "Defence"')
+        if title in (t for t, _ in sections):
+            raise SettingsError(where("title"), f'section "{title}": title: two sections have this title',
+                                "give each section its own title")
+        if not isinstance(query, str) or not query.strip():
+            raise SettingsError(where("query"), f'section "{title}": query: must be a non-empty string, not {query!r}',
+                                'e.g. query = \'nato OR "defence spending"\'')
+        try:
+            parse(query)
+        except QueryError as exc:
+            raise SettingsError(where("query"), f'section "{title}": query: {exc.message} at column {exc.position}',
+                                'words, "phrases", AND, OR, NOT, brackets and fields such as people: or source:'
+                                ) from None
+        sections.append((title, query))
+
+    unmatched = data.get("unmatched", "other")
+    if unmatched not in ("other", "drop"):
+        raise check.fail("unmatched", f'must be "other" or "drop", not {unmatched!r}', 'e.g. unmatched = "other"')
+    watch = data.get("watch", [])
+    if isinstance(watch, str):
+        watch = [watch]
+    if not isinstance(watch, list) or not all(isinstance(w, str) and w.strip() for w in watch):
+        raise check.fail("watch", "must be a list of names", 'e.g. watch = ["Keir Starmer", "Ministry of Defence"]')
+
+    def limit(key: str) -> int | None:
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise check.fail(key, f"must be a whole number of at least 1, not {value!r}", "fix the value")
+        return value
+
+    return StorySettings(grouping, tuple(sections), unmatched, tuple(dict.fromkeys(w.strip() for w in watch)),
+                         limit("max_per_feed"), limit("max_stories"))
+
+
+def _section_line(check: SettingsFile, number: int):
+    """`where(key)`: FILE:LINE of `key` in the `number`th [[section]] (the header's line when the
+    key is not written there)."""
+    import re
+
+    header = re.compile(r"^\s*\[\[\s*section\s*\]\]")
+    other = re.compile(r"^\s*\[")
+    found_at: int | None = None
+    lines: dict[str, int] = {}
+    count = 0
+    for line_number, line in enumerate(check.text.splitlines(), start=1):
+        if header.match(line):
+            count += 1
+            if count == number:
+                found_at = line_number
+            elif count > number:
+                break
+            continue
+        if other.match(line) and found_at is not None:
+            break
+        if found_at is not None:
+            key = re.match(r'^\s*["\']?(\w+)["\']?\s*=', line)
+            if key:
+                lines.setdefault(key.group(1), line_number)
+
+    def where(key: str) -> str:
+        line = lines.get(key, found_at)
+        return f"{check.path}:{line}" if line else str(check.path)
+
+    return where
 
 
 _REVIEW = {"notify", "url", "send_unreviewed_at"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.errors import BriefError
-from pipeline.model import Article, Block, Source
+from pipeline.model import Article, ArticleBlock, Source
 from pipeline.text import clean_line, is_blank, replace_illegal, title_warning
 
 STANDFIRST_MAX_CHARS = 200
@@ -130,8 +130,8 @@ def split_standfirst(blocks: list[RawBlock]) -> tuple[str | None, list[RawBlock]
     return None, blocks
 
 
-def make_blocks(raw_blocks: list[RawBlock]) -> list[Block]:
-    return [Block(kind=raw.kind, text=raw.text) for raw in raw_blocks if not is_blank(raw.text)]
+def make_blocks(raw_blocks: list[RawBlock]) -> list[ArticleBlock]:
+    return [ArticleBlock(kind=raw.kind, text=raw.text) for raw in raw_blocks if not is_blank(raw.text)]
 
 
 def recheck_illegal(article: Article, warnings: list[str]) -> Article:

@@ -88,6 +88,7 @@ class WebArticle:
     charset: str | None = None
     source: Source = field(default_factory=Source)
     published: str | None = None  # the feed's date for the item, used when the page gives none
+    published_at: str | None = None  # the feed's date and time for the item (ISO 8601), for a pack's stories
     feed: str | None = None
     keys: tuple[str, ...] = ()  # the feed item's GUID and link
     error: str | None = None
@@ -230,7 +231,8 @@ def item_keys(item: FeedItem, feed_name: str = "") -> tuple[str, ...]:
 def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, trusted_private: bool,
                linked_from: str = "a public address") -> WebArticle:
     published = item.published.date().isoformat() if item.published else None
-    base = dict(feed=_safe_url(feed_name) or feed_name, keys=item_keys(item, feed_name), published=published)
+    base = dict(feed=_safe_url(feed_name) or feed_name, keys=item_keys(item, feed_name), published=published,
+                published_at=item.published.isoformat() if item.published else None)
     if item.link is not None:
         try:
             fetched = fetch(item.link, limits, PAGE_TYPES | TEXT_TYPES, trusted_private=trusted_private,
@@ -238,6 +240,7 @@ def _feed_item(item: FeedItem, feed: Feed, feed_name: str, limits: FetchLimits, 
             page = _page(fetched, mask_credentials(item.link))
             page.source.publisher = None
             page.feed, page.keys, page.published = base["feed"], base["keys"], published
+            page.published_at = base["published_at"]
             _check_readable(page)
             return page
         except BriefError as exc:

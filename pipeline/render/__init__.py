@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Protocol
 
@@ -94,16 +93,9 @@ DEFAULT_TIMESTAMP = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 def document_timestamp() -> dt.datetime:
     """The time documents record as made: SOURCE_DATE_EPOCH (UTC) when set, else a fixed date,
     so output never depends on the clock."""
-    from pipeline.errors import BriefError
+    from pipeline.environment import Environment
 
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return DEFAULT_TIMESTAMP
-    try:
-        return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise BriefError("SOURCE_DATE_EPOCH", f"{value!r} is not a valid number of seconds since 1970",
-                         "unset it or give a whole number such as 1767225600") from None
+    return Environment.read().source_date or DEFAULT_TIMESTAMP
 
 
 def needed(format_name: str, formats: list[str], document: "Document") -> list[str]:

@@ -18,6 +18,7 @@ from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_t
 from pipeline.compose.layout import Furniture, layout_brief, title_warning
 from pipeline.model import Brief
 from pipeline.render import FORMATS, Prepared, RenderJob, needed, render, render_order, renderer
+from pipeline.environment import Environment
 from pipeline.text import replace_illegal
 from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
@@ -100,7 +101,7 @@ def side_renderer_for(formats: list[str], theme: Theme) -> "SideRenderer | None"
     """A side renderer when it can help: the slow format, another slow one, and a second core."""
     others = [f for f in formats if f != SIDE_FORMAT and f not in _QUICK_FORMATS]
     if (SIDE_FORMAT in formats and others and (os.cpu_count() or 1) > 1
-            and not os.environ.get("BRIEF_SERIAL")):
+            and not Environment.read().serial):
         return SideRenderer.start(SIDE_FORMAT, theme)
     return None
 
@@ -111,10 +112,10 @@ class SideRenderer:
     it starts. When it cannot be started or dies, `submit` and `result` say so and the caller
     renders itself."""
 
-    def __init__(self, fmt: str, pool: ProcessPoolExecutor, pid: int) -> None:
+    def __init__(self, fmt: str, pool: ProcessPoolExecutor, pid: "Future[int]") -> None:
         self.format = fmt
         self._renders = fmt  # what the process was started for
-        self.pid = pid
+        self._pid = pid
         self._pool: ProcessPoolExecutor | None = pool
         self._future: Future | None = None
 
@@ -122,12 +123,20 @@ class SideRenderer:
     def start(cls, fmt: str, theme: Theme) -> "SideRenderer | None":
         try:
             pool = ProcessPoolExecutor(max_workers=1, initializer=_ignore_interrupts)
-            warm_up = pool.submit(_warm_up, fmt, theme)
-            pid = next(iter(pool._processes))  # started by the first submit
-        except (OSError, StopIteration, RuntimeError):
+            # One worker takes jobs in order: it says who it is, then warms up.
+            pid = pool.submit(os.getpid)
+            pool.submit(_warm_up, fmt, theme)  # its outcome does not matter: the real job meets any problem
+        except (OSError, RuntimeError):
             return None
-        del warm_up  # its outcome does not matter: the real job meets any problem
         return cls(fmt, pool, pid)
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id (None if it never started)."""
+        try:
+            return self._pid.result(timeout=30)
+        except Exception:
+            return None
 
     @property
     def alive(self) -> bool:
@@ -178,12 +187,11 @@ class SideRenderer:
         pool, self._pool, self._future = self._pool, None, None
         if pool is None:
             return
-        if kill:
-            for process in list((pool._processes or {}).values()):
-                try:
-                    process.kill()
-                except (OSError, AttributeError):
-                    pass
+        if kill and self._pid.done() and (pid := self.pid) is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass  # already gone
         pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "SideRenderer":

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Heading, Image, ListBlock, PageBreak, Paragraph,
-                             Rule, Span, Table, contents_entries, is_safe_link, outline)
+from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Heading, Image, ListBlock, PageBreak,
+                                     Paragraph, Rule, Span, Table, contents_entries, is_safe_link, outline)
 from pipeline.render import RenderJob
 from pipeline.compose.theme import Theme
 

@@ -128,3 +128,33 @@ def test_docx_matches_golden_structurally(brief, golden):
 
     data = render_brief(brief, ["docx"], load_theme()).outputs["docx"]
     golden.check_docx("uk-france-ukraine-pact.docx.json", data)
+
+
+def test_key_facts_hold_the_event_actors_date_and_place_and_no_metadata(brief, article):
+    by_kind = {}
+    for fact in brief.key_facts:
+        by_kind.setdefault(fact.kind, []).append(fact.value)
+        assert fact.evidence in article.body
+    assert by_kind["what"][0].startswith("In a landmark move")
+    assert {"Keir Starmer, Prime Minister", "Emmanuel Macron, President"} <= set(by_kind["who"])
+    assert by_kind["when"] == ["2026-01-06"] and by_kind["where"] == ["Paris"]
+    values = " ".join(f.value + " " + (f.detail or "") for f in brief.key_facts)
+    assert ".txt" not in values and "quotes" not in values
+
+
+def test_quotes_hold_no_unattributed_short_term(brief):
+    assert not [q.text for q in brief.quotes if q.speaker is None and len(q.text.split()) <= 3]
+    assert "military hubs" not in [q.text for q in brief.quotes]
+
+
+def test_summary_is_the_lead_and_at_most_three_sentences(brief, article):
+    assert 2 <= len(brief.summary) <= 3 and brief.summary[0].startswith("In a landmark move")
+    assert all(s in article.body for s in brief.summary)
+
+
+def test_markdown_opens_with_the_summary_and_ends_with_the_source(brief):
+    markdown = render_markdown(brief)
+    headings = [line for line in markdown.splitlines() if line.startswith("## ")]
+    assert headings[:2] == ["## Summary", "## Key facts"]
+    assert markdown.rstrip().splitlines()[-1].startswith("Source: the file uk-france-ukraine-pact.txt.")
+    assert "— Keir Starmer, Prime Minister" in markdown

@@ -51,13 +51,18 @@ def test_a_run_left_running_is_marked_interrupted_when_the_next_run_starts(confi
     assert outcomes(config.history_path) == ["interrupted", "ok"]
 
 
-def test_a_locked_history_is_reported_with_its_holder_within_five_seconds(config):
-    History(config.history_path).close()
-    holder = subprocess.Popen(
+def hold_lock_on(history: Path) -> subprocess.Popen:
+    """Another process holding an exclusive lock on the history; it prints "held" once it has it."""
+    return subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys, time\n"
          "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "db.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep(60)\n", str(config.history_path)],
+         "db.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep(60)\n", str(history)],
         stdout=subprocess.PIPE)
+
+
+def test_a_locked_history_is_reported_with_its_holder_within_five_seconds(config):
+    History(config.history_path).close()
+    holder = hold_lock_on(config.history_path)
     try:
         assert holder.stdout.readline().strip() == b"held"
         start = time.monotonic()
@@ -74,11 +79,7 @@ def test_a_locked_history_is_reported_with_its_holder_within_five_seconds(config
 
 def test_the_cli_reports_a_locked_history_on_one_line(tmp_path, config):
     History(config.history_path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys, time\n"
-         "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-         "db.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep(60)\n", str(config.history_path)],
-        stdout=subprocess.PIPE)
+    holder = hold_lock_on(config.history_path)
     try:
         holder.stdout.readline()
         start = time.monotonic()

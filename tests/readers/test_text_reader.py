@@ -242,9 +242,10 @@ def test_b12_unicode_separators_paragraph_count_is_fixed():
 
 
 def timed_read(text: str) -> float:
-    start = time.perf_counter()
+    # CPU time of this process: other work on a busy machine does not count against the reader.
+    start = time.process_time()
     read(text)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def test_b11_one_megabyte_line_is_read_quickly():
@@ -261,8 +262,8 @@ def test_reading_time_grows_linearly(unit):
     pass (the bound leaves room for timing noise)."""
     small = "Title\n\nBody " + unit * 12_500 + "x"
     large = "Title\n\nBody " + unit * 100_000 + "x"
-    small_time = min(timed_read(small) for _ in range(2))
-    large_time = min(timed_read(large) for _ in range(2))
+    small_time = min(timed_read(small) for _ in range(3))
+    large_time = min(timed_read(large) for _ in range(3))
     assert large_time < max(small_time, 0.005) * 24
 
 

@@ -16,7 +16,9 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 from pypdf import PdfReader
 
+from pipeline.compose.blocks import Document, Heading, ListBlock, Meta, Paragraph, Span
 from pipeline.render.build import render_brief, render_formats
+from pipeline.render.pdf import render as render_pdf
 from pipeline.extract import extract
 from pipeline.compose.layout import Furniture, layout_pack
 from pipeline.model import Pack, PackEntry
@@ -187,7 +189,7 @@ def test_a_reference_docx_gives_its_styles_page_set_up_and_header(sample_brief, 
     texts = [p.text for p in document.paragraphs]
     assert "Template body text that must not survive." not in texts
     assert texts[0] == sample_brief.title
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["Key facts", "Context"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["Summary", "Key facts"]
     libreoffice_text(rendered.outputs["docx"], tmp_path)
 
 
@@ -202,8 +204,11 @@ def test_a_style_missing_from_the_reference_is_ours_with_a_warning(sample_brief,
 
 
 def test_a_reference_without_list_styles_still_numbers_lists(sample_brief, tmp_path, theme):
+    from pipeline.model import ReviewNotes
+
     reference = make_reference(tmp_path / "house.docx", drop_style="List Bullet")
-    rendered = render_brief(sample_brief, ["docx"], dataclasses.replace(theme, reference_docx=str(reference)))
+    listed = dataclasses.replace(sample_brief, review=ReviewNotes(lines_to_take=["Welcome the pact.", "Say no more."]))
+    rendered = render_brief(listed, ["docx"], dataclasses.replace(theme, reference_docx=str(reference)))
     assert any("'List Bullet'" in w for w in rendered.warnings)
     document = open_docx(rendered.outputs["docx"])
     bullets = [p for p in document.paragraphs if p.style.name == "List Bullet"]
@@ -287,7 +292,8 @@ def test_the_pdf_contents_page_numbers_and_bookmarks_are_right(pack_files, tmp_p
                 if not isinstance(item, list)}
     assert set(titles) <= set(children), children
     pages = pdf_pages_text(outputs["pdf"], tmp_path)
-    contents = pages[1]
+    # The contents follow the cover and the top stories.
+    contents = next(page for page in pages if re.search(r"District 1 plan agreed[ .]+\d+\s*$", page, re.M))
     listed = {}
     for line in contents.splitlines():
         match = re.match(r"\s*(\d+\. District \d+ plan agreed)[ .]+(\d+)\s*$", line)
@@ -298,7 +304,7 @@ def test_the_pdf_contents_page_numbers_and_bookmarks_are_right(pack_files, tmp_p
         assert title in pages[page - 1]  # the brief really starts on that page
     assert list(bookmarks)[0] == "District daily"
     # The contents entries are links to their pages.
-    annotations = [a.get_object() for a in reader.pages[1].get("/Annots") or []]
+    annotations = [a.get_object() for a in reader.pages[pages.index(contents)].get("/Annots") or []]
     assert sum(1 for a in annotations if a.get("/Subtype") == "/Link") >= 20
 
 
@@ -311,7 +317,7 @@ def test_the_docx_contents_are_filled_before_any_update(pack_files, tmp_path):
     headings = job.page_facts["headings"]
     titles = [f"{n}. District {n} plan agreed" for n in range(1, 21)]
     texts = [e.split("\t")[0] for e in entries]
-    assert texts[:1] == ["Executive summary"] and texts[1:21] == titles
+    assert texts[:20] == titles
     pdf_pages = dict(zip(texts, (int(e.split("\t")[1]) for e in entries)))
     in_order = [pdf_pages[t] for t in titles]
     assert in_order == sorted(in_order) and in_order[0] > 1
@@ -437,3 +443,40 @@ def test_a_tall_logo_keeps_to_the_cover(sample_brief, tmp_path, theme):
     assert len(PdfReader(io.BytesIO(rendered.outputs["pdf"])).pages[0].images) == 1
     picture = open_docx(rendered.outputs["docx"]).inline_shapes[0]
     assert round(picture.height.mm) == 40
+
+
+def test_a_one_article_pack_runs_on_and_keeps_its_pages_few(theme_module, sample_brief, tmp_path):
+    # The sample as a one-article pack: a cover, then the summary, the brief and the index run
+    # on; a pack of several starts each brief on a new page.
+    entries = [PackEntry(sample_brief, new=True)]
+    one = Pack("One article", "2026-03-04", "OFFICIAL", "The Minister", "Briefing Unit", entries, [])
+    markdown, document = layout_pack(one, theme_module.language, furniture=Furniture.from_theme(theme_module))
+    outputs = render_formats(["pdf"], RenderJob(document=document, markdown=markdown, theme=theme_module))
+    pages = pdf_pages_text(outputs["pdf"], tmp_path)
+    assert len(pages) <= 4
+    assert "Top stories" in pages[1] and "Key facts" in pages[1]
+    several = pdf_pages_text(pack_files_pdf(theme_module, 2), tmp_path)
+    starts = [number for number, page in enumerate(several) for title in ("1. District 1", "2. District 2")
+              if re.search(rf"^\s*{re.escape(title)} plan agreed\s*$", page, re.M)]
+    assert len(starts) == 2 and starts[0] != starts[1]
+
+
+def pack_files_pdf(theme, count: int) -> bytes:
+    markdown, document = layout_pack(pack_of(count), theme.language, furniture=Furniture.from_theme(theme))
+    return render_formats(["pdf"], RenderJob(document=document, markdown=markdown, theme=theme))["pdf"]
+
+
+def test_a_pdf_heading_never_ends_a_page(theme_module, tmp_path):
+    # Text before a heading and its list grows a line at a time, so that the page ends at every
+    # point around the heading: the heading always shares its page with the list's first item.
+    for lines in range(36, 50):
+        spans = []
+        for number in range(lines):
+            spans += [Span(f"Line {number + 1}."), Span("\n")]
+        items = [[Paragraph([Span(f"Item {n} of the list under the heading.")])] for n in range(1, 8)]
+        document = Document(meta=Meta(title="T"), blocks=[Heading(1, [Span("T")]), Paragraph(spans[:-1]),
+                                                           Heading(2, [Span("Commitments")]),
+                                                           ListBlock(ordered=False, items=items)])
+        pages = pdf_pages_text(render_pdf(RenderJob(document=document, markdown="", theme=theme_module)), tmp_path)
+        [page] = [page for page in pages if "Commitments" in page]
+        assert "Item 1 of the list" in page, f"{lines} lines before the heading"

@@ -111,20 +111,24 @@ def test_hostile_and_non_latin_text_arrive_verbatim(sample, sample_bytes):
 
 
 def test_span_formatting(sample, theme):
-    assert paragraph_with(sample, "A standfirst in italics").runs[0].italic is True
+    # Emphasis is set plain: the house style has no italics.
+    assert paragraph_with(sample, "A standfirst in italics").runs[0].italic is None
     context = paragraph_with(sample, "Plain bold and italic and code\n" + HOSTILE)
     assert run_with(context, "bold").bold is True
-    assert run_with(context, "italic").italic is True
+    assert run_with(context, "italic").italic is None
     assert run_with(context, "code").font.name == theme.mono_fonts[0]
     assert run_with(context, "Plain ").bold is None
     assert context._p.xpath(".//w:br")
 
 
-def test_quote_attribution_is_right_aligned_and_kept_with_the_quote(sample):
+def test_quote_attribution_is_left_aligned_and_kept_with_the_quote(sample):
     quote = paragraph_with(sample, "\u201cA quotation that is verbatim.\u201d")
     attribution = paragraph_with(sample, "\u2014 Keir Starmer")
     assert quote.paragraph_format.keep_with_next is True
-    assert attribution.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # Under the quotation at its left edge, as in the PDF; the Quote style aligns it left.
+    assert attribution.style.name == "Quote"
+    assert attribution.alignment is None
+    assert attribution.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT
 
 
 def test_code_block_and_rule(sample, theme):

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from pipeline.compose.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph,
-                             Span, Table, plain_text)
+from pipeline.compose.blocks import (BlockQuote, CodeBlock, Document, Heading, ListBlock, Meta, Paragraph, Span, Table,
+                                     plain_text)
 from pipeline.render import RenderJob
 from pipeline.render.fonts import find_font
 from pipeline.render.pdf import render

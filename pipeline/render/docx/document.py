@@ -8,7 +8,7 @@ import zipfile
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -323,8 +323,8 @@ class _DocxWriter(_StyleSetUp, _PageFurniture, _TableWriter):
             else:
                 self._add_block(block, nested=True)
         if quote.attribution is not None:
-            attribution = self._add_paragraph(quote.attribution, "Quote")
-            attribution.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            # Under the quotation, at its left edge, as in the PDF.
+            self._add_paragraph(quote.attribution, "Quote")
             # A quotation and its attribution stay on one page.
             for paragraph in paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
@@ -347,16 +347,15 @@ class _DocxWriter(_StyleSetUp, _PageFurniture, _TableWriter):
                 continue
             text = self._clean(span.text)
             if not (span.code or span.href or "\t" in text or "\n" in text or has_rtl(span.text)):
-                _append_plain_run(paragraph._p, text, span.strong or strong, span.emphasis)
+                _append_plain_run(paragraph._p, text, span.strong or strong)
                 continue
             run = paragraph.add_run(text)
             if has_rtl(span.text):
                 run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
-            # Complex scripts (Arabic, Hebrew...) take their bold and italic from separate flags.
+            # Complex scripts (Arabic, Hebrew...) take their bold from a separate flag. Emphasis
+            # is set plain: the house style has no italics, which are hard to read.
             if span.strong or strong:
                 run.bold = run.font.cs_bold = True
-            if span.emphasis:
-                run.italic = run.font.cs_italic = True
             if span.code:
                 run.font.name = self.theme.mono_fonts[0]
             if is_safe_link(span.href):
@@ -383,16 +382,15 @@ class _DocxWriter(_StyleSetUp, _PageFurniture, _TableWriter):
         return RGBColor.from_string(self.theme.colour(name))
 
 
-def _append_plain_run(p, text: str, bold: bool, italic: bool) -> None:
-    """A run of plain text, bold and italic as asked (each for complex scripts too), built
-    directly: the XML python-docx's add_run, bold and italic would make, without their
-    searches for where each child element goes."""
+def _append_plain_run(p, text: str, bold: bool) -> None:
+    """A run of plain text, bold as asked (for complex scripts too), built directly: the XML
+    python-docx's add_run and bold would make, without their searches for where each child
+    element goes."""
     r = OxmlElement("w:r")
-    if bold or italic:
+    if bold:
         rPr = OxmlElement("w:rPr")
-        for tag, wanted in (("w:b", bold), ("w:bCs", bold), ("w:i", italic), ("w:iCs", italic)):
-            if wanted:
-                rPr.append(OxmlElement(tag))
+        rPr.append(OxmlElement("w:b"))
+        rPr.append(OxmlElement("w:bCs"))
         r.append(rPr)
     if text:
         t = OxmlElement("w:t")

@@ -4,6 +4,7 @@ for every script slot, sizes and the document language."""
 from __future__ import annotations
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -43,6 +44,8 @@ class _StyleSetUp:
         theme, styles = self.theme, self.document.styles
         # The template's styles name theme fonts (Calibri, Cambria), which win over named fonts.
         _remove_theme_fonts(styles.element)
+        # The house style has no italics (they are hard to read): Word's Quote style is italic.
+        _remove_italics(styles.element)
 
         normal = styles["Normal"]
         _set_font_size(normal, theme.body_size_pt)
@@ -57,6 +60,7 @@ class _StyleSetUp:
 
         title = styles["Title"]
         _set_font_size(title, theme.title_size_pt)
+        title.font.bold = True  # as the PDF's title
         title.font.color.rgb = self._colour("title")
         _set_paragraph_border(title.element.get_or_add_pPr(), "bottom", theme.colour("rule"),
                               eighths_of_a_point=8, space_pt=4)
@@ -71,6 +75,8 @@ class _StyleSetUp:
         quote = styles["Quote"]
         quote.font.color.rgb = self._colour("muted")
         quote.paragraph_format.left_indent = Mm(4)
+        quote.paragraph_format.right_indent = Mm(0)
+        quote.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         _set_paragraph_border(quote.element.get_or_add_pPr(), "left", theme.colour("quote_bar"),
                               eighths_of_a_point=18, space_pt=8)
 
@@ -109,6 +115,12 @@ def _remove_theme_fonts(styles_element) -> None:
             rFonts.attrib.pop(qn(attribute), None)
         if not rFonts.attrib:
             rFonts.getparent().remove(rFonts)
+
+
+def _remove_italics(styles_element) -> None:
+    for tag in ("w:i", "w:iCs"):
+        for element in list(styles_element.iter(qn(tag))):
+            element.getparent().remove(element)
 
 
 def _set_font_size(style, points: float) -> None:

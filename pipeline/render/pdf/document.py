@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Image as RlImage
 from reportlab.platypus import PageBreak as RlPageBreak
-from reportlab.platypus import (Flowable, HRFlowable, KeepTogether, ListItem, Paragraph, Spacer,
+from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, ListItem, Paragraph, Spacer,
                                 Table, TableStyle, XPreformatted)
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -29,11 +29,13 @@ from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines, vis
 from pipeline.compose.theme import Theme
 from pipeline.render.pdf.furniture import LOGO_MAX_HEIGHT_MM, _Contents
 from pipeline.render.pdf.fonts import _FontBook, _has_cjk
-from pipeline.render.pdf.tables import _TableFlowables
+from pipeline.render.pdf.tables import _RowKeepingTable, _TableFlowables
 from pipeline.render.pdf.tagging import Artifact, Node, Tagged, TaggedListFlowable, Tagger, needs_shaping, table_artifacts
+from pipeline.render.columns import break_rows
 
 
 TAB_WIDTH = 4
+HEADING_LINES_KEPT = 3  # lines of text a heading needs under it at the foot of a page
 
 # Paragraphs longer than this are cut into several flowables of about CHUNK_CHARS, at sentence
 # ends where possible: reportlab re-wraps a paragraph's whole remainder at every page break,
@@ -68,8 +70,8 @@ class _Styles:
         self.subheading = self._heading("subheading", theme.heading2_size_pt, "heading",
                                         space_before=body_size * 0.8)
         self.list_body = ParagraphStyle("list_body", parent=self.body, spaceAfter=body_size * 0.25)
-        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=body_size * 0.95,
-                                   leading=body_size * 0.95 * theme.line_spacing, spaceAfter=0)
+        # Table text is body text: the same size, for the same readers.
+        self.cell = ParagraphStyle("cell", parent=self.body, spaceAfter=0)
         self.attribution = ParagraphStyle("attribution", parent=self.body, textColor=self.colour("muted"))
         self.footer = ParagraphStyle("footer", parent=self.body, fontSize=max(body_size * 0.75, 6),
                                      leading=max(body_size * 0.75, 6) * 1.2, textColor=self.colour("muted"),
@@ -136,8 +138,8 @@ class _Markup:
     def span(self, span: Span, bold: bool = False, heading: bool = False) -> str:
         if span.text == "\n":
             return "<br/>"
-        inner = self.text(_clean_text(span.text), code=span.code, heading=heading,
-                          bold=bold or span.strong, italic=span.emphasis)
+        # Emphasis is set plain: italics are hard to read, and the house style has none.
+        inner = self.text(_clean_text(span.text), code=span.code, heading=heading, bold=bold or span.strong)
         if span.href and is_safe_link(span.href):
             href = escape(span.href, quote=True)
             return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
@@ -158,34 +160,32 @@ class _Markup:
         in the order reportlab draws it, left to right, with <br/> between lines. Every line
         fits, so reportlab only stacks them."""
         segments = [("\n" if span.text == "\n" else _clean_text(span.text),
-                     (span.code, bold or span.strong, span.emphasis,
+                     (span.code, bold or span.strong, False,
                       span.href if span.href and is_safe_link(span.href) else None))
                     for span in spans]
 
         def measure(text: str, key: tuple) -> float:
-            code, run_bold, italic, _ = key
+            code, run_bold, _, _ = key
             return sum(pdfmetrics.stringWidth(piece, rl_fonts.tt2ps(face, b, i), size)
-                       for (face, b, i), piece in self.fonts.runs(text, code, run_bold, italic, heading))
+                       for (face, b, i), piece in self.fonts.runs(text, code, run_bold, False, heading))
 
         lines = visual_lines(segments, width, measure, direction)
         return "<br/>".join("".join(self._visual_piece(text, key, heading) for text, key in line)
                             for line in lines)
 
     def _visual_piece(self, text: str, key: tuple, heading: bool) -> str:
-        code, bold, italic, href = key
-        inner = self.text(text, code=code, bold=bold, italic=italic, heading=heading)
+        code, bold, _, href = key
+        inner = self.text(text, code=code, bold=bold, heading=heading)
         if href:
             return f'<a href="{escape(href, quote=True)}" color="{self.link_colour}">{inner}</a>'
         return inner
 
-    def text(self, text: str, code: bool = False, bold: bool = False, italic: bool = False,
-             heading: bool = False) -> str:
+    def text(self, text: str, code: bool = False, bold: bool = False, heading: bool = False) -> str:
         # <font face> must be outermost: reportlab resets bold and italic when the face changes.
+        # No italic or oblique face is ever asked for (see span()).
         parts = []
-        for (face, run_bold, run_italic), piece in self.fonts.runs(text, code, bold, italic, heading):
+        for (face, run_bold, _), piece in self.fonts.runs(text, code, bold, False, heading):
             body = escape(piece)
-            if run_italic:
-                body = f"<i>{body}</i>"
             if run_bold:
                 body = f"<b>{body}</b>"
             parts.append(f'<font face="{face}">{body}</font>')
@@ -280,15 +280,46 @@ class _StoryBuilder(_TableFlowables):
                   nested: bool = False) -> list[Flowable]:
         """Flowables for blocks; `nested` inside a list item or a quotation."""
         story: list[Flowable] = []
-        for block in blocks:
-            made = self.block(block, width, body_style or self.styles.body, nested)
+        ahead: list[Flowable] | None = None  # the next block's flowables, made early to measure them
+        for position, block in enumerate(blocks):
+            made = ahead if ahead is not None else self.block(block, width, body_style or self.styles.body, nested)
+            ahead = None
             if isinstance(block, Heading) and not nested:
                 entry = next(self._outline, None)
                 if entry is not None and made:
                     # The first piece carries the heading's bookmark and contents entry.
                     made[0]._brief_heading = (entry, entry.anchor in self._listed, self.markup.line(entry.text))
+            if isinstance(block, Heading) and made and story:
+                # keepWithNext cannot hold a heading to a list or a quotation (reportlab keeps
+                # containers out of its KeepTogether): a heading starts a new page unless there
+                # is room under it for a few lines.
+                story.append(CondPageBreak(self._room_under_heading(made[0].style)))
+            if isinstance(block, Heading) and made and position + 1 < len(blocks) \
+                    and isinstance(blocks[position + 1], TableBlock):
+                ahead = self.table(blocks[position + 1], width)
+                made = self._heading_over_table(made, ahead, blocks[position + 1], width)
             story.extend(made)
         return story
+
+    def _heading_over_table(self, made: list[Flowable], table_pieces: list[Flowable], block: TableBlock,
+                            width: float) -> list[Flowable]:
+        """keepWithNext would carry a heading and its whole table to the next page: instead the
+        heading stays where the table's first rows (as many as may stand before a break) fit."""
+        table = next((piece for piece in table_pieces if isinstance(piece, _RowKeepingTable)), None)
+        if table is None:
+            return made
+        table.wrap(width, table.page_height)
+        header = 1 if block.header else 0
+        head_keep, _ = break_rows(len(block.rows))
+        room = sum(table._rowHeights[:header + head_keep])
+        for piece in made:
+            room += piece.wrap(width, table.page_height)[1] + piece.getSpaceBefore() + piece.getSpaceAfter()
+            piece.keepWithNext = 0
+        return [CondPageBreak(room), *made]
+
+    def _room_under_heading(self, style: ParagraphStyle) -> float:
+        body = self.styles.body
+        return style.spaceBefore + style.leading + style.spaceAfter + HEADING_LINES_KEPT * body.leading
 
     def block(self, block: Block, width: float, body_style: ParagraphStyle,
               nested: bool = False) -> list[Flowable]:

@@ -1,0 +1,194 @@
+"""How wide a table's columns are, and where a long table may break: one rule for the DOCX and
+the PDF, so that a table looks the same in both.
+
+Widths follow the content: the narrower columns get the width of their longest line, so short
+columns (names, dates, "Yes") never wrap while a long one has room to spare; the widest ones
+share what remains in proportion to their longest line, and none is narrower than its longest
+word when the table can afford it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Callable, Sequence
+
+# A table of this many body rows or fewer is kept whole on one page; a longer one breaks, but
+# never leaves fewer than MIN_ROWS_AT_BREAK body rows on either side of the break.
+KEEP_WHOLE_ROWS = 6
+MIN_ROWS_AT_BREAK = 3
+
+# What the widest columns keep of their longest line when narrower ones are given theirs.
+WIDE_COLUMN_SHARE = 0.4
+
+# Average advance of a character, in ems, when no font is at hand to measure it (the DOCX).
+# DejaVu Sans, the default body font, averages about 0.55 em over English text; bold is wider.
+_EM_PER_CHARACTER = 0.56
+_EM_PER_BOLD_CHARACTER = 0.62
+
+
+def estimated_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of one line of `text` at `size` points, estimated from its characters: East
+    Asian wide characters take a full em."""
+    em = _EM_PER_BOLD_CHARACTER if bold else _EM_PER_CHARACTER
+    if text.isascii():
+        return len(text) * em * size
+    return sum((1.0 if unicodedata.east_asian_width(c) in "WF" else em) for c in text) * size
+
+
+def column_widths(cells: Sequence[Sequence[str]], total: float, padding: float,
+                  measure: Callable[[str, bool], float], header: bool = False) -> list[float]:
+    """Widths for the columns of `cells` (rows of cell texts; the first row is the header when
+    `header`) that add up to `total` points. `padding` is the space a cell takes beyond its
+    text (both sides); `measure(text, bold)` gives a line's width in points."""
+    columns = max((len(row) for row in cells), default=0)
+    if columns == 0:
+        return []
+    longest = [0.0] * columns  # the longest line: the width that never wraps
+    widest_word = [0.0] * columns  # the longest word: narrower, it breaks inside a word
+    # Each cell as its lines' word widths, to estimate how many lines it takes at a width.
+    words: list[list[list[list[float]]]] = []
+    for number, row in enumerate(cells):
+        bold = header and number == 0
+        words.append([[] for _ in range(columns)])
+        for index, text in enumerate(row):
+            for line in text.split("\n"):
+                longest[index] = max(longest[index], measure(line, bold))
+                measured = [measure(word, bold) for word in line.split()]
+                words[-1][index].append(measured)
+                widest_word[index] = max([widest_word[index], *measured])
+    space = measure(" ", False)
+    need = [width + padding for width in longest]
+    least = [min(width + padding, total / columns) for width in widest_word]
+    least = [max(width, padding * 2) for width in least]
+    if sum(need) <= total:
+        # Everything fits on one line: the room left goes to each column in proportion.
+        return _scaled(need, total)
+    widths: dict[int, float] = {}
+    # Narrowest first, a column gets its longest line while the columns after it keep at least
+    # WIDE_COLUMN_SHARE of theirs (and their longest word): the wrapping happens in the widest.
+    order = sorted(range(columns), key=lambda index: need[index])
+    for position, index in enumerate(order[:-1]):
+        others = order[position + 1:]
+        left = total - sum(widths.values())
+        if need[index] + sum(max(least[other], need[other] * WIDE_COLUMN_SHARE) for other in others) > left:
+            break
+        widths[index] = need[index]
+    open_columns = [index for index in range(columns) if index not in widths]
+    left = total - sum(widths.values())
+    shares = _scaled([need[index] for index in open_columns], left)
+    floors = [least[index] for index in open_columns]
+    if sum(floors) <= left:
+        shares = _at_least(shares, floors, left)
+    for index, share in zip(open_columns, shares):
+        widths[index] = share
+    chosen = [widths[index] for index in range(columns)]
+    return _shortest(chosen, need, least, words, space, padding, total)
+
+
+def _shortest(chosen: list[float], need: list[float], least: list[float], words: list[list[list[list[float]]]],
+              space: float, padding: float, total: float) -> list[float]:
+    """`chosen`, or widths that make the table shorter: a short column ("United Kingdom and
+    France") wrapped onto three lines makes every row three lines high, while the long column
+    beside it loses little by giving it room for one or two. The widest column takes what the
+    others leave; the others try their one-line, two-line and chosen widths."""
+    columns = len(chosen)
+    widest = max(range(columns), key=lambda index: (need[index], -index))
+    others = [index for index in range(columns) if index != widest]
+    if not others or len(others) > 4:
+        return chosen
+    candidates = []
+    for index in others:
+        two_lines = max(least[index], padding + max((_two_line_width(row[index], space) for row in words),
+                                                     default=0.0))
+        candidates.append(sorted({chosen[index], need[index], min(two_lines, need[index])}))
+    lines_at: dict[tuple[int, float], list[int]] = {}
+
+    def lines(index: int, width: float) -> list[int]:
+        key = (index, width)
+        if key not in lines_at:
+            lines_at[key] = [_lines(row[index], width - padding, space) for row in words]
+        return lines_at[key]
+
+    def height(widths: list[float]) -> int:
+        per_column = [lines(index, width) for index, width in enumerate(widths)]
+        return sum(max(column[row] for column in per_column) for row in range(len(words)))
+
+    best, best_height = chosen, height(chosen)
+    for combination in itertools.product(*candidates):
+        rest = total - sum(combination)
+        if rest < max(least[widest], need[widest] * WIDE_COLUMN_SHARE, 0.0) or rest <= padding:
+            continue
+        widths = [0.0] * columns
+        for index, width in zip(others, combination):
+            widths[index] = width
+        widths[widest] = rest
+        if (lines_high := height(widths)) < best_height:
+            best, best_height = widths, lines_high
+    return best
+
+
+def _lines(cell: list[list[float]], width: float, space: float) -> int:
+    """How many lines a cell (its lines' word widths) takes at `width`, wrapped word by word."""
+    count = 0
+    for line in cell:
+        count += 1
+        used = -space
+        for word in line:
+            if used + space + word > width and used > 0:
+                count += 1
+                used = word
+            else:
+                used += space + word
+            while used > width > 0:  # a word wider than the column breaks inside itself
+                count += 1
+                used -= width
+    return max(count, 1)
+
+
+def _two_line_width(cell: list[list[float]], space: float) -> float:
+    """About the width at which the cell's longest line wraps onto two lines."""
+    best = 0.0
+    for line in cell:
+        whole = sum(line) + space * max(len(line) - 1, 0)
+        half, used = whole / 2, 0.0
+        for position, word in enumerate(line):
+            used += word + (space if position else 0.0)
+            if used >= half:
+                best = max(best, used, whole - used - space)
+                break
+    return best
+
+
+def _scaled(widths: list[float], total: float) -> list[float]:
+    whole = sum(widths)
+    if whole <= 0:
+        return [total / len(widths)] * len(widths)
+    return [total * width / whole for width in widths]
+
+
+def _at_least(shares: list[float], floors: list[float], total: float) -> list[float]:
+    """`shares` raised to their floors, the difference taken from the columns above theirs."""
+    shares = list(shares)
+    for _ in range(len(shares)):
+        short = [i for i, (share, floor) in enumerate(zip(shares, floors)) if share < floor]
+        if not short:
+            break
+        for i in short:
+            shares[i] = floors[i]
+        above = [i for i in range(len(shares)) if i not in short and shares[i] > floors[i]]
+        excess = sum(shares) - total
+        spare = sum(shares[i] - floors[i] for i in above)
+        if spare <= 0:
+            break
+        for i in above:
+            shares[i] -= excess * (shares[i] - floors[i]) / spare
+    return shares
+
+
+def break_rows(body_rows: int) -> tuple[int, int]:
+    """For a table of `body_rows` rows under its header: how many rows at its start and at its
+    end stay on one page together (all of them for a short table)."""
+    if body_rows <= KEEP_WHOLE_ROWS:
+        return body_rows, body_rows
+    return MIN_ROWS_AT_BREAK, MIN_ROWS_AT_BREAK
