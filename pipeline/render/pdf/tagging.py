@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from reportlab.platypus import Flowable, ListFlowable
 
@@ -27,6 +28,44 @@ _NEEDS_SHAPING = re.compile("[\u0900-\u0dff\u0e00-\u0eff\u0f00-\u0fff\u1000-\u10
 
 def needs_shaping(text: str) -> bool:
     return _NEEDS_SHAPING.search(text) is not None
+
+
+def _shape_each_font(word, features=None, force=False):
+    """reportlab's shapeFragWord for a word whose pieces are in several fonts: each font's
+    stretch shaped on its own. reportlab shapes the whole word with its first piece's font and
+    looks the glyphs up in each piece's own font, so a full stop after a Thai or Devanagari word
+    (the full stop in the body font) came out as a wrong character."""
+    from reportlab.pdfbase import ttfonts
+
+    shape = ttfonts.shapeFragWord
+    pieces = word[1:]
+    if (isinstance(word, ttfonts.ShapedFragWord) or any(hasattr(frag, "cbDefn") for frag, _ in pieces)
+            or len({frag.fontName for frag, _ in pieces}) < 2):
+        return shape(word) if features is None else shape(word, features, force)
+    parts = []
+    for _, group in groupby(pieces, key=lambda piece: piece[0].fontName):
+        group = list(group)
+        shaped = shape([0, *group], force=True) if features is None else shape([0, *group], features, True)
+        parts.append((sum(len(text) for _, text in group), shaped))
+    whole = ttfonts.makeShapedFragWord(word)([sum(shaped[0] for _, shaped in parts)])
+    offset = 0
+    for length, shaped in parts:
+        for frag, text in shaped[1:]:
+            data = [item._replace(cluster=item.cluster + offset) for item in text.__shapeData__]
+            whole.append((frag, ttfonts.ShapedStr(str(text), shapeData=data)))
+        offset += length
+    return whole
+
+
+def _install_word_shaping() -> None:
+    # Paragraph looks shapeFragWord up in its own module at each wrap.
+    from reportlab.platypus import paragraph
+
+    if paragraph.shapeFragWord is not _shape_each_font:
+        paragraph.shapeFragWord = _shape_each_font
+
+
+_install_word_shaping()
 
 
 @dataclass(eq=False)
