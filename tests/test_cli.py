@@ -61,7 +61,7 @@ def test_docx_uses_real_word_styles(sample_outputs):
     for quote in QUOTES:
         assert f"\u201c{quote}\u201d" in quote_texts
     assert "\u2014 Keir Starmer, Prime Minister" in quote_texts
-    assert ("List Bullet", "Coalition of the Willing") in paragraphs
+    assert ("Normal", "Coalition of the Willing.") in paragraphs  # organisations run on as one line
 
 
 def test_docx_people_table_and_properties(sample_outputs):

@@ -21,19 +21,40 @@ MIN_ROWS_AT_BREAK = 3
 # What the widest columns keep of their longest line when narrower ones are given theirs.
 WIDE_COLUMN_SHARE = 0.4
 
-# Average advance of a character, in ems, when no font is at hand to measure it (the DOCX).
-# DejaVu Sans, the default body font, averages about 0.55 em over English text; bold is wider.
-_EM_PER_CHARACTER = 0.56
-_EM_PER_BOLD_CHARACTER = 0.62
+# Advances of the printable ASCII characters (32 to 126) in DejaVu Sans, the default body font,
+# in thousandths of an em: the DOCX has no font at hand to measure with, and an average per
+# character wraps short headers with capitals ("Where", "At the event") in a column sized too
+# tight. Other fonts are mostly narrower, so these err on the side of room.
+_ASCII_ADVANCES = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636,
+    636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656,
+    557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613,
+    635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818,
+    592, 592, 525, 636, 337, 636, 838)
+_ASCII_BOLD_ADVANCES = (
+    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696, 696, 696, 696, 696,
+    696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734, 830, 683, 683, 821, 837, 372, 372, 775,
+    637, 995, 837, 850, 733, 850, 770, 720, 682, 812, 774, 1103, 771, 724, 725, 457, 365, 457, 838, 500, 500, 675,
+    716, 593, 716, 678, 435, 716, 712, 343, 343, 665, 343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924,
+    645, 652, 582, 712, 365, 712, 838)
+# Beyond ASCII: an average advance (DejaVu Sans over accented Latin, Greek, Cyrillic); East Asian
+# wide characters take a full em.
+_EM_PER_CHARACTER = 0.6
+_EM_PER_BOLD_CHARACTER = 0.66
 
 
 def estimated_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of one line of `text` at `size` points, estimated from its characters: East
-    Asian wide characters take a full em."""
+    """The width of one line of `text` at `size` points, estimated from its characters."""
+    table = _ASCII_BOLD_ADVANCES if bold else _ASCII_ADVANCES
     em = _EM_PER_BOLD_CHARACTER if bold else _EM_PER_CHARACTER
-    if text.isascii():
-        return len(text) * em * size
-    return sum((1.0 if unicodedata.east_asian_width(c) in "WF" else em) for c in text) * size
+    thousandths = 0.0
+    for c in text:
+        code = ord(c)
+        if 32 <= code < 127:
+            thousandths += table[code - 32]
+        else:
+            thousandths += 1000 if unicodedata.east_asian_width(c) in "WF" else em * 1000
+    return thousandths * size / 1000
 
 
 def column_widths(cells: Sequence[Sequence[str]], total: float, padding: float,
@@ -110,14 +131,17 @@ def _shortest(chosen: list[float], need: list[float], least: list[float], words:
             lines_at[key] = [_lines(row[index], width - padding, space) for row in words]
         return lines_at[key]
 
-    def height(widths: list[float]) -> int:
+    def height(widths: list[float]) -> tuple[int, int]:
+        """The table's height in lines, then (between equals) how many lines all cells take:
+        fewer means fewer names and dates broken over two lines."""
         per_column = [lines(index, width) for index, width in enumerate(widths)]
-        return sum(max(column[row] for column in per_column) for row in range(len(words)))
+        return (sum(max(column[row] for column in per_column) for row in range(len(words))),
+                sum(sum(column) for column in per_column))
 
     best, best_height = chosen, height(chosen)
     for combination in itertools.product(*candidates):
         rest = total - sum(combination)
-        if rest < max(least[widest], need[widest] * WIDE_COLUMN_SHARE, 0.0) or rest <= padding:
+        if rest < least[widest] or rest <= padding * 2:
             continue
         widths = [0.0] * columns
         for index, width in zip(others, combination):

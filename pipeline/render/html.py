@@ -50,7 +50,9 @@ def _css(theme: Theme) -> str:
         f"th,td{{border:1px solid #{c('table_border')};padding:.3em .5em;text-align:left;vertical-align:top}}"
         f"th{{background:#{c('table_header_fill')}}}"
         f"blockquote{{border-left:3px solid #{c('quote_bar')};margin:1em 0;padding:.2em 1em}}"
-        f".attribution{{color:#{c('muted')};text-align:right}}"
+        f".attribution{{color:#{c('muted')}}}"
+        # The house style has no italics (hard to read), as in the DOCX and the PDF.
+        f"em,i,cite,blockquote{{font-style:normal}}"
         f"pre,code{{font-family:{mono},monospace}}"
         f"hr{{border:0;border-top:1px solid #{c('rule')}}}"
         f"hr.page-break{{border:0;margin:2em 0;break-after:page}}"

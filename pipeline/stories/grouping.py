@@ -7,12 +7,15 @@ Two kinds of link join articles:
   pairs come from a bottom-k sketch of each article's shingles, so the work stays near-linear;
   the Jaccard itself is then computed exactly on the full shingle sets.
 * different write-ups of one event: published within `window_hours` of each other, no
-  conflicting event dates, and either a high TF-IDF cosine of their titles and leads, or a
-  moderate cosine together with enough shared people, organisations and places.
+  conflicting event dates, titles that do not each name someone or something the other
+  article never mentions (how look-alike events read: "Klitschko stops Thompson" and "Klitschko
+  beats Rahman"), and either a high TF-IDF cosine of their titles, leads and the names further
+  down, or a moderate cosine together with enough shared people, organisations and places.
 
 Links are applied strongest first; two groups are only merged when the result still spans
-at most `window_hours` and holds no two event dates further apart than `date_tolerance_days`,
-so a chain of weak links cannot drag different events together. Everything is computed from
+at most `window_hours`, holds no two event dates further apart than `date_tolerance_days`
+and no two articles whose titles conflict as above, so a chain of weak links cannot drag
+different events together. Everything is computed from
 the inputs alone: the same articles, in any order, give the same stories in the same order.
 
 Pure functions: no I/O, no clock, no randomness.
@@ -31,6 +34,7 @@ from pipeline.errors import BriefError
 from pipeline.model import Brief, Commitment, Person, Quote
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NAME_WORD = re.compile(r"(?<=[\w,;] )([A-Z][\w'’-]*[a-z][\w'’-]*)")
 _HONORIFICS = frozenset("""mr mrs ms miss mx dr sir dame lord lady prof professor rev president
     prime minister general gen col colonel capt captain king queen prince princess""".split())
 _STOPWORDS = frozenset("""a an and are as at be been but by for from has have he her his i in is it
@@ -38,6 +42,10 @@ _STOPWORDS = frozenset("""a an and are as at be been but by for from has have he
     over into about than then there what when which who whom why how not no new more most
     also can could may might one two three up down out off we you our us them she him
     mr mrs ms dr sir""".split())
+# Last words of names that say what kind of body or place it is, not which one.
+_GENERIC = frozenset("""center centre court department service services office police university
+    hospital council party club company group news agency association committee house ministry
+    board city county state school team""".split())
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class GroupSettings:
     date_tolerance_days: event dates further apart than this keep articles apart.
     lead_words: words of the body read as the lead, besides title and standfirst.
     index_terms: an article's heaviest lead terms that propose candidate pairs (speed only).
+    name_words: capitalised words (names) up to this far into the body count as terms too (0: none).
     """
 
     near_copy: float = 0.5
@@ -72,8 +81,9 @@ class GroupSettings:
     min_shared: int = 2
     min_shared_terms: int = 3
     date_tolerance_days: int = 1
-    lead_words: int = 60
+    lead_words: int = 100
     index_terms: int = 12
+    name_words: int = 400
 
     @classmethod
     def from_mapping(cls, values: dict, where: str = "stories") -> "GroupSettings":
@@ -291,6 +301,8 @@ class _Features:
     entities: dict[str, str]
     date: _dt.date | None
     when: _dt.datetime | None
+    headline: frozenset[str] = frozenset()   # words by which the title names people, organisations, places
+    known: frozenset[str] = frozenset()      # words of the title and of every name
 
 
 def _event_date(brief: Brief) -> _dt.date | None:
@@ -300,16 +312,29 @@ def _event_date(brief: Brief) -> _dt.date | None:
         return None
 
 
-def _lead_terms(item: Item, settings: GroupSettings) -> list[str]:
+def _names(item: Item, settings: GroupSettings) -> list[tuple[int, str]]:
+    """Capitalised words inside a sentence of the body's first `name_words` words (about seven
+    characters each), with where they start: names, which the extractor does not always find."""
+    if not settings.name_words:
+        return []
+    text = item.text[: settings.name_words * 7]
+    return [(m.start(), m.group(1).casefold()) for m in _NAME_WORD.finditer(text)]
+
+
+def _lead_terms(item: Item, settings: GroupSettings, names: list[tuple[int, str]]) -> list[str]:
     b = item.brief
     lead = _words(item.text[: settings.lead_words * 20])[: settings.lead_words]
     # The title counts twice: it says what the story is about.
     words = _words(b.title) * 2 + _words(b.standfirst or "") + lead
+    # Names further down say which event it is when the lead only says what kind.
+    after = settings.lead_words * 5
+    words += sorted({name for at, name in names if at >= after})
     return [w for w in words if w not in _STOPWORDS and len(w) > 1 and not w.isdigit()]
 
 
 def _features(items: Sequence[Item], settings: GroupSettings) -> list[_Features]:
-    term_lists = [_lead_terms(item, settings) for item in items]
+    names = [_names(item, settings) for item in items]
+    term_lists = [_lead_terms(item, settings, found) for item, found in zip(items, names)]
     df: dict[str, int] = {}
     for terms in term_lists:
         for t in set(terms):
@@ -317,7 +342,7 @@ def _features(items: Sequence[Item], settings: GroupSettings) -> list[_Features]
     n = len(items)
     feats = []
     vocabulary: dict[str, int] = {}
-    for item, terms in zip(items, term_lists):
+    for item, terms, found in zip(items, term_lists, names):
         tf: dict[str, int] = {}
         for t in terms:
             tf[t] = tf.get(t, 0) + 1
@@ -326,12 +351,44 @@ def _features(items: Sequence[Item], settings: GroupSettings) -> list[_Features]
         words = _words(_full_text(item, settings.copy_words * 12))[: settings.copy_words]
         ids = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
         shingles = _shingles(ids, settings.shingle_words)
+        heads, known = _headline(item.brief)
+        # A name the extractor missed still counts as mentioned.
+        known |= {name for _, name in found}
         feats.append(_Features(
             item=item, words=len(words), shingles=shingles,
             sketch=tuple(sorted(shingles, key=hash)[: settings.sketch_size]),
             terms={t: v / norm for t, v in vec.items()}, entities=_entities(item.brief),
-            date=_event_date(item.brief), when=item.when))
+            date=_event_date(item.brief), when=item.when, headline=heads, known=known))
     return feats
+
+
+def _headline(brief: Brief) -> tuple[frozenset[str], frozenset[str]]:
+    """The words by which the title names people, organisations and places (the last telling
+    word of each name: "Bush placed on injured reserve" names Reggie Bush, "Colts beat Chiefs"
+    the Kansas City Chiefs), and every word of the title and of every name the article holds."""
+    title = set(_words(brief.title))
+    names = [p.name for p in brief.people] + [o.name for o in brief.organisations] + list(brief.locations)
+    heads, known = set(), set(title)
+    for name in names:
+        words = _words(normalise_name(name))
+        known.update(words)
+        telling = [w for w in words if len(w) > 2 and w not in _STOPWORDS and w not in _GENERIC]
+        if telling and telling[-1] in title:
+            heads.add(telling[-1])
+    return frozenset(heads), frozenset(known)
+
+
+def _conflict(fa: "_Features", fb: "_Features") -> str | None:
+    """Why two articles tell of different events, or None: each title names someone or
+    something the other article never mentions ("Klitschko stops Thompson" and "Klitschko beats
+    Rahman"; a quake in Aceh and one in West Papua). Write-ups of one event name its
+    protagonists alike, or one names more than the other; both naming one of their own that
+    the other lacks is how two look-alike events read (measured in benchmarks/stories_eval_events.py)."""
+    only_a = sorted(fa.headline - fb.known)
+    only_b = sorted(fb.headline - fa.known)
+    if only_a and only_b:
+        return f"titles name {only_a[0]} and {only_b[0]}"
+    return None
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -359,6 +416,8 @@ def _hours_apart(a: _dt.datetime | None, b: _dt.datetime | None) -> float:
 def _score(fa: _Features, fb: _Features, settings: GroupSettings, copy: bool = True) -> Link | None:
     """The link between two articles, or None. Indices in the Link are filled in by callers.
     `copy`: whether the two may be near-copies (else the shingles are not compared)."""
+    if _conflict(fa, fb):
+        return None  # each title names someone or somewhere of its own: two look-alike events
     long_enough = min(fa.words, fb.words) >= settings.copy_min_words
     jac = _jaccard(fa.shingles, fb.shingles) if copy and long_enough else 0.0
     if jac >= settings.near_copy:
@@ -398,12 +457,15 @@ def explain(a: Item, b: Item, settings: GroupSettings = GroupSettings()) -> str:
         return link.reason
     jac = _jaccard(fa.shingles, fb.shingles)
     why = []
-    if jac >= settings.near_copy:
+    if jac >= settings.near_copy and min(fa.words, fb.words) < settings.copy_min_words:
         why.append(f"under {settings.copy_min_words} words")
     if settings.window_hours and _hours_apart(fa.when, fb.when) > settings.window_hours:
         why.append(f"{_hours_apart(fa.when, fb.when):.0f} hours apart")
     if fa.date and fb.date and abs((fa.date - fb.date).days) > settings.date_tolerance_days:
         why.append(f"event dates {fa.date} and {fb.date}")
+    conflict = _conflict(fa, fb)
+    if conflict:
+        why.append(conflict)
     why.append(f"shingle Jaccard {jac:.2f}, title cosine {_cosine(fa.terms, fb.terms):.2f}")
     return "not joined: " + "; ".join(why)
 
@@ -473,13 +535,34 @@ def group(articles: Iterable[Item], settings: GroupSettings = GroupSettings()) -
             x = parent[x]
         return x
 
-    def compatible(ra: int, rb: int) -> bool:
-        group_ = members[ra] + members[rb]
-        times = [feats[k].when for k in group_ if feats[k].when is not None]
-        if settings.window_hours and times and (max(times) - min(times)).total_seconds() / 3600 > settings.window_hours:
+    # Root pairs found incompatible: a group only grows, which never mends that.
+    apart_in_time: set[tuple[int, int]] = set()
+    apart_by_titles: set[tuple[int, int]] = set()
+
+    def compatible(ra: int, rb: int, copy: bool) -> bool:
+        """Whether two groups may merge: for a same-event link, the result must fit the time
+        window and the event dates; for any link, no two of its articles may have conflicting
+        titles (a template filled in for two events reads as a near-copy)."""
+        key = (min(ra, rb), max(ra, rb))
+        if key in apart_by_titles or (not copy and key in apart_in_time):
             return False
-        dates = [feats[k].date for k in group_ if feats[k].date is not None]
-        return not dates or (max(dates) - min(dates)).days <= settings.date_tolerance_days
+        group_ = members[ra] + members[rb]
+        if not copy:
+            times = [feats[k].when for k in group_ if feats[k].when is not None]
+            dates = [feats[k].date for k in group_ if feats[k].date is not None]
+            if ((settings.window_hours and times
+                 and (max(times) - min(times)).total_seconds() / 3600 > settings.window_hours)
+                    or (dates and (max(dates) - min(dates)).days > settings.date_tolerance_days)):
+                apart_in_time.add(key)
+                return False
+        # One pair whose titles tell of different events keeps the two groups apart, however
+        # many other links a chain of look-alike write-ups would offer.
+        named_a = [k for k in members[ra] if feats[k].headline]
+        named_b = [k for k in members[rb] if feats[k].headline]
+        if any(_conflict(feats[x], feats[y]) for x in named_a for y in named_b):
+            apart_by_titles.add(key)
+            return False
+        return True
 
     kept: list[tuple[int, int, Link]] = []
     for _, i, j, link in scored:
@@ -487,7 +570,7 @@ def group(articles: Iterable[Item], settings: GroupSettings = GroupSettings()) -
         if ri == rj:
             kept.append((i, j, link))
             continue
-        if link.kind != "near-copy" and not compatible(ri, rj):
+        if not compatible(ri, rj, link.kind == "near-copy"):
             continue
         if ri > rj:
             ri, rj = rj, ri

@@ -249,3 +249,20 @@ def test_a_bad_query_is_one_line_with_its_position(tmp_path):
     assert lines[0].startswith(f'brief: {path}:10: section "Defence": query: ')
     # The second ")" of "budget))", counted from the query's first character.
     assert "this ')' has no '(' before it at column 30;" in lines[0]
+
+
+def test_the_email_lists_top_stories_not_every_copy(tmp_path, site):
+    from pipeline.compose.layout import render_template
+    from pipeline.deliver.message import EMAIL_TEMPLATE
+    from pipeline.model import Pack
+
+    build_pack(load_pack(pack_file(tmp_path, site, SECTIONS)), DATE, email=False)
+    pack = Pack.from_dict(read_content(folder(tmp_path)))
+    body = render_template(EMAIL_TEMPLATE, pack=pack, files=["story-daily.pdf"])
+    top = body.split("## Top stories", 1)[1].split("## Attached", 1)[0]
+    items = [line for line in top.splitlines() if line.startswith("- ")]
+    assert len(items) == 3  # three stories from five articles: the copies are not listed again
+    assert "3 stories from 5 articles." in body
+    summit = next(line for line in items if story_site.WIRE[2] in line)
+    assert "(3 outlets)" in summit and "[Europe]" in summit
+    assert not any(story_site.COPY[2] in line or story_site.REWRITE[2] in line for line in items)

@@ -213,3 +213,58 @@ def test_story_to_dict_is_json():
     assert data["also"][0]["time"] == "2026-01-06T11:00:00+00:00"
     assert data["extras"][0]["item"]["speaker"] == "John Healey"
     assert {l["kind"] for l in data["links"]} == {"near-copy", "same event"}
+
+
+# --------------------------------------------------------------------------- look-alike events
+
+
+def _quake(title: str, body: str, outlet: str, hours: float, places) -> "Item":
+    return item(title, body, outlet, T0 + dt.timedelta(hours=hours), orgs=["Geological Survey"],
+                places=places, event_date="2026-01-06")
+
+
+QUAKE = ("A strong earthquake of magnitude 6.1 struck {place} on Tuesday, damaging houses and roads "
+         "and sending residents running into the streets, the Geological Survey said. Dozens of "
+         "people were injured and rescue teams were searching collapsed buildings near {town}.")
+
+
+def _two_quakes():
+    aceh = [_quake("Strong earthquake hits Aceh, dozens injured", QUAKE.format(place="Aceh", town="Bireuen"),
+                   "Wire Service", 0, ["Aceh", "Bireuen"]),
+            _quake("Dozens hurt as 6.1 quake shakes Aceh", QUAKE.format(place="Aceh province", town="Bireuen")
+                   + " Power was cut across the province.", "Daily Courier", 2, ["Aceh", "Bireuen"])]
+    papua = [_quake("Strong earthquake hits West Papua, dozens injured",
+                    QUAKE.format(place="West Papua", town="Manokwari"), "Evening Post", 1, ["West Papua", "Manokwari"]),
+             _quake("Dozens hurt as quake shakes West Papua", QUAKE.format(place="West Papua province",
+                    town="Manokwari") + " Flights were suspended.", "City Journal", 3, ["West Papua", "Manokwari"])]
+    return aceh, papua
+
+
+def test_look_alike_events_on_one_day_stay_apart_and_each_joins_its_write_ups():
+    aceh, papua = _two_quakes()
+    stories = group(aceh + papua)
+    assert sorted(sorted(i.brief.title for i in s.items) for s in stories) == \
+        sorted([sorted(i.brief.title for i in aceh), sorted(i.brief.title for i in papua)])
+    assert explain(aceh[0], papua[0]).startswith("not joined")
+    reason = explain(aceh[0], papua[0])
+    assert "titles name aceh and papua" in reason and "under" not in reason
+
+
+def test_a_chain_through_an_untitled_write_up_does_not_join_look_alike_events():
+    aceh, papua = _two_quakes()
+    # A write-up whose title names no place reads like both; it may join one of them, not both.
+    vague = _quake("Strong earthquake injures dozens", QUAKE.format(place="the region", town="the coast"),
+                   "Rail News", 1.5, [])
+    stories = group(aceh + papua + [vague])
+    places = [{p for i in s.items for p in i.brief.locations} for s in stories]
+    assert not any({"Aceh", "West Papua"} <= p for p in places)
+
+
+def test_a_name_the_extractor_missed_still_counts_as_mentioned():
+    # The second title names Bireuen, which the first article mentions without having it
+    # among its places: one event, not two.
+    first = _quake("Strong earthquake hits Aceh, dozens injured", QUAKE.format(place="Aceh", town="Bireuen"),
+                   "Wire Service", 0, ["Aceh"])
+    second = _quake("Houses collapse in Bireuen as quake hits", QUAKE.format(place="Aceh", town="Bireuen"),
+                    "Daily Courier", 2, ["Bireuen"])
+    assert len(group([first, second])) == 1

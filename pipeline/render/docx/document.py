@@ -323,8 +323,16 @@ class _DocxWriter(_StyleSetUp, _PageFurniture, _TableWriter):
             else:
                 self._add_block(block, nested=True)
         if quote.attribution is not None:
-            # Under the quotation, at its left edge, as in the PDF.
-            self._add_paragraph(quote.attribution, "Quote")
+            # Under the quotation, at its left edge, muted and without the bar, as in the PDF;
+            # without a bar of its own it also parts one quotation's bar from the next one's,
+            # which Word would otherwise draw as one.
+            attribution = self._add_paragraph(quote.attribution, "Quote")
+            _set_paragraph_border(attribution._p.get_or_add_pPr(), "left", "auto", eighths_of_a_point=0,
+                                  space_pt=8, value="nil")
+            attribution.paragraph_format.space_before = Pt(0)
+            attribution.paragraph_format.space_after = Pt(self.theme.body_size_pt * 0.6)
+            for run in attribution.runs:
+                run.font.color.rgb = self._colour("muted")
             # A quotation and its attribution stay on one page.
             for paragraph in paragraphs:
                 paragraph.paragraph_format.keep_with_next = True

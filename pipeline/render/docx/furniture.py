@@ -7,7 +7,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Mm
+from docx.shared import Inches, Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
@@ -78,6 +78,7 @@ class _PageFurniture:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(marking)
         run.bold = run.font.cs_bold = True
+        run.font.size = Pt(max(self.theme.body_size_pt * 0.85, 7))  # as the PDF's marking
         if "marking" in self.theme.colours:
             run.font.color.rgb = self._colour("marking")
         if paragraph_direction(marking) == "rtl":

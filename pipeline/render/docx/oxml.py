@@ -45,13 +45,14 @@ def _insert_before(parent, child, later_tags: tuple[str, ...]) -> None:
     parent.append(child)
 
 
-def _border(tag: str, colour: str, eighths_of_a_point: int, space_pt: int) -> BaseOxmlElement:
-    return OxmlElement(tag, {qn("w:val"): "single", qn("w:sz"): str(eighths_of_a_point),
+def _border(tag: str, colour: str, eighths_of_a_point: int, space_pt: int, value: str = "single"
+            ) -> BaseOxmlElement:
+    return OxmlElement(tag, {qn("w:val"): value, qn("w:sz"): str(eighths_of_a_point),
                              qn("w:space"): str(space_pt), qn("w:color"): colour})
 
 
 def _set_paragraph_border(pPr, side: str, colour: str, eighths_of_a_point: int = 6,
-                          space_pt: int = 1) -> None:
+                          space_pt: int = 1, value: str = "single") -> None:
     """Set one side of a paragraph's border, replacing what was there."""
     pBdr = pPr.find(qn("w:pBdr"))
     if pBdr is None:
@@ -60,7 +61,7 @@ def _set_paragraph_border(pPr, side: str, colour: str, eighths_of_a_point: int =
     for old in pBdr.findall(qn(f"w:{side}")):
         pBdr.remove(old)
     later_sides = _PBDR_SIDES[_PBDR_SIDES.index(f"w:{side}") + 1:]
-    _insert_before(pBdr, _border(f"w:{side}", colour, eighths_of_a_point, space_pt), later_sides)
+    _insert_before(pBdr, _border(f"w:{side}", colour, eighths_of_a_point, space_pt, value), later_sides)
 
 
 def _wrap_in_hyperlink(run: Run, url: str) -> None:

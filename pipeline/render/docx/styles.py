@@ -62,8 +62,13 @@ class _StyleSetUp:
         _set_font_size(title, theme.title_size_pt)
         title.font.bold = True  # as the PDF's title
         title.font.color.rgb = self._colour("title")
-        _set_paragraph_border(title.element.get_or_add_pPr(), "bottom", theme.colour("rule"),
-                              eighths_of_a_point=8, space_pt=4)
+        # Word's Title has a rule under it and wide spacing; the PDF's title has neither.
+        _remove_paragraph_border(title.element.get_or_add_pPr())
+        title.paragraph_format.space_after = Pt(theme.title_size_pt * 0.4)
+
+        footer = styles["Footer"]  # the page number and footer text, small and muted as in the PDF
+        _set_font_size(footer, max(theme.body_size_pt * 0.75, 6))
+        footer.font.color.rgb = self._colour("muted")
 
         for name, size in (("Heading 1", theme.heading1_size_pt), ("Heading 2", theme.heading2_size_pt),
                            (DEEPEST_HEADING_STYLE, None)):
@@ -73,7 +78,10 @@ class _StyleSetUp:
                 _set_font_size(heading, size)
 
         quote = styles["Quote"]
-        quote.font.color.rgb = self._colour("muted")
+        # Quoted words in the text colour and the attribution muted under them, as in the PDF.
+        quote.font.color.rgb = self._colour("text")
+        quote.paragraph_format.space_before = Pt(theme.body_size_pt * 0.5)
+        quote.paragraph_format.space_after = Pt(0)
         quote.paragraph_format.left_indent = Mm(4)
         quote.paragraph_format.right_indent = Mm(0)
         quote.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -115,6 +123,11 @@ def _remove_theme_fonts(styles_element) -> None:
             rFonts.attrib.pop(qn(attribute), None)
         if not rFonts.attrib:
             rFonts.getparent().remove(rFonts)
+
+
+def _remove_paragraph_border(pPr) -> None:
+    for border in pPr.findall(qn("w:pBdr")):
+        pPr.remove(border)
 
 
 def _remove_italics(styles_element) -> None:

@@ -450,19 +450,23 @@ class _StoryBuilder(_TableFlowables):
         children = list(block.blocks)
         if block.attribution is not None:
             children.append(ParagraphBlock(block.attribution))
+        quoted_rows = 0  # the bar runs beside the quotation, not its attribution (as in the DOCX)
         with self._within(self._parent.add("BlockQuote")):
             for position, child in enumerate(children, start=1):
                 is_attribution = block.attribution is not None and position == len(children)
                 style = self.styles.attribution if is_attribution else self.styles.body
+                if is_attribution:
+                    quoted_rows = len(rows)
                 # A row per flowable, so that a long quotation breaks between rows: reportlab's
                 # splitting inside a row of several flowables can fail with a LayoutError.
                 rows.extend([flowable] for flowable in self.block(child, inner_width, style, nested=True))
         if not rows:
             return []
+        bar_end = quoted_rows - 1 if block.attribution is not None and quoted_rows else -1
         table = Table(rows, colWidths=[width], hAlign="LEFT", splitInRow=self._split_in_row(),
                       renderCB=table_artifacts, style=TableStyle([
                           ("FONTNAME", (0, 0), (-1, -1), self.fonts.body_name),
-                          ("LINEBEFORE", (0, 0), (0, -1), bar, self.styles.colour("quote_bar")),
+                          ("LINEBEFORE", (0, 0), (0, bar_end), bar, self.styles.colour("quote_bar")),
                           ("LEFTPADDING", (0, 0), (-1, -1), padding),
                           ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                           ("TOPPADDING", (0, 0), (-1, -1), 0),
