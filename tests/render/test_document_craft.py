@@ -446,15 +446,17 @@ def test_a_tall_logo_keeps_to_the_cover(sample_brief, tmp_path, theme):
 
 
 def test_a_one_article_pack_runs_on_and_keeps_its_pages_few(theme_module, sample_brief, tmp_path):
-    # The sample as a one-article pack: a cover, then the summary, the brief and the index run
-    # on; a pack of several starts each brief on a new page.
+    # The sample as a one-article pack: the cover's details, the top story and the brief run on
+    # from the first page, with no contents or people index; a pack of several starts each brief
+    # on a new page.
     entries = [PackEntry(sample_brief, new=True)]
     one = Pack("One article", "2026-03-04", "OFFICIAL", "The Minister", "Briefing Unit", entries, [])
     markdown, document = layout_pack(one, theme_module.language, furniture=Furniture.from_theme(theme_module))
     outputs = render_formats(["pdf"], RenderJob(document=document, markdown=markdown, theme=theme_module))
     pages = pdf_pages_text(outputs["pdf"], tmp_path)
-    assert len(pages) <= 4
-    assert "Top stories" in pages[1] and "Key facts" in pages[1]
+    assert len(pages) <= 3
+    assert "Top stories" in pages[0] and "Key facts" in pages[0]
+    assert not any("People index" in page or "Contents" in page for page in pages)
     several = pdf_pages_text(pack_files_pdf(theme_module, 2), tmp_path)
     starts = [number for number, page in enumerate(several) for title in ("1. District 1", "2. District 2")
               if re.search(rf"^\s*{re.escape(title)} plan agreed\s*$", page, re.M)]
