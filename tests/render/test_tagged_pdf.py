@@ -137,7 +137,8 @@ def brief_pdf(tmp_path_factory, ) -> bytes:
     from pipeline.compose.theme import load_theme
 
     logo = png(tmp_path_factory.mktemp("logo") / "logo.png")
-    branded = dataclasses.replace(load_theme(), logo=str(logo), organisation="Northgate Policy Unit")
+    branded = dataclasses.replace(load_theme(), logo=str(logo), organisation="Northgate Policy Unit",
+                                  brief_cover=True)
     brief = extract(read_path(SAMPLE))
     return render_brief(brief, ["pdf"], branded, classification="OFFICIAL").outputs["pdf"]
 
@@ -159,8 +160,10 @@ def test_brief_structure_has_every_kind_in_reading_order(brief_pdf):
         found = elements(pdf)
         roles = [role for _, role, _ in found]
         top = [role for depth, role, _ in found if depth == 1]
-        # the title, then the sections (the logo's Figure is checked block by block below)
-        assert top.index("H1") < top.index("H2")
+        # the cover's logo, then the title, then the sections
+        assert top[0] == "Figure" and top.index("H1") < top.index("H2")
+        (figure,) = [e for _, role, e in found if role == "Figure"]
+        assert str(figure.Alt) == "Northgate Policy Unit logo" and len(figure.A.BBox) == 4
         # (a brief sets its facts in tables; lists are checked block by block below)
         assert {"P", "Table", "THead", "TBody", "TR", "TH", "TD", "BlockQuote"} <= set(roles)
         headings = [element_text(pdf, e) for _, role, e in found if role == "H2"]
@@ -240,7 +243,7 @@ def test_every_block_kind_gets_its_element_in_order(theme, tmp_path):
                        ("H2", "Commitments"), ("L", ""), ("H3", "Detail"), ("Table", ""),
                        ("BlockQuote", ""), ("Code", "x = 1"), ("P", "The end.")]
         (figure,) = [e for _, role, e in found if role == "Figure"]
-        assert str(figure.Alt) == "The unit's crest" and len(figure.A.BBox) == 4
+        assert str(figure.Alt) == "The unit's crest"
         (numbered,) = [e for _, role, e in found if role == "L"]
         assert numbered.A.ListNumbering == "/Decimal"
         items = [element_text(pdf, e) for _, role, e in found if role == "P" and e.P.S == "/LBody"]
