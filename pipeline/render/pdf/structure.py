@@ -95,9 +95,11 @@ def apply_structure(data: bytes, tagger: Tagger, *, title: str, lang: str) -> by
             meta["pdfuaid:part"] = "1"
         out = io.BytesIO()
         # deterministic_id: the file's /ID comes from its content, so the same input gives the
-        # same bytes (reportlab's invariant mode does the same for its part).
+        # same bytes (reportlab's invariant mode does the same for its part). No object streams:
+        # the objects stay readable in the file, as reportlab writes them (link targets can be
+        # checked without a PDF library), at about a third more bytes for a brief.
         pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable)
         return out.getvalue()
 
 
