@@ -82,6 +82,7 @@ def test_the_model_imports_nothing_of_ours():
 OWNERS = {
     "docx": "pipeline.render.docx",
     "reportlab": "pipeline.render.pdf",
+    "pikepdf": "pipeline.render.pdf",
     "jinja2": "pipeline.compose",
     "markdown_it": "pipeline.commonmark",
 }

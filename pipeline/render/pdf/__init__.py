@@ -33,7 +33,8 @@ def render(job: RenderJob) -> bytes:
     frame_width = page_size[0] - (theme.margin_left_mm + theme.margin_right_mm) * mm
     builder = _StoryBuilder(fonts, styles, theme, job)
     story = builder.flowables(job.document.blocks, frame_width)
-    pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, bool(builder.toc))
+    pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, bool(builder.toc),
+                            builder.tagger)
     job.page_facts = facts
     fonts.report_missing_glyphs()
     return pdf

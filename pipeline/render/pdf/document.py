@@ -3,6 +3,7 @@ story builder that walks the block model."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import unicodedata
@@ -16,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Image as RlImage
 from reportlab.platypus import PageBreak as RlPageBreak
-from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, ListFlowable, ListItem, Paragraph, Spacer,
+from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, ListItem, Paragraph, Spacer,
                                 Table, TableStyle, XPreformatted)
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -29,6 +30,7 @@ from pipeline.compose.theme import Theme
 from pipeline.render.pdf.furniture import LOGO_MAX_HEIGHT_MM, _Contents
 from pipeline.render.pdf.fonts import _FontBook, _has_cjk
 from pipeline.render.pdf.tables import _RowKeepingTable, _TableFlowables
+from pipeline.render.pdf.tagging import Artifact, Node, Tagged, TaggedListFlowable, Tagger, needs_shaping, table_artifacts
 from pipeline.render.columns import break_rows
 
 
@@ -261,6 +263,18 @@ class _StoryBuilder(_TableFlowables):
         self._outline = iter(outline(document))
         self._listed = {entry.anchor for entry in contents_entries(document)}
         self.toc: TableOfContents | None = None
+        # The structure tree, made alongside the flowables so that it follows the reading order;
+        # _parent is the element the next block's elements go in.
+        self.tagger = Tagger()
+        self._parent: Node = self.tagger.root
+
+    @contextlib.contextmanager
+    def _within(self, node: Node):
+        outer, self._parent = self._parent, node
+        try:
+            yield node
+        finally:
+            self._parent = outer
 
     def flowables(self, blocks: list[Block], width: float, body_style: ParagraphStyle | None = None,
                   nested: bool = False) -> list[Flowable]:
@@ -311,7 +325,7 @@ class _StoryBuilder(_TableFlowables):
               nested: bool = False) -> list[Flowable]:
         if isinstance(block, Heading):
             return self.paragraphs(block.spans, self._heading_style(block.level), bold=True, heading=True,
-                                   width=width)
+                                   width=width, role=f"H{min(max(block.level, 1), 3)}")
         if isinstance(block, ParagraphBlock):
             return self.paragraphs(block.spans, body_style, width=width)
         if isinstance(block, ListBlock):
@@ -329,18 +343,19 @@ class _StoryBuilder(_TableFlowables):
         if isinstance(block, Image):
             return self.image(block, width)
         if isinstance(block, Rule):
-            return [HRFlowable(width="100%", thickness=0.75, color=self.styles.colour("rule"),
+            return [Artifact(HRFlowable(width="100%", thickness=0.75, color=self.styles.colour("rule"),
                                spaceBefore=self.theme.body_size_pt * 0.5,
-                               spaceAfter=self.theme.body_size_pt * 0.8)]
+                               spaceAfter=self.theme.body_size_pt * 0.8))]
         raise TypeError(f"unknown block {type(block).__name__}")
 
     def contents(self) -> list[Flowable]:
         if self.toc is not None:
             return []  # one table of contents per document
-        entries = [(0, self.markup.line(entry.text), entry.anchor) for entry in contents_entries(self.job.document)
-                   if entry.text.strip()
-                   ] if self.job is not None else []
-        toc = _Contents(entries, self.styles.toc)
+        listed = [entry for entry in contents_entries(self.job.document) if entry.text.strip()
+                  ] if self.job is not None else []
+        entries = [(0, self.markup.line(entry.text), entry.anchor) for entry in listed]
+        toc = _Contents(entries, self.styles.toc, self._parent.add("TOC"), self.tagger,
+                        labels=[_clean_text(entry.text) for entry in listed])
         self.toc = toc
         return [toc, Spacer(0, self.theme.body_size_pt)]
 
@@ -363,7 +378,8 @@ class _StoryBuilder(_TableFlowables):
         scale = min(shown / picture.imageWidth, LOGO_MAX_HEIGHT_MM * mm / picture.imageHeight)
         picture.drawWidth, picture.drawHeight = picture.imageWidth * scale, picture.imageHeight * scale
         picture.hAlign = "LEFT"
-        return [picture, Spacer(0, self.theme.body_size_pt)]
+        figure = self._parent.add("Figure", alt=block.alt or self.theme.logo_text)
+        return [Tagged(picture, figure, self.tagger), Spacer(0, self.theme.body_size_pt)]
 
     def _heading_style(self, level: int) -> ParagraphStyle:
         if level <= 1:
@@ -371,12 +387,15 @@ class _StoryBuilder(_TableFlowables):
         return self.styles.heading if level == 2 else self.styles.subheading
 
     def paragraphs(self, spans: list[Span], style: ParagraphStyle, bold: bool = False,
-                   heading: bool = False, width: float | None = None) -> list[Flowable]:
+                   heading: bool = False, width: float | None = None, role: str = "P",
+                   repeat_as_artifact: bool = False) -> list[Flowable]:
         """One Paragraph, or several for a very long one; none for an empty one. `width` is the
-        width the paragraph gets; right-to-left text needs it (see _Markup.visual_spans)."""
+        width the paragraph gets; right-to-left text needs it (see _Markup.visual_spans). The
+        paragraphs are the content of a new `role` element."""
         if not any(span.text.strip() or span.text == "\n" for span in spans):
             return []
         text = "".join(span.text for span in spans)
+        node = self._parent.add(role)
         direction = None
         if width is not None and has_rtl(text):
             direction = paragraph_direction(text)
@@ -385,6 +404,12 @@ class _StoryBuilder(_TableFlowables):
         if any(_has_cjk(span.text) for span in spans):
             # Lines of CJK text have no spaces to break at.
             style = self.styles.derived(style, wordWrap="CJK")
+        shaped = direction is None and needs_shaping(text)
+        if shaped:
+            # Shaped glyphs without a character of their own map to private-use code points, so
+            # the element and its content carry the real text.
+            style = self.styles.derived(style, shaping=1)
+            node.actual_text = _clean_text(text)
         total = sum(len(span.text) for span in spans)
         chunks = _chunk_spans(spans) if total > CHUNK_THRESHOLD else [spans]
         flowables = []
@@ -396,19 +421,25 @@ class _StoryBuilder(_TableFlowables):
                                                   bold, heading)
             else:
                 markup = self.markup.spans(chunk, bold, heading)
-            flowables.append(_Paragraph(markup, chunk_style))
+            actual_text = _clean_text("".join(span.text for span in chunk)) if shaped else None
+            flowables.append(Tagged(_Paragraph(markup, chunk_style), node, self.tagger, repeat_as_artifact,
+                                    actual_text))
         return flowables
 
     def bullet_list(self, block: ListBlock, width: float) -> list[Flowable]:
         size = self.theme.body_size_pt
         indent = size * (2.2 if block.ordered else 1.4)
-        items = [ListItem(self.flowables(item, width - indent, self.styles.list_body, nested=True)
-                          or [Spacer(0, size)]) for item in block.items]
-        if not items:
+        if not block.items:
             return []
+        structure = self._parent.add("L", attrs={"O": "List", "ListNumbering": "Decimal" if block.ordered else "Disc"})
+        items = []
+        for item in block.items:
+            with self._within(structure.add("LI").add("LBody")):
+                items.append(ListItem(self.flowables(item, width - indent, self.styles.list_body, nested=True)
+                                      or [Spacer(0, size)]))
         numbering = (dict(bulletType="1", start=str(block.start), bulletFormat="%s.") if block.ordered
                      else dict(bulletType="bullet", start="\u2022"))
-        return [ListFlowable(items, leftIndent=indent, bulletFontName=self.fonts.body_name,
+        return [TaggedListFlowable(items, leftIndent=indent, bulletFontName=self.fonts.body_name,
                              bulletFontSize=size, bulletColor=self.styles.colour("text"),
                              spaceAfter=size * 0.4, **numbering)]
 
@@ -420,19 +451,21 @@ class _StoryBuilder(_TableFlowables):
         if block.attribution is not None:
             children.append(ParagraphBlock(block.attribution))
         quoted_rows = 0  # the bar runs beside the quotation, not its attribution (as in the DOCX)
-        for position, child in enumerate(children, start=1):
-            is_attribution = block.attribution is not None and position == len(children)
-            style = self.styles.attribution if is_attribution else self.styles.body
-            if is_attribution:
-                quoted_rows = len(rows)
-            # A row per flowable, so that a long quotation breaks between rows: reportlab's
-            # splitting inside a row of several flowables can fail with a LayoutError.
-            rows.extend([flowable] for flowable in self.block(child, inner_width, style, nested=True))
+        with self._within(self._parent.add("BlockQuote")):
+            for position, child in enumerate(children, start=1):
+                is_attribution = block.attribution is not None and position == len(children)
+                style = self.styles.attribution if is_attribution else self.styles.body
+                if is_attribution:
+                    quoted_rows = len(rows)
+                # A row per flowable, so that a long quotation breaks between rows: reportlab's
+                # splitting inside a row of several flowables can fail with a LayoutError.
+                rows.extend([flowable] for flowable in self.block(child, inner_width, style, nested=True))
         if not rows:
             return []
         bar_end = quoted_rows - 1 if block.attribution is not None and quoted_rows else -1
         table = Table(rows, colWidths=[width], hAlign="LEFT", splitInRow=self._split_in_row(),
-                      style=TableStyle([
+                      renderCB=table_artifacts, style=TableStyle([
+                          ("FONTNAME", (0, 0), (-1, -1), self.fonts.body_name),
                           ("LINEBEFORE", (0, 0), (0, bar_end), bar, self.styles.colour("quote_bar")),
                           ("LEFTPADDING", (0, 0), (-1, -1), padding),
                           ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -450,12 +483,13 @@ class _StoryBuilder(_TableFlowables):
         if not any(line.strip() for line in lines):
             return []
         flowables = []
+        node = self._parent.add("Code")
         for start in range(0, len(lines), CODE_CHUNK_LINES):
             piece = lines[start:start + CODE_CHUNK_LINES]
             last = start + CODE_CHUNK_LINES >= len(lines)
             markup = "\n".join(self.markup.text(_clean_text(line), code=True) for line in piece)
             chunk_style = style if last else self.styles.derived(style, spaceAfter=0)
-            flowables.append(XPreformatted(markup, chunk_style))
+            flowables.append(Tagged(XPreformatted(markup, chunk_style), node, self.tagger))
         return flowables
 
     def _code_columns(self, width: float, style: ParagraphStyle) -> int:

@@ -14,11 +14,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from pipeline.compose.blocks import Document
 from pipeline.compose.theme import Theme
+from pipeline.render.pdf.tagging import Node, Tagged, Tagger, artifact, table_artifacts
 
 if TYPE_CHECKING:
     from pipeline.render.pdf.document import _Markup, _Styles
@@ -107,8 +108,12 @@ class _Contents(TableOfContents):
     fix its height from the start, and each page number is a form filled in when the document
     is saved. reportlab's own contents need the whole document built two or three times."""
 
-    def __init__(self, entries: list[tuple[int, str, str]], style: ParagraphStyle) -> None:
+    def __init__(self, entries: list[tuple[int, str, str]], style: ParagraphStyle,
+                 node: Node | None = None, tagger: Tagger | None = None, labels: list[str] | None = None) -> None:
         super().__init__(dotsMinLevel=0)
+        self._tagger = tagger
+        self._items = [node.add("TOCI", link_label=label) for label in labels or [""] * len(entries)
+                       ] if node is not None and tagger is not None else []
         self.levelStyles = [style]
         # The "page number" reportlab passes to the draw callback is the entry's index.
         self._fixed = [(level, text, index, anchor) for index, (level, text, anchor) in enumerate(entries)]
@@ -140,11 +145,26 @@ class _Contents(TableOfContents):
             canvas.linkRect("", anchor, (x, y, availWidth, y + style.leading), relative=1)
 
         self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
+        if self._items:
+            # Each entry is the content of its TOCI element; the table's rules are artifacts.
+            items = iter(self._items)
+            rows = []
+            for (cell,) in self._table._cellvalues:
+                # reportlab holds a cell as a tuple of its flowables once the table is wrapped
+                cell = list(cell) if isinstance(cell, (list, tuple)) else [cell]
+                if any(isinstance(flowable, Paragraph) for flowable in cell):
+                    item = next(items)
+                    cell = [Tagged(flowable, item, self._tagger) if isinstance(flowable, Paragraph) else flowable
+                            for flowable in cell]
+                rows.append([cell])
+            self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle, renderCB=table_artifacts)
+            self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+            return self.width, self.height
         return result
 
 
 def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: "_Styles",
-               markup: "_Markup", has_contents: bool) -> tuple[bytes, dict]:
+               markup: "_Markup", has_contents: bool, tagger: Tagger | None = None) -> tuple[bytes, dict]:
     buffer = io.BytesIO()
     meta = document.meta
     keywords = ", ".join(meta.keywords)
@@ -170,7 +190,12 @@ def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: 
                                     count_colour=styles.footer.textColor, heading_pages=heading_pages)
     template.build(story or [Spacer(0, 0)], canvasmaker=canvasmaker)
     facts = {"pages": template.page, "headings": dict(heading_pages)}
-    return buffer.getvalue(), facts
+    data = buffer.getvalue()
+    if tagger is not None:
+        from pipeline.render.pdf.structure import apply_structure
+
+        data = apply_structure(data, tagger, title=meta.title or "Briefing", lang=meta.language or theme.language)
+    return data, facts
 
 
 def _furniture_drawer(theme: Theme, styles: "_Styles", markup: "_Markup", marking: str) -> Callable:
@@ -188,9 +213,15 @@ def _furniture_drawer(theme: Theme, styles: "_Styles", markup: "_Markup", markin
         text_width = width - (theme.margin_left_mm + theme.margin_right_mm) * mm
         footer_y = theme.margin_bottom_mm * mm / 2
         canvas.saveState()
+        # The furniture is artifacts: a screen reader reads the page's text, not its margins.
+        # The marking is in the document's properties (keywords) for those who need it.
         if marking_markup:
-            for y in (height - theme.margin_top_mm * mm / 2, footer_y):
-                _draw_line(canvas, Paragraph(marking_markup, centred), left_x, y, text_width)
+            with artifact(canvas, "Pagination", "Header"):
+                _draw_line(canvas, Paragraph(marking_markup, centred), left_x,
+                           height - theme.margin_top_mm * mm / 2, text_width)
+        canvas.addLiteral("/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
+        if marking_markup:
+            _draw_line(canvas, Paragraph(marking_markup, centred), left_x, footer_y, text_width)
         number = f"Page {doc.page} of "
         font, size = styles.footer.fontName, styles.footer.fontSize
         slot = pdfmetrics.stringWidth("Page 0000 of 0000", font, size)
@@ -207,6 +238,7 @@ def _furniture_drawer(theme: Theme, styles: "_Styles", markup: "_Markup", markin
         canvas.drawString(x, footer_y - size * 0.3, number)
         canvas.translate(x + pdfmetrics.stringWidth(number, font, size), footer_y - size * 0.3)
         canvas.doForm(PAGE_COUNT_FORM)
+        canvas.addLiteral("EMC")
         canvas.restoreState()
 
     return draw

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from pipeline.compose.blocks import Span, Table as TableBlock, plain_text
 from pipeline.render.columns import break_rows, column_widths
 from pipeline.render.pdf.furniture import PAGE_SIZES
+from pipeline.render.pdf.tagging import Node, table_artifacts
 
 
 class _TableFlowables:
@@ -32,17 +33,27 @@ class _TableFlowables:
         has_header = bool(block.header)
         widths = column_widths([[plain_text(cell) for cell in row] for row in rows], width, 2 * padding + 1,
                                self._measure, header=has_header)
-        data = [[self._cell(row, index, block.align, header=has_header and number == 0,
-                            width=widths[index] - 2 * padding)
-                 for index in range(columns)] for number, row in enumerate(rows)]
-        commands = [("GRID", (0, 0), (-1, -1), 0.5, self.styles.colour("table_border")),
+        structure = self._parent.add("Table")
+        head = structure.add("THead", structural=True) if has_header else None
+        body = structure.add("TBody", structural=True) if block.rows else None
+        data = []
+        for number, row in enumerate(rows):
+            header = has_header and number == 0
+            row_node = (head if header else body).add("TR", structural=True)
+            data.append([self._cell(row, index, block.align, header=header, width=widths[index] - 2 * padding,
+                                    node=row_node.add("TH" if header else "TD", structural=True,
+                                                      attrs={"O": "Table", "Scope": "Column"} if header else {}))
+                         for index in range(columns)])
+        commands = [("FONTNAME", (0, 0), (-1, -1), self.fonts.body_name),
+                    ("GRID", (0, 0), (-1, -1), 0.5, self.styles.colour("table_border")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), padding),
                     ("RIGHTPADDING", (0, 0), (-1, -1), padding)]
         if block.header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), self.styles.colour("table_header_fill")))
         table = _RowKeepingTable(data, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="LEFT",
-                                 splitInRow=self._split_in_row(), style=TableStyle(commands))
+                                 splitInRow=self._split_in_row(), renderCB=table_artifacts,
+                                 style=TableStyle(commands))
         table.page_height = self._frame_height()
         return [table, Spacer(0, self.theme.body_size_pt * 0.8)]
 
@@ -56,12 +67,14 @@ class _TableFlowables:
         return PAGE_SIZES[theme.page_size][1] - (theme.margin_top_mm + theme.margin_bottom_mm) * mm
 
     def _cell(self, row: list[list[Span]], index: int, align: list[str | None],
-              header: bool, width: float | None = None) -> list[Flowable]:
+              header: bool, width: float | None = None, node: Node | None = None) -> list[Flowable]:
         spans = row[index] if index < len(row) else []
         alignment = {"center": TA_CENTER, "right": TA_RIGHT}.get(
             align[index] if index < len(align) else None, TA_LEFT)
         style = self.styles.derived(self.styles.cell, alignment=alignment)
-        return self.paragraphs(spans, style, bold=header, width=width) or [Spacer(0, 0)]
+        # A repeated header row is drawn again on each page a long table reaches: read once.
+        with self._within(node):
+            return self.paragraphs(spans, style, bold=header, width=width, repeat_as_artifact=header) or [Spacer(0, 0)]
 
 
 class _RowKeepingTable(Table):
