@@ -367,3 +367,24 @@ def test_a_pack_has_its_contents_as_toc_entries_linking_to_their_headings(theme,
         assert untagged_painting(pdf) == []
         assert_parent_tree_matches_content(pdf)
     qpdf_check(data, tmp_path)
+
+
+def test_a_document_too_large_to_tag_is_written_untagged_with_a_warning(theme, tmp_path, monkeypatch):
+    import pipeline.render.pdf as pdf_writer
+
+    monkeypatch.setattr(pdf_writer, "MOST_TAGGED_ELEMENTS", 5)
+    job = RenderJob(document=Document(meta=Meta(title="Big", language="en-GB"),
+                                      blocks=[Heading(1, [Span("Big")]), Paragraph([Span("One.")]),
+                                              Paragraph([Span("Two.")]), Paragraph([Span("Three.")]),
+                                              Paragraph([Span("Four.")]), Paragraph([Span("Five.")])]),
+                    markdown="", theme=theme)
+    data = render(job)
+    assert any(w.startswith("PDF: not tagged for screen readers: its ") and "split the pack" in w
+               for w in job.warnings), job.warnings
+    with pikepdf.open(io_bytes(data)) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "Four." in pdf.pages[0].Contents.read_bytes().decode("latin-1")
+    qpdf_check(data, tmp_path)
+    monkeypatch.setattr(pdf_writer, "MOST_TAGGED_ELEMENTS", 10_000)
+    job.warnings.clear()
+    with pikepdf.open(io_bytes(render(job))) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and not job.warnings

@@ -25,6 +25,10 @@ from pipeline.render.pdf.fonts import _FontBook
 from pipeline.render.pdf.document import _StoryBuilder, _Styles
 
 
+# The largest structure tree written (a 100-article pack has about 19,000 elements).
+MOST_TAGGED_ELEMENTS = 50_000
+
+
 def render(job: RenderJob) -> bytes:
     theme = job.theme
     fonts = _FontBook(theme, job.warn)
@@ -33,8 +37,15 @@ def render(job: RenderJob) -> bytes:
     frame_width = page_size[0] - (theme.margin_left_mm + theme.margin_right_mm) * mm
     builder = _StoryBuilder(fonts, styles, theme, job)
     story = builder.flowables(job.document.blocks, frame_width)
-    pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, bool(builder.toc),
-                            builder.tagger)
+    tagger = builder.tagger
+    if tagger is not None and (elements := tagger.elements()) > MOST_TAGGED_ELEMENTS:
+        # pikepdf holds about 3 KB per structure element while it writes the tree: a pack of a
+        # thousand articles would take 600 MB more. Its marked content stays; the tree is left out.
+        job.warn(f"PDF: not tagged for screen readers: its {elements:,} structure elements are more than the "
+                 f"{MOST_TAGGED_ELEMENTS:,} tagged here (about {MOST_TAGGED_ELEMENTS // 190} articles); "
+                 "give screen-reader users the DOCX or HTML, or split the pack")
+        tagger = None
+    pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, bool(builder.toc), tagger)
     job.page_facts = facts
     fonts.report_missing_glyphs()
     return pdf

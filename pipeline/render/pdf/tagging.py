@@ -109,6 +109,15 @@ class Tagger:
     def __deepcopy__(self, memo) -> "Tagger":
         return self
 
+    def elements(self) -> int:
+        """How many structure elements the tree would write."""
+        count, stack = 0, [self.root]
+        while stack:
+            node = stack.pop()
+            count += 1
+            stack.extend(node.children)
+        return count
+
     def begin(self, canv, node: Node, actual_text: str | None = None) -> None:
         page = canv.getPageNumber() - 1
         owners = self.page_mcids.setdefault(page, [])
