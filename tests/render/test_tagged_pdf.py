@@ -370,9 +370,9 @@ def test_a_pack_has_its_contents_as_toc_entries_linking_to_their_headings(theme,
 
 
 def test_a_document_too_large_to_tag_is_written_untagged_with_a_warning(theme, tmp_path, monkeypatch):
-    import pipeline.render.pdf as pdf_writer
+    import pipeline.render.pdf.document as pdf_document
 
-    monkeypatch.setattr(pdf_writer, "MOST_TAGGED_ELEMENTS", 5)
+    monkeypatch.setattr(pdf_document, "MOST_TAGGED_ELEMENTS", 5)
     job = RenderJob(document=Document(meta=Meta(title="Big", language="en-GB"),
                                       blocks=[Heading(1, [Span("Big")]), Paragraph([Span("One.")]),
                                               Paragraph([Span("Two.")]), Paragraph([Span("Three.")]),
@@ -384,7 +384,7 @@ def test_a_document_too_large_to_tag_is_written_untagged_with_a_warning(theme, t
     with pikepdf.open(io_bytes(data)) as pdf:
         assert "/StructTreeRoot" not in pdf.Root and "Four." in pdf.pages[0].Contents.read_bytes().decode("latin-1")
     qpdf_check(data, tmp_path)
-    monkeypatch.setattr(pdf_writer, "MOST_TAGGED_ELEMENTS", 10_000)
+    monkeypatch.setattr(pdf_document, "MOST_TAGGED_ELEMENTS", 10_000)
     job.warnings.clear()
     with pikepdf.open(io_bytes(render(job))) as pdf:
         assert "/StructTreeRoot" in pdf.Root and not job.warnings

@@ -22,11 +22,8 @@ from reportlab.lib.units import mm
 from pipeline.render import RenderJob
 from pipeline.render.pdf.furniture import PAGE_SIZES, _build_pdf
 from pipeline.render.pdf.fonts import _FontBook
-from pipeline.render.pdf.document import _StoryBuilder, _Styles
-
-
-# The largest structure tree written (a 100-article pack has about 19,000 elements).
-MOST_TAGGED_ELEMENTS = 50_000
+from pipeline.render.pdf.document import MOST_TAGGED_ELEMENTS, _StoryBuilder, _Styles
+from pipeline.render.pdf.tagging import Untagged
 
 
 def render(job: RenderJob) -> bytes:
@@ -38,12 +35,10 @@ def render(job: RenderJob) -> bytes:
     builder = _StoryBuilder(fonts, styles, theme, job)
     story = builder.flowables(job.document.blocks, frame_width)
     tagger = builder.tagger
-    if tagger is not None and (elements := tagger.elements()) > MOST_TAGGED_ELEMENTS:
-        # pikepdf holds about 3 KB per structure element while it writes the tree: a pack of a
-        # thousand articles would take 600 MB more. Its marked content stays; the tree is left out.
-        job.warn(f"PDF: not tagged for screen readers: its {elements:,} structure elements are more than the "
-                 f"{MOST_TAGGED_ELEMENTS:,} tagged here (about {MOST_TAGGED_ELEMENTS // 190} articles); "
-                 "give screen-reader users the DOCX or HTML, or split the pack")
+    if isinstance(tagger, Untagged):
+        job.warn(f"PDF: not tagged for screen readers: its {builder.elements:,} structure elements are more than "
+                 f"the {MOST_TAGGED_ELEMENTS:,} tagged here (about 260 articles); give screen-reader users the DOCX "
+                 "or HTML, or split the pack")
         tagger = None
     pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, bool(builder.toc), tagger)
     job.page_facts = facts

@@ -30,7 +30,8 @@ from pipeline.compose.theme import Theme
 from pipeline.render.pdf.furniture import LOGO_MAX_HEIGHT_MM, _Contents
 from pipeline.render.pdf.fonts import _FontBook, _has_cjk
 from pipeline.render.pdf.tables import _RowKeepingTable, _TableFlowables
-from pipeline.render.pdf.tagging import Artifact, Node, Tagged, TaggedListFlowable, Tagger, needs_shaping, table_artifacts
+from pipeline.render.pdf.tagging import (Artifact, Node, Tagged, TaggedListFlowable, Tagger, Untagged, needs_shaping,
+                                         table_artifacts)
 from pipeline.render.columns import break_rows
 
 
@@ -250,6 +251,31 @@ class _Paragraph(Paragraph):
 # Blocks to flowables
 
 
+# The largest structure tree written: pikepdf holds about 3 KB per element while it writes the
+# tree, and the tree itself about 1 KB while the pages are drawn, so a pack of a thousand
+# articles (180,000 elements) would take 700 MB more. A 100-article pack has about 19,000.
+MOST_TAGGED_ELEMENTS = 50_000
+
+
+def estimated_elements(blocks: list[Block]) -> int:
+    """About how many structure elements the blocks make: one a block, three a list item, two a
+    table cell and one a row."""
+    count, stack = 0, list(blocks)
+    while stack:
+        block = stack.pop()
+        count += 1
+        if isinstance(block, TableBlock):
+            count += 3 + len(block.rows) + 2 * sum(len(row) for row in block.rows) + 2 * len(block.header)
+        elif isinstance(block, ListBlock):
+            count += 2 * len(block.items)
+            for item in block.items:
+                stack.extend(item)
+        elif isinstance(block, BlockQuote):
+            stack.extend(block.blocks)
+            count += 1 if block.attribution is not None else 0
+    return count
+
+
 class _StoryBuilder(_TableFlowables):
     """Blocks to platypus flowables, each fitted to the width it will have."""
 
@@ -265,7 +291,8 @@ class _StoryBuilder(_TableFlowables):
         self.toc: TableOfContents | None = None
         # The structure tree, made alongside the flowables so that it follows the reading order;
         # _parent is the element the next block's elements go in.
-        self.tagger = Tagger()
+        self.elements = estimated_elements(document.blocks)
+        self.tagger = Tagger() if self.elements <= MOST_TAGGED_ELEMENTS else Untagged()
         self._parent: Node = self.tagger.root
 
     @contextlib.contextmanager

@@ -109,15 +109,6 @@ class Tagger:
     def __deepcopy__(self, memo) -> "Tagger":
         return self
 
-    def elements(self) -> int:
-        """How many structure elements the tree would write."""
-        count, stack = 0, [self.root]
-        while stack:
-            node = stack.pop()
-            count += 1
-            stack.extend(node.children)
-        return count
-
     def begin(self, canv, node: Node, actual_text: str | None = None) -> None:
         page = canv.getPageNumber() - 1
         owners = self.page_mcids.setdefault(page, [])
@@ -134,6 +125,28 @@ class Tagger:
         if actual_text is not None:
             canv.addLiteral("EMC")
         canv.addLiteral("EMC")
+
+
+class _Sink(Node):
+    """Stands for every element of an untagged document: nothing is kept."""
+
+    def add(self, role: str, **kw) -> "Node":
+        return self
+
+
+class Untagged(Tagger):
+    """The tagger of a document too large to tag: marks nothing and keeps no tree, so that the
+    tree's memory is never spent."""
+
+    def __init__(self) -> None:
+        self.root = _Sink("Document")
+        self.page_mcids = {}
+
+    def begin(self, canv, node: Node, actual_text: str | None = None) -> None:
+        pass
+
+    def end(self, canv, actual_text: str | None = None) -> None:
+        pass
 
 
 def pdf_text_string(text: str) -> str:
