@@ -128,7 +128,7 @@ def _shortest(chosen: list[float], need: list[float], least: list[float], words:
     def lines(index: int, width: float) -> list[int]:
         key = (index, width)
         if key not in lines_at:
-            lines_at[key] = [_lines(row[index], width - padding, space) for row in words]
+            lines_at[key] = [estimated_lines(row[index], width - padding, space) for row in words]
         return lines_at[key]
 
     def height(widths: list[float]) -> tuple[int, int]:
@@ -152,7 +152,7 @@ def _shortest(chosen: list[float], need: list[float], least: list[float], words:
     return best
 
 
-def _lines(cell: list[list[float]], width: float, space: float) -> int:
+def estimated_lines(cell: list[list[float]], width: float, space: float) -> int:
     """How many lines a cell (its lines' word widths) takes at `width`, wrapped word by word."""
     count = 0
     for line in cell:

@@ -23,7 +23,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
                                      PageBreak, Paragraph as ParagraphBlock, Rule, Span, Table as TableBlock,
-                                     contents_entries, is_safe_link, outline)
+                                     contents_entries, is_safe_link, outline, plain_text)
 from pipeline.render import RenderJob
 from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines, visual_text
 from pipeline.compose.theme import Theme
@@ -32,11 +32,13 @@ from pipeline.render.pdf.fonts import _FontBook, _has_cjk
 from pipeline.render.pdf.tables import _RowKeepingTable, _TableFlowables
 from pipeline.render.pdf.tagging import (Artifact, Node, Tagged, TaggedListFlowable, Tagger, Untagged, needs_shaping,
                                          table_artifacts)
-from pipeline.render.columns import break_rows
+from pipeline.render.columns import break_rows, estimated_lines
 
 
 TAB_WIDTH = 4
 HEADING_LINES_KEPT = 3  # lines of text a heading needs under it at the foot of a page
+CELL_VERTICAL_PADDING = 6  # reportlab's table cells: 3 pt above and below
+TABLE_PADDING = 4  # the most a table's cells are padded on each side (pipeline.render.pdf.tables)
 
 # Paragraphs longer than this are cut into several flowables of about CHUNK_CHARS, at sentence
 # ends where possible: reportlab re-wraps a paragraph's whole remainder at every page break,
@@ -335,10 +337,21 @@ class _StoryBuilder(_TableFlowables):
         table = next((piece for piece in table_pieces if isinstance(piece, _RowKeepingTable)), None)
         if table is None:
             return made
-        table.wrap(width, table.page_height)
         header = 1 if block.header else 0
         head_keep, _ = break_rows(len(block.rows))
-        room = sum(table._rowHeights[:header + head_keep])
+        # The first rows' height from their words, not by wrapping the cells: wrapped cells would
+        # hold their laid-out lines from now until the table is drawn (100 MB in a pack of a
+        # thousand articles).
+        rows = ([block.header] if block.header else []) + block.rows
+        leading, space = self.styles.cell.leading, self._measure(" ", False)
+        room = 0.0
+        for number, row in enumerate(rows[:header + head_keep]):
+            bold = header == 1 and number == 0
+            lines = max((estimated_lines([[self._measure(word, bold) for word in line.split()]
+                                          for line in plain_text(cell).split("\n")],
+                                         column - 2 * TABLE_PADDING, space)
+                         for cell, column in zip(row, table._colWidths)), default=1)
+            room += lines * leading + CELL_VERTICAL_PADDING
         for piece in made:
             room += piece.wrap(width, table.page_height)[1] + piece.getSpaceBefore() + piece.getSpaceAfter()
             piece.keepWithNext = 0

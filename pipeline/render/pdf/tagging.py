@@ -221,7 +221,13 @@ class _Wrapper(Flowable):
 
 class Tagged(_Wrapper):
     """Draws `flowable` as content of `node`. A table header row drawn again on a later page
-    (`repeat_as_artifact`) is an artifact there, so that it is read once."""
+    (`repeat_as_artifact`) is an artifact there, so that it is read once. In an untagged
+    document the flowable itself stands in: a wrapper a flowable would cost memory for nothing."""
+
+    def __new__(cls, flowable: Flowable, node: Node, tagger: Tagger, *args, **kw):
+        if isinstance(tagger, Untagged):
+            return flowable
+        return super().__new__(cls)
 
     def __init__(self, flowable: Flowable, node: Node, tagger: Tagger, repeat_as_artifact: bool = False,
                  actual_text: str | None = None) -> None:
