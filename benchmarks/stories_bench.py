@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.model import Brief, Organisation, Person, Source  # noqa: E402
 from pipeline.stories import Item, group  # noqa: E402
+from stories_eval import pairwise  # noqa: E402  (one pairwise score for every grouping benchmark)
 
 _SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
 
@@ -100,24 +101,6 @@ def make_articles(n: int, seed: int = 1) -> tuple[list[Item], list[int]]:
     return items, labels
 
 
-def pairwise(stories, items, labels) -> tuple[float, float, float]:
-    story_of = {}
-    for n, story in enumerate(stories):
-        for item in story.items:
-            story_of[id(item)] = n
-    got = [story_of[id(i)] for i in items]
-    tp = fp = fn = 0
-    for a in range(len(items)):
-        for b in range(a + 1, len(items)):
-            same_pred, same_true = got[a] == got[b], labels[a] == labels[b]
-            tp += same_pred and same_true
-            fp += same_pred and not same_true
-            fn += same_true and not same_pred
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
@@ -131,7 +114,7 @@ def main() -> None:
         times.append(time.perf_counter() - began)
         cpu.append(time.process_time() - began_cpu)
     best = min(times)
-    p, r, f1 = pairwise(stories, items, labels)
+    p, r, f1, _ = pairwise(stories, items, labels)
     words = sum(len(i.text.split()) for i in items) / len(items)
     print(f"{len(items)} articles ({words:.0f} words on average), {len(set(labels))} events -> {len(stories)} stories")
     print(f"group(): best {best:.3f} s of {args.repeat}, {min(cpu):.3f} s of CPU (target < 2 s): "

@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import api  # noqa: E402
 from pipeline.stories import GroupSettings, Item, group  # noqa: E402
+from stories_eval import pairwise  # noqa: E402  (one pairwise score for every grouping benchmark)
 
 DEFAULT_GIT = "/work/.mirror/cltl+ECB-parser/repo"
 FOLDER = "ECB+"
@@ -116,21 +117,6 @@ def load(git: str) -> tuple[list[Item], list[str]]:
             items.append(Item(brief, article.body, None, outlet))
             labels.append(topic + ("b" if part == "ecbplus" else "a"))
     return items, labels
-
-
-def pairwise(stories, items, labels) -> tuple[float, float, float, int]:
-    story_of = {id(i): n for n, s in enumerate(stories) for i in s.items}
-    got = [story_of[id(i)] for i in items]
-    tp = fp = fn = 0
-    for a in range(len(items)):
-        for b in range(a + 1, len(items)):
-            pred, true = got[a] == got[b], labels[a] == labels[b]
-            tp += pred and true
-            fp += pred and not true
-            fn += true and not pred
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0), tp + fn
 
 
 def mixes(stories, items, labels) -> tuple[int, int]:
