@@ -73,7 +73,7 @@ def load(git: str) -> tuple[list[Item], list[str]]:
     return items, labels
 
 
-def near_copy(item: Item, n: int) -> Item:
+def near_copy(item: Item) -> Item:
     paragraphs = [p for p in item.text.split("\n\n") if p.strip()]
     body = "\n\n".join(paragraphs[:-1] if len(paragraphs) > 2 else paragraphs)
     headline = " ".join(re.findall(r"\w+", item.text)[:10]) or "Untitled"
@@ -114,7 +114,7 @@ def main() -> None:
     print(f"{len(items)} articles, {len(set(labels))} labels, extracted in {time.perf_counter() - began:.1f} s")
 
     settings = GroupSettings()
-    copies = [near_copy(i, n) for n, i in enumerate(items)]
+    copies = [near_copy(i) for i in items]
     both = items + copies
     pair_labels = [f"a{n}" for n in range(len(items))] * 2
     only_copies = dataclasses.replace(settings, strong_cosine=9.0, event_cosine=9.0)

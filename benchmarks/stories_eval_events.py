@@ -37,14 +37,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import api  # noqa: E402
 from pipeline.stories import GroupSettings, Item, group  # noqa: E402
-from stories_eval import pairwise  # noqa: E402  (one pairwise score for every grouping benchmark)
+from stories_eval import near_copy, pairwise  # noqa: E402  (one copy rule and one score for every grouping benchmark)
 
 DEFAULT_GIT = "/work/.mirror/cltl+ECB-parser/repo"
 FOLDER = "ECB+"
@@ -129,16 +128,6 @@ def mixes(stories, items, labels) -> tuple[int, int]:
         topics += len(kinds) > 1
         look_alike += any(k + "a" in events and k + "b" in events for k in kinds)
     return look_alike, topics
-
-
-def near_copy(item: Item) -> Item:
-    paragraphs = [p for p in item.text.split("\n\n") if p.strip()]
-    body = "\n\n".join(paragraphs[:-1] if len(paragraphs) > 2 else paragraphs)
-    headline = " ".join(re.findall(r"\w+", item.text)[:10]) or "Untitled"
-    source = dataclasses.replace(item.brief.source, sha256=(item.brief.source.sha256[:-4] + "copy"),
-                                 publisher=item.source_name + "-copy")
-    brief = dataclasses.replace(item.brief, title=headline, source=source)
-    return Item(brief, body, None, item.source_name + "-copy")
 
 
 def half(items, labels, which: str):
