@@ -58,7 +58,7 @@ def article(n: int, rng: random.Random) -> str:
     return f"Plan {n} agreed in {place}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def run(size: int, jobs: int | None, work: Path) -> tuple[float, float, float]:
+def pack_file(size: int, work: Path) -> Path:
     rng = random.Random(size)
     folder = work / f"articles-{size}"
     if not folder.exists():
@@ -71,6 +71,11 @@ def run(size: int, jobs: int | None, work: Path) -> tuple[float, float, float]:
     # make N briefs; benchmarks/stories_bench.py measures grouping on its own.
     pack.write_text(f'name = "Bench {size}"\nsources = ["{folder}/"]\noutput = "{work / "out"}"\n'
                     '[stories]\nenabled = false\n', encoding="utf-8")
+    return pack
+
+
+def run(size: int, jobs: int | None, work: Path) -> tuple[float, float, float]:
+    pack = pack_file(size, work)
     command = [sys.executable, "-m", "pipeline", "pack", "run", str(pack), "--date", "2026-03-04"]
     if jobs:
         command += ["--jobs", str(jobs)]
@@ -144,6 +149,41 @@ def _high_water_kb(pid: int) -> int | None:
     return None
 
 
+def run_in_scheduler(sizes: list[int], jobs: int | None, work: Path) -> None:
+    """Each size as `brief schedule` runs a pack: in its long-running process (one that has
+    run a pack before), so Python, the libraries and the fonts are already loaded."""
+    sys.path.insert(0, str(ROOT))
+    import gc
+
+    from pipeline import api
+    from pipeline.cli.base import COLLECTOR_THRESHOLDS
+    from pipeline.packs.settings import load_pack
+
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)  # as the command line sets it for its process
+    options = {"jobs": jobs} if jobs else {}
+
+    def measured(size: int) -> tuple[float, float]:
+        config = load_pack(pack_file(size, work))
+        before = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        start = time.perf_counter()
+        report = api.run_pack(config, "2026-03-04", **options)
+        seconds = time.perf_counter() - start
+        after = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        if not report.written:
+            raise RuntimeError(f"the {size}-article pack wrote nothing: {report.messages}")
+        shutil.rmtree(work / "out", ignore_errors=True)
+        return seconds, sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before))
+
+    api.warm_up([load_pack(pack_file(2, work))])  # as `brief schedule` does when it starts
+    measured(2)  # and a run before
+    print(f"{'articles':>8} {'seconds':>9} {'CPU s':>8} {'CPU/article':>12} {'CPU/wall':>8}   (in the scheduler's "
+          "process)", flush=True)
+    for size in sizes:
+        seconds, cpu = measured(size)
+        print(f"{size:>8} {seconds:>9.2f} {cpu:>8.2f} {cpu / size * 1000:>9.0f} ms {cpu / seconds:>8.2f}"
+              f"  (load {os.getloadavg()[0]:.1f})", flush=True)
+
+
 def _manifest_size(out: Path) -> int:
     manifests = list(out.rglob("manifest.json"))
     return manifests[0].stat().st_size if manifests else 0
@@ -155,9 +195,14 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, help="worker processes (default: the number of processors)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median run (by wall time) "
                         "is shown, with the load average, since timings on a shared machine are noisy")
+    parser.add_argument("--scheduler", action="store_true", help="run the packs as `brief schedule` does, in one "
+                        "long-running process, instead of one `brief pack run` process each")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="brief-pack-bench-"))
     try:
+        if args.scheduler:
+            run_in_scheduler([int(s) for s in args.sizes.split(",")], args.jobs, work)
+            return 0
         print(f"{'articles':>8} {'seconds':>9} {'per article':>12} {'CPU s':>8} {'CPU/article':>12} "
               f"{'beyond 2':>9} {'CPU/wall':>8} {'peak MB':>8} {'run/worker':>10} {'manifest/article':>17}",
               flush=True)

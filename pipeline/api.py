@@ -337,6 +337,22 @@ def run_pack(config, date: str | None = None, **options) -> Report:
     return report
 
 
+def warm_up(configs) -> None:
+    """Load what runs of these packs use (extraction, the renderers of their formats, their
+    themes' fonts) once, in a process that will run them many times (`brief schedule`), so
+    that no run pays for it again, nor any worker process a run starts."""
+    import pipeline.extract  # noqa: F401
+    import pipeline.readers.web  # noqa: F401
+    from pipeline.render.build import warm_up as warm_up_renderers
+
+    for config in configs:
+        try:
+            theme = config.look
+        except BriefError:
+            continue  # the pack's runs report it
+        warm_up_renderers(list(config.formats), theme)
+
+
 def approve(config, date: str | None = None, by: str = "", log: Callable[[str], None] = lambda line: None,
             email: bool = True) -> Report:
     """Approve the pack built for `date` (default: today): render it again with the reviewer's

@@ -253,6 +253,9 @@ def schedule(pack_files: tuple[Path, ...], list_only: bool, systemd: bool, grace
             click.echo(f"{name}: " + ", ".join(t.isoformat(timespec="minutes") for t in times))
         return EXIT_OK
     scheduler.install_signal_handlers()
+    from pipeline import api
+
+    api.warm_up(packs)
     return scheduler.run_forever()
 
 

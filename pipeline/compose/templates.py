@@ -10,6 +10,7 @@ and its line. jinja2 is imported only where it is used, so the command line's he
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -164,13 +165,6 @@ def init_folder(folder: Path, force: bool = False) -> list[Path]:
 def used_templates(roots: Iterable[str], folder: Path | None) -> list[tuple[str, Path]]:
     """The templates rendering `roots` can read, includes followed, with the file used for
     each. An include whose name is computed cannot be followed: then every template is."""
-    import jinja2
-    from jinja2 import meta
-
-    # Parsing only: the syntax and the line numbers are those of a render's environment
-    # (layout.template_environment), whose filters and sandbox play no part in parsing.
-    env = jinja2.Environment(loader=loader(folder), trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
     found: dict[str, Path] = {}
     pending = list(roots)
     while pending:
@@ -185,18 +179,30 @@ def used_templates(roots: Iterable[str], folder: Path | None) -> list[tuple[str,
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise TemplateError(f"template {path}", f"cannot be read ({exc})", "check the file") from None
-        try:
-            tree = env.parse(source, name, str(path))
-        except jinja2.TemplateSyntaxError as exc:
-            raise template_error(exc, env) from exc
-        for reference in meta.find_referenced_templates(tree):
-            if reference is None:
-                for info in available(folder):
-                    found.setdefault(info.name, info.path)
-                pending.clear()
-                break
-            pending.append(reference)
+        references = _references(source, name, str(path))
+        if None in references:
+            for info in available(folder):
+                found.setdefault(info.name, info.path)
+            break
+        pending.extend(references)
     return sorted(found.items())
+
+
+@functools.lru_cache(maxsize=64)
+def _references(source: str, name: str, filename: str) -> tuple[str | None, ...]:
+    """The templates `source` includes, imports or extends; None for a name it computes.
+    Kept per source: a process that runs many packs parses each template once."""
+    import jinja2
+    from jinja2 import meta
+
+    # Parsing only: the syntax and the line numbers are those of a render's environment
+    # (layout.template_environment), whose filters and sandbox play no part in parsing.
+    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    try:
+        tree = env.parse(source, name, filename)
+    except jinja2.TemplateSyntaxError as exc:
+        raise template_error(exc, env) from exc
+    return tuple(meta.find_referenced_templates(tree))
 
 
 def templates_digest(roots: Iterable[str], folder: Path | None) -> str:

@@ -33,6 +33,11 @@ from pipeline.compose.theme import DEFAULT_THEME, TEMPLATES_DIR, Theme
 
 PACK_TEMPLATES = ("pack.md.j2", "_brief_body.md.j2", "_cover.md.j2", "_story.md.j2")
 MANIFEST = "manifest.json"
+# A pack of fewer articles is built in this process alone: it takes well under a second either
+# way, and worker processes would cost more CPU than the time they save (in the scheduler's
+# process, 10 articles took 0.48 s of CPU alone, 0.36 s of wall and 0.56 s of CPU with workers).
+PARALLEL_FROM = 16
+
 # The pack's content (every brief, as data), once, beside the manifest that names it.
 CONTENT = "content.json"
 
@@ -397,11 +402,12 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
 
     # The PDF's process starts now: it imports its renderer and loads the fonts while the
     # articles are extracted, so that only the PDF's own work is left when the pack is laid out.
-    side = side_renderer_for(list(config.formats), theme)
+    parallel = len(sources) >= PARALLEL_FROM
+    side = side_renderer_for(list(config.formats), theme) if parallel else None
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:
-            extracted = extract_all(sources, config.encoding, jobs, bar.update if bar else None)
+            extracted = extract_all(sources, config.encoding, jobs if parallel else 1, bar.update if bar else None)
         finally:
             if bar:
                 bar.close()

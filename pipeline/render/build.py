@@ -4,6 +4,7 @@ to files. Everything is rendered in memory first, so a failure writes nothing.""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import pickle
 import signal
@@ -201,6 +202,14 @@ class SideRenderer:
         self.close()
 
 
+def warm_up(formats: list[str], theme: Theme) -> None:
+    """Load the renderers of `formats` and the theme's fonts into this process, for a process
+    that renders many times (the scheduler, the review page): the workers each run forks then
+    start with them instead of loading them again."""
+    for fmt in formats:
+        _warm_up(fmt, theme)
+
+
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which decides
 
@@ -217,6 +226,8 @@ def _warm_up(fmt: str, theme: Theme) -> None:
 
 def _render_for_parent(fmt: str, job: RenderJob) -> tuple[str, object, str]:
     """Runs in the side process: everything goes back to the parent, which decides."""
+    # The document sent lives until it is drawn: the collector need not walk it meanwhile.
+    gc.freeze()
     try:
         data = render(fmt, job)
         return "ok", (data, job.warnings, job.page_facts), ""
@@ -227,6 +238,8 @@ def _render_for_parent(fmt: str, job: RenderJob) -> tuple[str, object, str]:
         except Exception:
             exc = RuntimeError(f"{type(exc).__name__}: {exc}")
         return "error", exc, detail
+    finally:
+        gc.unfreeze()
 
 
 def write_outputs(folder: Path, stem: str, outputs: dict[str, bytes],

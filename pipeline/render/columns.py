@@ -69,16 +69,31 @@ def column_widths(cells: Sequence[Sequence[str]], total: float, padding: float,
     widest_word = [0.0] * columns  # the longest word: narrower, it breaks inside a word
     # Each cell as its lines' word widths, to estimate how many lines it takes at a width.
     words: list[list[list[list[float]]]] = []
+    # Words repeat across a table's cells (names, roles, "the"): each is measured once, and
+    # a line is its words and spaces, which is what a measure adds up too.
+    widths_of: dict[tuple[str, bool], float] = {}
+
+    def width_of(word: str, bold: bool) -> float:
+        key = (word, bold)
+        if (width := widths_of.get(key)) is None:
+            width = widths_of[key] = measure(word, bold)
+        return width
+
     for number, row in enumerate(cells):
         bold = header and number == 0
+        space = width_of(" ", bold)
         words.append([[] for _ in range(columns)])
         for index, text in enumerate(row):
             for line in text.split("\n"):
-                longest[index] = max(longest[index], measure(line, bold))
-                measured = [measure(word, bold) for word in line.split()]
+                split = line.split()
+                measured = [width_of(word, bold) for word in split]
+                gaps = len(line) - sum(map(len, split))
+                line_width = (sum(measured) + gaps * space if line.count(" ") == gaps
+                              else measure(line, bold))
+                longest[index] = max(longest[index], line_width)
                 words[-1][index].append(measured)
                 widest_word[index] = max([widest_word[index], *measured])
-    space = measure(" ", False)
+    space = width_of(" ", False)
     need = [width + padding for width in longest]
     least = [min(width + padding, total / columns) for width in widest_word]
     least = [max(width, padding * 2) for width in least]

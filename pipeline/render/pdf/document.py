@@ -52,6 +52,7 @@ _WHITESPACE = re.compile(r"\s+")
 _LINE_END = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_WHITESPACE_RUN = re.compile(r"\s+")
 _HEX_COLOUR = re.compile(r"^[0-9A-F]{6}$")
 # --------------------------------------------------------------------------------------------
 # Styles
@@ -134,6 +135,7 @@ class _Markup:
     def __init__(self, fonts: _FontBook, styles: _Styles) -> None:
         self.fonts = fonts
         self.link_colour = "#" + _safe_hex(styles.theme.colour("link"))
+        self._fragments: dict[tuple, tuple] = {}
 
     def spans(self, spans: list[Span], bold: bool = False, heading: bool = False) -> str:
         return "".join(self.span(span, bold, heading) for span in spans)
@@ -147,6 +149,41 @@ class _Markup:
             href = escape(span.href, quote=True)
             return f'<a href="{href}" color="{self.link_colour}">{inner}</a>'
         return inner
+
+    def frags(self, spans: list[Span], style: ParagraphStyle, bold: bool = False, heading: bool = False) -> list:
+        """The fragments reportlab's parser makes of `spans(...)` for `style`, made directly.
+
+        Parsing markup is half of the time it takes to turn a document into flowables; the
+        markup here has few shapes (a font face, bold or not, a link, a line break), so each
+        shape is parsed once, from markup, and its fragment copied for every piece of text.
+        The text is what the parser would leave: runs of whitespace become one space, as
+        reportlab's paragraph cleaner does before it parses."""
+        made = []
+        for span in spans:
+            if span.text == "\n":
+                made.append(self._fragment(style, "<br/>", "", "").clone())
+                continue
+            href = span.href if span.href and is_safe_link(span.href) else None
+            for (face, run_bold, _), piece in self.fonts.runs(_clean_text(span.text), span.code,
+                                                              bold or span.strong, False, heading):
+                piece = _WHITESPACE_RUN.sub(" ", piece)
+                if piece:
+                    made.append(self._fragment(style, face, run_bold, href).clone(text=piece))
+        return made
+
+    def _fragment(self, style: ParagraphStyle, face: str, bold: bool, href: str | None):
+        key = (id(style), face, bold, href)
+        kept = self._fragments.get(key)
+        if kept is None:
+            if face == "<br/>":
+                markup = "<br/>"
+            else:
+                markup = f'<font face="{face}">{"<b>x</b>" if bold else "x"}</font>'
+                if href is not None:
+                    markup = f'<a href="{escape(href, quote=True)}" color="{self.link_colour}">{markup}</a>'
+            # The style is kept with its fragment, so that its id is not reused while cached.
+            kept = self._fragments[key] = (style, Paragraph(markup, style).frags[0])
+        return kept[1]
 
     def line(self, text: str, bold: bool = False) -> str:
         """Markup for one short line drawn as it is (page furniture, contents entries): right-to-
@@ -459,11 +496,12 @@ class _StoryBuilder(_TableFlowables):
                 line_width = width - style.leftIndent - style.rightIndent
                 markup = self.markup.visual_spans(chunk, line_width, style.fontSize, direction,
                                                   bold, heading)
+                paragraph = _Paragraph(markup, chunk_style)
             else:
-                markup = self.markup.spans(chunk, bold, heading)
+                paragraph = _Paragraph("".join(span.text for span in chunk), chunk_style,
+                                       frags=self.markup.frags(chunk, chunk_style, bold, heading))
             actual_text = _clean_text("".join(span.text for span in chunk)) if shaped else None
-            flowables.append(Tagged(_Paragraph(markup, chunk_style), node, self.tagger, repeat_as_artifact,
-                                    actual_text))
+            flowables.append(Tagged(paragraph, node, self.tagger, repeat_as_artifact, actual_text))
         return flowables
 
     def bullet_list(self, block: ListBlock, width: float) -> list[Flowable]:

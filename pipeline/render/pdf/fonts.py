@@ -258,7 +258,7 @@ class _FontBook:
                 warn(f"none of the theme's fonts.heading ({', '.join(theme.heading_fonts)}) is installed; "
                      f"headings use the body font")
         self._mono: _Chain | None = None
-        self._keys: dict[tuple[bool, bool, bool], dict[str, object]] = {}
+        self._styles: dict[tuple[bool, bool, bool, bool], _StyleKeys] = {}
         self._missing: dict[str, None] = {}
 
     @property
@@ -288,15 +288,23 @@ class _FontBook:
              heading: bool = False) -> list[tuple[tuple, str]]:
         """`text` cut into runs of ((face name, bold, italic), text), each drawable by one font."""
         chain = self.mono if code else self.heading if heading else self.body
-        keys = self._keys.setdefault((code, bold, italic, chain is self.heading and not code), {})
+        style = self._styles.get((code, bold, italic, chain is self.heading and not code))
+        if style is None:
+            style = self._styles[(code, bold, italic, chain is self.heading and not code)] = _StyleKeys(
+                self._default_key(chain, bold, italic))
+        if style.all_plain(text):
+            return [(style.default, text)] if text else []
+        keys = style.keys
         # In order of appearance, so fallback fonts load, and missing characters are listed,
         # the same way every time (set order changes from one process to the next).
         distinct = dict.fromkeys(text)
         for char in distinct:
             if char not in keys:
-                keys[char] = self._key_for(char, chain, bold, italic)
+                keys[char] = key = self._key_for(char, chain, bold, italic)
+                if key is _NEUTRAL or key == style.default:
+                    style.add_plain(char)
         text = text.translate({ord(c): " " for c in distinct if keys[c] is _AS_SPACE})
-        return _merge_runs(text, keys, self._default_key(chain, bold, italic))
+        return _merge_runs(text, keys, style.default)
 
     def _default_key(self, chain: _Chain, bold: bool, italic: bool) -> tuple:
         family = chain.primary()
@@ -320,6 +328,35 @@ class _FontBook:
     def report_missing_glyphs(self) -> None:
         if self._missing:
             self._warn(_missing_glyph_warning(list(self._missing)))
+
+
+class _StyleKeys:
+    """The font of each character met so far in one style (code, bold, italic, heading), and
+    a quick test for the usual text: every character drawn by the style's main font (or
+    whitespace it has), which is one run and needs no cutting."""
+
+    # Each new character the main font draws recompiles the test; past this many compiles (a
+    # document in a script of thousands of characters) new ones take the slow path instead.
+    MOST_COMPILES = 100
+
+    def __init__(self, default: tuple) -> None:
+        self.default = default
+        self.keys: dict[str, object] = {}
+        self._plain: list[str] = []
+        self._compiled = 0
+        self._pattern: re.Pattern[str] | None = None
+        self._stale = False
+
+    def add_plain(self, char: str) -> None:
+        self._plain.append(char)
+        self._stale = True
+
+    def all_plain(self, text: str) -> bool:
+        if self._stale and self._compiled < self.MOST_COMPILES:
+            self._pattern = re.compile("[^" + "".join(re.escape(c) for c in self._plain) + "]")
+            self._compiled += 1
+            self._stale = False
+        return self._pattern is not None and self._pattern.search(text) is None
 
 
 def _merge_runs(text: str, keys: dict[str, object], default_key: tuple) -> list[tuple[tuple, str]]:
