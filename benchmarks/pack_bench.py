@@ -1,6 +1,6 @@
 """Pack speed and memory: `brief pack run` as a whole process, for packs of N articles.
 
-    python benchmarks/pack_bench.py [--sizes 10,100,1000] [--jobs N]
+    python benchmarks/pack_bench.py [--sizes 10,100,1000] [--jobs N] [--repeat N] [--scheduler]
 
 The articles are generated from varied text: sentences of the sample shuffled with generated
 names, places, numbers and quotations, so that no two articles are alike. Targets (2-core
@@ -11,11 +11,16 @@ at work), CPU per article flat from 10 to 1,000 articles, peak memory under 300 
 "peak MB" is the largest single process; "run/worker" splits it (on Linux) into the run's own
 process, which lays the pack out and builds the DOCX, and its largest worker, the PDF's process.
 
-Every run pays a fixed cost whatever its size (starting Python, importing the libraries, loading
-fonts, writing one document of each format), so the CPU per article of a small pack is mostly that
-cost. A pack of two articles (the smallest that uses all the machinery: the extraction workers
-too) is run first to measure it, and "beyond 2" shows the CPU each further article adds,
-(CPU(N) - CPU(2)) / (N - 2): flat across sizes means the cost is linear.
+Every `brief pack run` process pays a fixed cost whatever its size (starting Python, importing
+the libraries, loading fonts, compiling the templates), so the CPU per article of a small pack
+run that way is mostly that cost. A pack of two articles is run first to measure it, and
+"beyond 2" shows the CPU each further article adds, (CPU(N) - CPU(2)) / (N - 2). (Below
+pipeline.packs.build.PARALLEL_FROM articles a pack is built in one process, so the extra
+processes of a larger pack count in its per-article cost.)
+
+With --scheduler the packs run as `brief schedule` runs them: one after another in one
+long-running process that loaded the libraries and fonts when it started (pipeline.api.warm_up),
+so a run's CPU is the pack's own work, and "CPU/article" flat across sizes means linear.
 """
 
 from __future__ import annotations
@@ -198,6 +203,9 @@ def main() -> int:
     parser.add_argument("--scheduler", action="store_true", help="run the packs as `brief schedule` does, in one "
                         "long-running process, instead of one `brief pack run` process each")
     args = parser.parse_args()
+    # As installed: pip compiles a package's modules when it installs it, while a checkout run
+    # with PYTHONDONTWRITEBYTECODE set compiles the project's modules on every start (0.1-0.2 s).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "pipeline")], check=True)
     work = Path(tempfile.mkdtemp(prefix="brief-pack-bench-"))
     try:
         if args.scheduler:

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.errors import BriefError
 from pipeline.packs.settings import load_pack
+from pipeline.packs import build as pack_build
 from pipeline.packs.build import MANIFEST, build_pack
 from tests.conftest import ROOT, require_tool
 from tests.packs.articles import ARTICLES, write_articles
@@ -132,9 +133,12 @@ def test_a_bad_article_is_listed_and_the_rest_is_built(tmp_path, articles):
     assert sum(1 for t in texts if t[:1].isdigit() and ". " in t) >= 12
 
 
-def test_jobs_do_not_change_the_bytes(tmp_path, articles):
+def test_jobs_do_not_change_the_bytes(tmp_path, articles, monkeypatch):
     outputs = []
     for jobs, folder in ((1, "serial"), (4, "parallel")):
+        # The articles here are fewer than a pack needs for worker processes: the parallel run
+        # is told to use them all the same.
+        monkeypatch.setattr(pack_build, "PARALLEL_FROM", 1 if jobs > 1 else len(articles) + 1)
         (tmp_path / folder).mkdir()
         path = pack_file(tmp_path / folder).read_text().replace(str(tmp_path / folder / "articles"),
                                                                  str(tmp_path / "articles"))
@@ -142,6 +146,29 @@ def test_jobs_do_not_change_the_bytes(tmp_path, articles):
         result = build_pack(load_pack(tmp_path / folder / "daily.toml"), date=DATE, jobs=jobs)
         outputs.append({p.suffix: p.read_bytes() for p in result.paths if p.suffix != ".json"})
     assert outputs[0] == outputs[1] and set(outputs[0]) == {".docx", ".pdf"}
+
+
+def test_a_small_pack_is_built_in_one_process_and_a_large_one_uses_workers(tmp_path, articles, monkeypatch):
+    import concurrent.futures
+
+    import pipeline.render.build as render_build
+
+    started = []
+
+    class CountingPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs.get("max_workers", args[0] if args else None))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pack_build, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(render_build, "ProcessPoolExecutor", CountingPool)
+    assert len(articles) < pack_build.PARALLEL_FROM
+    small = build_pack(load_pack(pack_file(tmp_path)), date=DATE, jobs=2)
+    assert started == [] and {p.suffix for p in small.paths} == {".docx", ".pdf", ".json"}
+    monkeypatch.setattr(pack_build, "PARALLEL_FROM", len(articles))
+    large = build_pack(load_pack(pack_file(tmp_path)), date="2026-03-05", jobs=2)
+    assert sorted(started) == [1, 2], started  # the PDF's process, then the two extraction workers
+    assert {p.suffix for p in large.paths} == {".docx", ".pdf", ".json"}
 
 
 # Loaded by the child run through PYTHONPATH: the moment the pack's documents are on disk under
@@ -323,3 +350,27 @@ def test_more_pack_file_mistakes(tmp_path, line, words):
     path.write_text(f'name = "x"\nsources = ["a"]\n{line}\n', encoding="utf-8")
     with pytest.raises(BriefError, match=words):
         load_pack(path)
+
+
+WARM_UP = """
+import sys
+from pathlib import Path
+from pipeline import api
+from pipeline.packs.settings import load_pack
+api.warm_up([load_pack(Path(path)) for path in sys.argv[1:]])
+from pipeline.render.pdf.fonts import _REGISTERED
+print(sorted(m for m in ("pipeline.extract", "pipeline.render.pdf", "pipeline.render.docx", "reportlab")
+             if m in sys.modules), len(_REGISTERED) > 0)
+"""
+
+
+def test_warm_up_loads_what_runs_use_and_passes_over_a_broken_theme(tmp_path, articles):
+    good = pack_file(tmp_path)
+    broken = tmp_path / "broken.toml"
+    broken.write_text(pack_file(tmp_path).read_text().replace('name = "Test daily"', 'name = "Broken"') +
+                      f'theme = "{tmp_path / "no-such-theme.toml"}"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", WARM_UP, str(broken), str(good)], cwd=str(ROOT),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["['pipeline.extract',", "'pipeline.render.docx',", "'pipeline.render.pdf',",
+                                     "'reportlab']", "True"]

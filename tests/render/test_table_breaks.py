@@ -155,6 +155,29 @@ def test_column_widths_give_narrow_columns_their_line():
     assert widths[1] > widths[0] and sum(widths) == pytest.approx(300)
 
 
+def test_column_widths_measure_each_word_once_and_a_line_as_its_words_and_spaces():
+    calls = []
+
+    def measure(text, bold):
+        calls.append((text, bold))
+        return estimated_width(text, 12, bold)
+
+    cells = [["Name", "Role"], ["Ann Lee", "Foreign Minister of the Republic"],
+             ["Ann Lee", "Minister of State for the Republic"], ["Bo\tTan", "the\u00a0Minister"]]
+    widths = column_widths(cells, 200, 10, measure, header=True)
+    words = [call for call in calls if " " not in call[0] and "\t" not in call[0] and "\u00a0" not in call[0]]
+    assert len(words) == len(set(words)), "a word measured twice"
+    # A line of words and single spaces is never measured whole; one with other gaps is.
+    assert ("Foreign Minister of the Republic", False) not in calls
+    assert ("Bo\tTan", False) in calls
+    assert sum(widths) == pytest.approx(200)
+    # Given exactly the room each column's longest line needs, each gets that width: the line's
+    # width from its words and spaces is the line measured whole.
+    need = [max(estimated_width(row[index], 12, number == 0) for number, row in enumerate(cells)) + 10
+            for index in range(2)]
+    assert column_widths(cells, sum(need), 10, measure, header=True) == pytest.approx(need)
+
+
 # -- the DOCX, laid out by LibreOffice ----------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from reportlab.platypus import Image as RlImage
 from reportlab.platypus import PageBreak as RlPageBreak
 from reportlab.platypus import (CondPageBreak, Flowable, HRFlowable, KeepTogether, ListItem, Paragraph, Spacer,
                                 Table, TableStyle, XPreformatted)
+from reportlab.platypus.paragraph import _wsc as _reportlab_whitespace
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
@@ -52,7 +53,10 @@ _WHITESPACE = re.compile(r"\s+")
 _LINE_END = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# What reportlab's paragraph cleaner takes for a run of whitespace (see _Markup.frags): any
+# Unicode whitespace; but when the text has a no-break space, only its own list, which keeps it.
 _WHITESPACE_RUN = re.compile(r"\s+")
+_WHITESPACE_RUN_BUT_NO_BREAK = re.compile(f"[{re.escape(_reportlab_whitespace)}]+")
 _HEX_COLOUR = re.compile(r"^[0-9A-F]{6}$")
 # --------------------------------------------------------------------------------------------
 # Styles
@@ -159,6 +163,8 @@ class _Markup:
         The text is what the parser would leave: runs of whitespace become one space, as
         reportlab's paragraph cleaner does before it parses."""
         made = []
+        whitespace = (_WHITESPACE_RUN_BUT_NO_BREAK if any("\xa0" in span.text for span in spans)
+                      else _WHITESPACE_RUN)
         for span in spans:
             if span.text == "\n":
                 made.append(self._fragment(style, "<br/>", "", "").clone())
@@ -166,7 +172,7 @@ class _Markup:
             href = span.href if span.href and is_safe_link(span.href) else None
             for (face, run_bold, _), piece in self.fonts.runs(_clean_text(span.text), span.code,
                                                               bold or span.strong, False, heading):
-                piece = _WHITESPACE_RUN.sub(" ", piece)
+                piece = whitespace.sub(" ", piece)
                 if piece:
                     made.append(self._fragment(style, face, run_bold, href).clone(text=piece))
         return made
