@@ -34,6 +34,39 @@ def test_side_renderer_gives_the_same_bytes_as_rendering_in_process(brief, theme
     assert list(again.outputs) == ["pdf", "docx"] and again.outputs["pdf"] == alone.outputs["pdf"]
 
 
+def test_the_side_process_collects_what_the_last_job_left_before_the_next(brief, theme, monkeypatch):
+    """Run here, as the side process runs it: the collector's rare full passes must not let
+    one job's reference cycles wait through the next."""
+    import gc
+    import weakref
+
+    from pipeline.compose.layout import layout_brief
+    from pipeline.render import RenderJob
+    from pipeline.render import build
+
+    _, document = layout_brief(brief)
+    job = RenderJob(document=document, markdown="", theme=theme)
+    monkeypatch.setattr(build, "_garbage_waiting", False)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10**9)  # no pass of the collector's own while this test looks
+    try:
+        assert build._render_for_parent("md", job)[0] == "ok"
+
+        class Cycle:
+            pass
+
+        left = Cycle()
+        left.itself = left
+        alive = weakref.ref(left)
+        del left
+        assert alive() is not None
+        assert build._render_for_parent("md", job)[0] == "ok"
+        assert alive() is None
+        assert gc.get_freeze_count() == 0  # what the job froze is thawed again
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def test_side_renderer_failure_reaches_the_caller_with_its_traceback(brief, theme):
     with SideRenderer.start("no-such-format", theme) as side:
         side.format = "pdf"  # route pdf jobs to a renderer that cannot render them

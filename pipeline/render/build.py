@@ -224,8 +224,18 @@ def _warm_up(fmt: str, theme: Theme) -> None:
         pass
 
 
+# Whether a job has run in this side process since the collector last ran in full.
+_garbage_waiting = False
+
+
 def _render_for_parent(fmt: str, job: RenderJob) -> tuple[str, object, str]:
     """Runs in the side process: everything goes back to the parent, which decides."""
+    global _garbage_waiting
+    # What the last job left in reference cycles (its structure tree: tens of MB for a large
+    # pack) goes now: the collector's rare full passes would let several jobs' worth pile up.
+    if _garbage_waiting:
+        gc.collect()
+    _garbage_waiting = True
     # The document sent lives until it is drawn: the collector need not walk it meanwhile.
     gc.freeze()
     try:
