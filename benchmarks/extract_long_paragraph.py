@@ -1,15 +1,17 @@
-"""Extraction time on one huge paragraph: sentence splitting (and everything after it) must stay
-linear in the paragraph's length.
+"""Extraction time on one huge paragraph, and on a long article of short paragraphs with
+quotations: sentence splitting, and everything after it, must stay linear in the length.
 
     python benchmarks/extract_long_paragraph.py [--sentences 8000]
 
-Target: a paragraph of 8,000 sentences extracts in under 5 s, and its time is no more than about
-8 times (with a generous allowance, 16 times) the time of a 1,000-sentence paragraph.
+Targets: a paragraph of 8,000 sentences extracts in under 5 s, in no more than about 8 times (with a
+generous allowance, 16 times) the time of a 1,000-sentence paragraph; one of 10,000 sentences in
+under 10 times the time of the 1,000.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.cli.base import COLLECTOR_THRESHOLDS  # noqa: E402
 from pipeline.extract import extract  # noqa: E402
 from pipeline.extract.sentences import split_text  # noqa: E402
 from pipeline.readers import read_bytes  # noqa: E402
@@ -30,12 +33,19 @@ def paragraph(sentences: int) -> str:
     return " ".join(unit.format(i=i) for i in range(sentences // 3 + 1))
 
 
-def timed(sentences: int) -> tuple[float, float, int]:
-    text = paragraph(sentences)
+def paragraphs(sentences: int) -> str:
+    """An article of six-sentence paragraphs, each with a quotation and its speaker."""
+    unit = ("The council met on day {i} in the town hall. Mr. Hale said: \"The plan will go ahead.\" "
+            "Officials will publish the figures by March.")
+    return "\n\n".join(" ".join(unit.format(i=2 * i + j) for j in range(2)) for i in range(sentences // 6 + 1))
+
+
+def timed(sentences: int, shape=paragraph) -> tuple[float, float, int]:
+    text = shape(sentences)
     start = time.perf_counter()
     spans = split_text(text)
     split_s = time.perf_counter() - start
-    article = read_bytes(("A long paragraph\n\n" + text + "\n").encode("utf-8"), "long.txt")
+    article = read_bytes(("A long article\n\n" + text + "\n").encode("utf-8"), "long.txt")
     start = time.perf_counter()
     extract(article)
     return split_s, time.perf_counter() - start, len(spans)
@@ -44,14 +54,30 @@ def timed(sentences: int) -> tuple[float, float, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=8000)
+    parser.add_argument("--runs", type=int, default=5, help="timings per size, taken in turn; the fastest of "
+                        "each is shown (on a shared machine the others measure the neighbours)")
     args = parser.parse_args()
-    small = timed(1000)
-    big = timed(args.sentences)
-    ratio = big[1] / small[1] if small[1] else float("inf")
-    print(f"1,000 sentences ({small[2]}): split {small[0]:.3f} s, extract {small[1]:.2f} s")
-    print(f"{args.sentences:,} sentences ({big[2]}): split {big[0]:.3f} s, extract {big[1]:.2f} s "
-          f"(target < {TARGET_S:.0f} s); ratio {ratio:.1f}")
-    return 0 if big[1] < TARGET_S and ratio < 2 * args.sentences / 1000 else 1
+    # As the command line runs extraction (pipeline.cli.base sets the collector's thresholds).
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    timed(1000)  # first use: lexicons and patterns load
+    ok = True
+    for shape, label in ((paragraph, "one paragraph"), (paragraphs, "paragraphs of six with quotations")):
+        sizes = list(dict.fromkeys([1000, args.sentences, 10_000]))
+        runs: dict[int, list[tuple[float, float, int]]] = {size: [] for size in sizes}
+        for _ in range(args.runs):
+            for size in sizes:  # in turn, so that a slow spell of the machine falls on every size
+                runs[size].append(timed(size, shape))
+        best = {size: min(found, key=lambda t: t[1]) for size, found in runs.items()}
+        small = best[1000]
+        print(f"{label}: 1,000 sentences ({small[2]}): extract {small[1]:.2f} s")
+        for size in sizes[1:]:
+            big = best[size]
+            ratio = big[1] / small[1] if small[1] else float("inf")
+            allowed = size / 1000 * (1.0 if size == 10_000 else 2.0)
+            ok = ok and big[1] < TARGET_S and ratio < allowed
+            print(f"{label}: {size:,} sentences ({big[2]}): split {big[0]:.3f} s, extract {big[1]:.2f} s "
+                  f"(target < {TARGET_S:.0f} s); {ratio:.1f} times the 1,000 (target < {allowed:.0f})")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -174,6 +174,15 @@ def _pronoun_resolver(resolver: SpeakerResolver):
     return resolve
 
 
+def _sentence_before(sentences: list[Sentence], sentence: Sentence) -> Sentence | None:
+    """The article's sentence before `sentence`: its neighbour in the list, which holds the
+    sentences in order of `index`."""
+    position = sentence.index
+    if 0 <= position < len(sentences) and sentences[position] is sentence:
+        return sentences[position - 1] if position > 0 else None
+    return next((s for s in reversed(sentences) if s.index < sentence.index), None)
+
+
 def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], resolver: SpeakerResolver,
             trace: list[TraceItem], features: list[dict[str, float]]) -> tuple[list[Quote], dict[int, list[tuple[int, int]]],
                                              dict[int, list[tuple[int, int]]]]:
@@ -191,6 +200,10 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
     resolver.quoted = {block: [(q.open_at, q.outer_end) for q in spans] for block, spans in found_spans.items()}
     lead: Attribution | None = None  # "Professor X, director of Y, said:" before unmarked paragraphs
     carried = 0
+    # Each block's sentences, found once: a long article has thousands of each.
+    sentences_of: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        sentences_of.setdefault(s.block, []).append(s)
     for block, text in blocks:
         spans = found_spans[block]
         kind = article.blocks[block].kind if block >= 0 else "standfirst"
@@ -205,7 +218,7 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
             lead, carried = None, 0
         spans_by_block[block] = [(q.start, q.end) for q in spans]
         quoted_speech.setdefault(block, [])
-        block_sentences = [s for s in sentences if s.block == block]
+        block_sentences = sentences_of.get(block, [])
         if kind == "paragraph" and not spans and text.rstrip().endswith(":"):
             lead = speaker_lead_in(resolver, block, text)
         for k, span in enumerate(spans):
@@ -215,7 +228,7 @@ def _quotes(article: Article, sentences: list[Sentence], texts: dict[int, str], 
                 continue
             region_start = max(first.start, spans[k - 1].outer_end if k else 0)
             region_end = min(last.end, spans[k + 1].open_at if k + 1 < len(spans) else len(text))
-            prev_sentence = next((s for s in reversed(sentences) if s.index < first.index), None)
+            prev_sentence = _sentence_before(sentences, first)
             if block_lead is not None:
                 attribution = Attribution(block_lead.person, "paragraph-after-lead-in")
             else:

@@ -5,7 +5,9 @@ speech is left to the quotes section; a quoted term of a few words does not coun
 
 from __future__ import annotations
 
-import functools
+import bisect
+import heapq
+import itertools
 import re
 from collections import Counter
 
@@ -22,13 +24,29 @@ _STOP = frozenset(
 MIN_WORDS = 6
 
 
-@functools.lru_cache(maxsize=1024)
-def _content_words(text: str) -> frozenset[str]:
+def content_words(text: str) -> frozenset[str]:
+    """The words of `text` that carry its content (a sentence's: `Sentence.content_words`)."""
     return frozenset(w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2)
 
 
-def _holds_speech(sentence: Sentence, speech: list[tuple[int, int]]) -> bool:
-    return any(a < sentence.end and sentence.start < b for a, b in speech)
+class _Speech:
+    """Whether a sentence overlaps quoted speech, in its block's spans: found by bisection, so
+    that a long paragraph full of quotations is not checked span by span for each sentence."""
+
+    def __init__(self, speech: dict[int, list[tuple[int, int]]]) -> None:
+        self._starts: dict[int, list[int]] = {}
+        self._ends_so_far: dict[int, list[int]] = {}  # the furthest end among spans starting so far
+        for block, spans in speech.items():
+            ordered = sorted(spans)
+            self._starts[block] = [a for a, _ in ordered]
+            self._ends_so_far[block] = list(itertools.accumulate((b for _, b in ordered), max))
+
+    def holds(self, sentence: Sentence) -> bool:
+        starts = self._starts.get(sentence.block)
+        if not starts:
+            return False
+        before_end = bisect.bisect_left(starts, sentence.end)  # spans starting before it ends
+        return before_end > 0 and self._ends_so_far[sentence.block][before_end - 1] > sentence.start
 
 
 def choose_context(sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str,
@@ -37,16 +55,17 @@ def choose_context(sentences: list[Sentence], speech: dict[int, list[tuple[int, 
     if len(body) < minimum:
         body = [s for s in sentences if s.kind in ("paragraph", "item", "standfirst")]
     # A line that only introduces a quotation ("X, director of Y, said:") says nothing by itself.
-    candidates = [s for s in body if not _holds_speech(s, speech.get(s.block, [])) and not s.text.rstrip().endswith(":")]
+    quoted = _Speech(speech)
+    candidates = [s for s in body if not quoted.holds(s) and not s.text.rstrip().endswith(":")]
     if not candidates:
         # An article that is all quotation: its standfirst, if it has one, says what it is about.
         return [s for s in sentences if s.kind == "standfirst"][:maximum]
-    spread = Counter(w for s in body for w in _content_words(s.text))
-    title_words = _content_words(title)
+    spread = Counter(w for s in body for w in s.content_words)
+    title_words = content_words(title)
     first = body[0].index
 
     def score(s: Sentence) -> float:
-        words = _content_words(s.text)
+        words = s.content_words
         if not words:
             return 0.0
         centrality = sum(spread[w] for w in words) / len(words) ** 0.5
@@ -54,5 +73,5 @@ def choose_context(sentences: list[Sentence], speech: dict[int, list[tuple[int, 
         position = 1.0 / (1 + s.index - first)
         return centrality + 2.0 * title_overlap + 2.0 * position + (1.5 if s.index == first else 0.0)
 
-    chosen = sorted(candidates, key=lambda s: (-score(s), s.index))[:maximum]
+    chosen = heapq.nsmallest(maximum, candidates, key=lambda s: (-score(s), s.index))
     return sorted(chosen, key=lambda s: s.index)

@@ -39,10 +39,9 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _PARTICLE_NAME = re.compile(r"(?:al|el|ul|bin|ben|abu|ibn)-[A-Z]")
 
 
-@functools.lru_cache(maxsize=2048)
 def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
-    """The words of `text`, with offsets shifted by `offset`. Cached: every field's rules walk
-    the same sentences."""
+    """The words of `text`, with offsets shifted by `offset`. (A sentence's are made once, as
+    `Sentence.tokens`: every field's rules walk the same sentences.)"""
     out = []
     for match in _TOKEN.finditer(text):
         word = match.group(0)

@@ -19,7 +19,7 @@ from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WO
                                       NOT_NAME_WORDS, ORG_DESCRIPTORS, PEERAGES, POST_NOMINALS, ROLE_HEADS,
                                       ROLE_MODIFIERS, SPEECH_VERBS, SUBNATIONAL, TITLE_ABBREVIATIONS)
 from pipeline.extract.names import (_DOTTED_INITIALS, _PARTICLE_NAME, PARTICLES, Token, capitalised_runs, country_of, is_acronym,
-                                    is_org_word, is_role_head, is_role_word, tokens)
+                                    is_org_word, is_role_head, is_role_word)
 from pipeline.extract.sentences import Sentence
 
 # Last words that make a capitalised run a place or a thing, not a person.
@@ -96,7 +96,7 @@ def find_mentions(sentences: list[Sentence], texts: dict[int, str]) -> list[Ment
         if sentence.kind in ("heading", "title"):
             continue
         text = texts[sentence.block]
-        toks = tokens(sentence.text, sentence.start)
+        toks = sentence.tokens
         mentions.extend(_sentence_mentions(sentence, text, toks, organisations))
         mentions.extend(_role_only_mentions(sentence, text, mentions))
     # A name the article uses for a company anywhere ("Pemberton Hale's chief executive") is not a
@@ -617,7 +617,7 @@ _SERVING_ROLE = {"chairs": "chair", "leads": "leader", "heads": "head", "runs": 
 def _role_only_mentions(sentence: Sentence, text: str, found: list[Mention]) -> list[Mention]:
     """"the Prime Minister", "the home secretary": a role standing for a person named elsewhere."""
     out = []
-    toks = tokens(sentence.text, sentence.start)
+    toks = sentence.tokens
     for i, tok in enumerate(toks):
         if tok.text not in ("the", "The"):
             continue

@@ -11,7 +11,7 @@ import re
 
 from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, COUNTRY_FORMS, EVENT_CUES, INSTITUTION_PLACES,
                                       NOT_NAME_WORDS, VENUE_NOUNS)
-from pipeline.extract.names import Token, tokens
+from pipeline.extract.names import Token
 
 # Countries by their own name only: "French" is an adjective, not a place.
 PLACES = frozenset(CITIES | INSTITUTION_PLACES | {form for form, country in COUNTRY_FORMS.items()
@@ -40,7 +40,7 @@ def find_places(sentences, texts: dict[int, str]) -> list[FoundPlace]:
     for s in sentences:
         if s.kind in ("title", "heading"):
             continue
-        toks = tokens(s.text, s.start)
+        toks = s.tokens
         event = any(t.text.lower() in EVENT_CUES for t in toks)
         text = texts[s.block]
         i = 0

@@ -3,10 +3,12 @@ it came from, verbatim."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from pipeline.extract.lexicon import TITLE_ABBREVIATIONS
+from pipeline.extract.names import Token, tokens
 from pipeline.model import Article
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -36,6 +38,21 @@ class Sentence:
     end: int
     kind: str
     index: int = 0  # position among all sentences of the article
+
+    @functools.cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        """Its words, made once: every field's rules walk them. (Kept with the sentence rather
+        than in a cache of the last few thousand, which a long article would overrun, so that
+        each rule tokenised every sentence again.)"""
+        return tokens(self.text, self.start)
+
+    @functools.cached_property
+    def content_words(self) -> frozenset[str]:
+        """The words that carry its content (pipeline.extract.context), made once: summary,
+        context and key facts each score every sentence by them."""
+        from pipeline.extract.context import content_words  # the rule lives with its stop words
+
+        return content_words(self.text)
 
 
 def split_text(text: str) -> list[tuple[int, int]]:
