@@ -8,25 +8,12 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-import re
 from collections import Counter
 
 from pipeline.extract.sentences import Sentence
+from pipeline.extract.words import content_words
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_STOP = frozenset(
-    "a an the and or but if of to in on at by for with from as is are was were be been being has have had "
-    "do does did will would shall should can could may might must that this these those it its it's he she "
-    "they them their his her we our you your i me my not no so than then there here which who whom whose "
-    "what when where why how all any each more most other some such only own same too very just also into "
-    "over after before about against between during through under again further once said says say told "
-    "mr mrs ms dr sir".split())
 MIN_WORDS = 6
-
-
-def content_words(text: str) -> frozenset[str]:
-    """The words of `text` that carry its content (a sentence's: `Sentence.content_words`)."""
-    return frozenset(w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2)
 
 
 class _Speech:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.lexicon import TITLE_ABBREVIATIONS
 from pipeline.extract.names import Token, tokens
+from pipeline.extract.words import content_words
 from pipeline.model import Article
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -48,10 +49,8 @@ class Sentence:
 
     @functools.cached_property
     def content_words(self) -> frozenset[str]:
-        """The words that carry its content (pipeline.extract.context), made once: summary,
+        """The words that carry its content (pipeline.extract.words), made once: summary,
         context and key facts each score every sentence by them."""
-        from pipeline.extract.context import content_words  # the rule lives with its stop words
-
         return content_words(self.text)
 
 
