@@ -81,14 +81,14 @@ def column_widths(cells: Sequence[Sequence[str]], total: float, padding: float,
 
     for number, row in enumerate(cells):
         bold = header and number == 0
-        space = width_of(" ", bold)
+        space_in_row = width_of(" ", bold)
         words.append([[] for _ in range(columns)])
         for index, text in enumerate(row):
             for line in text.split("\n"):
                 split = line.split()
                 measured = [width_of(word, bold) for word in split]
                 gaps = len(line) - sum(map(len, split))
-                line_width = (sum(measured) + gaps * space if line.count(" ") == gaps
+                line_width = (sum(measured) + gaps * space_in_row if line.count(" ") == gaps
                               else measure(line, bold))
                 longest[index] = max(longest[index], line_width)
                 words[-1][index].append(measured)

@@ -167,7 +167,7 @@ class _Markup:
                       else _WHITESPACE_RUN)
         for span in spans:
             if span.text == "\n":
-                made.append(self._fragment(style, "<br/>", "", "").clone())
+                made.append(self._fragment(style, None, False, None).clone())
                 continue
             href = span.href if span.href and is_safe_link(span.href) else None
             for (face, run_bold, _), piece in self.fonts.runs(_clean_text(span.text), span.code,
@@ -177,11 +177,13 @@ class _Markup:
                     made.append(self._fragment(style, face, run_bold, href).clone(text=piece))
         return made
 
-    def _fragment(self, style: ParagraphStyle, face: str, bold: bool, href: str | None):
+    def _fragment(self, style: ParagraphStyle, face: str | None, bold: bool, href: str | None):
+        """The parser's fragment for one shape: text in `face` (bold, linked to `href`), or a
+        line break when `face` is None."""
         key = (id(style), face, bold, href)
         kept = self._fragments.get(key)
         if kept is None:
-            if face == "<br/>":
+            if face is None:
                 markup = "<br/>"
             else:
                 markup = f'<font face="{face}">{"<b>x</b>" if bold else "x"}</font>'
@@ -498,15 +500,16 @@ class _StoryBuilder(_TableFlowables):
         flowables = []
         for number, chunk in enumerate(chunks, start=1):
             chunk_style = style if number == len(chunks) else self.styles.derived(style, spaceAfter=0)
+            chunk_text = "".join(span.text for span in chunk)
             if direction:
                 line_width = width - style.leftIndent - style.rightIndent
                 markup = self.markup.visual_spans(chunk, line_width, style.fontSize, direction,
                                                   bold, heading)
                 paragraph = _Paragraph(markup, chunk_style)
             else:
-                paragraph = _Paragraph("".join(span.text for span in chunk), chunk_style,
-                                       frags=self.markup.frags(chunk, chunk_style, bold, heading))
-            actual_text = _clean_text("".join(span.text for span in chunk)) if shaped else None
+                paragraph = _Paragraph(chunk_text, chunk_style, frags=self.markup.frags(chunk, chunk_style, bold,
+                                                                                       heading))
+            actual_text = _clean_text(chunk_text) if shaped else None
             flowables.append(Tagged(paragraph, node, self.tagger, repeat_as_artifact, actual_text))
         return flowables
 

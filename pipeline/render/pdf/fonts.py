@@ -288,10 +288,10 @@ class _FontBook:
              heading: bool = False) -> list[tuple[tuple, str]]:
         """`text` cut into runs of ((face name, bold, italic), text), each drawable by one font."""
         chain = self.mono if code else self.heading if heading else self.body
-        style = self._styles.get((code, bold, italic, chain is self.heading and not code))
+        key = (code, bold, italic, chain is self.heading and not code)
+        style = self._styles.get(key)
         if style is None:
-            style = self._styles[(code, bold, italic, chain is self.heading and not code)] = _StyleKeys(
-                self._default_key(chain, bold, italic))
+            style = self._styles[key] = _StyleKeys(self._default_key(chain, bold, italic))
         if style.all_plain(text):
             return [(style.default, text)] if text else []
         keys = style.keys
@@ -300,8 +300,8 @@ class _FontBook:
         distinct = dict.fromkeys(text)
         for char in distinct:
             if char not in keys:
-                keys[char] = key = self._key_for(char, chain, bold, italic)
-                if key is _NEUTRAL or key == style.default:
+                keys[char] = found = self._key_for(char, chain, bold, italic)
+                if found is _NEUTRAL or found == style.default:
                     style.add_plain(char)
         text = text.translate({ord(c): " " for c in distinct if keys[c] is _AS_SPACE})
         return _merge_runs(text, keys, style.default)
