@@ -87,10 +87,11 @@ def extract_with_trace(article: Article) -> Extraction:
             continue  # the dateline, traced above
         trace.append(TraceItem("locations", name, first.rule + (" (event)" if first.event else ""),
                                first.sentence.text))
-    chosen = context_rules.choose_context(sentences, speech_spans, article.title)
+    ranking = context_rules.ContextRanking(sentences, speech_spans, article.title)
+    chosen = ranking.choose()
     for s in chosen:
         trace.append(TraceItem("context", s.text, "lead-and-central-sentences", s.text))
-    summary = choose_summary(sentences, speech_spans, article.title)
+    summary = choose_summary(ranking)
     for s in summary:
         trace.append(TraceItem("summary", s.text, "lead-and-central-sentences", s.text))
 
@@ -117,7 +118,7 @@ def extract_with_trace(article: Article) -> Extraction:
         place = next((TraceItem("", "", "", t.evidence) for t in trace
                       if t.field == "locations" and t.item == locations[0]), None)
     facts = fact_rules.key_facts(
-        key_sentence(sentences, speech_spans, article.title),
+        key_sentence(ranking),
         list(zip(brief_people, mention_counts)),
         [(o.name, o.sentence.text) for o in organisations],
         (event.date.isoformat(), event.sentence.text) if event else None,

@@ -36,29 +36,50 @@ class _Speech:
         return before_end > 0 and self._ends_so_far[sentence.block][before_end - 1] > sentence.start
 
 
-def choose_context(sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str,
-                   minimum: int = 2, maximum: int = 4) -> list[Sentence]:
-    body = [s for s in sentences if s.kind == "paragraph" and len(s.text.split()) >= MIN_WORDS]
-    if len(body) < minimum:
-        body = [s for s in sentences if s.kind in ("paragraph", "item", "standfirst")]
-    # A line that only introduces a quotation ("X, director of Y, said:") says nothing by itself.
-    quoted = _Speech(speech)
-    candidates = [s for s in body if not quoted.holds(s) and not s.text.rstrip().endswith(":")]
-    if not candidates:
-        # An article that is all quotation: its standfirst, if it has one, says what it is about.
-        return [s for s in sentences if s.kind == "standfirst"][:maximum]
-    spread = Counter(w for s in body for w in s.content_words)
-    title_words = content_words(title)
-    first = body[0].index
+class ContextRanking:
+    """The article's sentences ranked once, for the context, the summary and the key sentence
+    alike (each had scored every sentence again: four passes over a long article)."""
 
-    def score(s: Sentence) -> float:
-        words = s.content_words
-        if not words:
-            return 0.0
-        centrality = sum(spread[w] for w in words) / len(words) ** 0.5
-        title_overlap = len(words & title_words) / (len(title_words) or 1)
-        position = 1.0 / (1 + s.index - first)
-        return centrality + 2.0 * title_overlap + 2.0 * position + (1.5 if s.index == first else 0.0)
+    def __init__(self, sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str) -> None:
+        self._sentences = sentences
+        self._quoted = _Speech(speech)
+        self._title_words = frozenset(content_words(title))
+        self._long_paragraphs = [s for s in sentences if s.kind == "paragraph" and len(s.text.split()) >= MIN_WORDS]
+        # Per body (long paragraphs only, or not): the best candidates first, as many as asked so
+        # far, and whether that is all of them.
+        self._ranked: dict[bool, tuple[list[Sentence], bool]] = {}
 
-    chosen = heapq.nsmallest(maximum, candidates, key=lambda s: (-score(s), s.index))
-    return sorted(chosen, key=lambda s: s.index)
+    def choose(self, minimum: int = 2, maximum: int = 4) -> list[Sentence]:
+        """The best `maximum` sentences, in article order; from every paragraph, item and
+        standfirst when fewer than `minimum` paragraphs are long enough."""
+        strict = len(self._long_paragraphs) >= minimum
+        best, complete = self._ranked.get(strict, ([], False))
+        if len(best) < maximum and not complete:
+            best = self._rank(strict, maximum)
+            self._ranked[strict] = (best, len(best) < maximum)
+        if not best:
+            # An article that is all quotation: its standfirst, if it has one, says what it is about.
+            return [s for s in self._sentences if s.kind == "standfirst"][:maximum]
+        return sorted(best[:maximum], key=lambda s: s.index)
+
+    def _rank(self, strict: bool, maximum: int) -> list[Sentence]:
+        body = (self._long_paragraphs if strict else
+                [s for s in self._sentences if s.kind in ("paragraph", "item", "standfirst")])
+        # A line that only introduces a quotation ("X, director of Y, said:") says nothing by itself.
+        candidates = [s for s in body if not self._quoted.holds(s) and not s.text.rstrip().endswith(":")]
+        if not candidates:
+            return []
+        spread = Counter(w for s in body for w in s.content_words)
+        title_words = self._title_words
+        first = body[0].index
+
+        def score(s: Sentence) -> float:
+            words = s.content_words
+            if not words:
+                return 0.0
+            centrality = sum(spread[w] for w in words) / len(words) ** 0.5
+            title_overlap = sum(w in title_words for w in words) / (len(title_words) or 1)
+            position = 1.0 / (1 + s.index - first)
+            return centrality + 2.0 * title_overlap + 2.0 * position + (1.5 if s.index == first else 0.0)
+
+        return heapq.nsmallest(maximum, candidates, key=lambda s: (-score(s), s.index))

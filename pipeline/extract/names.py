@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from typing import NamedTuple
 
 from pipeline.extract.lexicon import (COUNTRY_FORMS, HONORIFICS, ORG_ACRONYMS, ORG_HEADS, ROLE_HEADS, ROLE_MODIFIERS,
@@ -55,6 +56,7 @@ def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
                 and (end + 1 == len(text) or not text[end + 1].isalnum())):
             word += text[end]
         capitalised = word[0].isupper() or _PARTICLE_NAME.match(word) is not None  # "al-Bashir"
+        word = sys.intern(word)  # one string for each word an article repeats, not one per use
         out.append(Token(word, start, start + len(word), _bare(word), capitalised))
     return tuple(out)
 

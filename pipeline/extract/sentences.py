@@ -3,9 +3,8 @@ it came from, verbatim."""
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.extract.lexicon import TITLE_ABBREVIATIONS
 from pipeline.extract.names import Token, tokens
@@ -28,7 +27,7 @@ _LAST_WORD = re.compile(r"(\S+)$")
 _LOOK_BACK = 40  # longer than any abbreviation with its opening marks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of the article. `block` indexes `article.blocks`; -1 is the title and -2 the
     standfirst. `start`/`end` are offsets in that block's text."""
@@ -39,19 +38,31 @@ class Sentence:
     end: int
     kind: str
     index: int = 0  # position among all sentences of the article
+    # Its words and content words, made on first use and kept in slots rather than an instance
+    # dictionary: a long article holds tens of thousands of sentences.
+    _tokens: tuple[Token, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _content_words: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
-    @functools.cached_property
+    @property
     def tokens(self) -> tuple[Token, ...]:
         """Its words, made once: every field's rules walk them. (Kept with the sentence rather
         than in a cache of the last few thousand, which a long article would overrun, so that
         each rule tokenised every sentence again.)"""
-        return tokens(self.text, self.start)
+        found = self._tokens
+        if found is None:
+            found = tokens(self.text, self.start)
+            object.__setattr__(self, "_tokens", found)
+        return found
 
-    @functools.cached_property
-    def content_words(self) -> frozenset[str]:
+    @property
+    def content_words(self) -> tuple[str, ...]:
         """The words that carry its content (pipeline.extract.words), made once: summary,
         context and key facts each score every sentence by them."""
-        return content_words(self.text)
+        found = self._content_words
+        if found is None:
+            found = content_words(self.text)
+            object.__setattr__(self, "_content_words", found)
+        return found
 
 
 def split_text(text: str) -> list[tuple[int, int]]:

@@ -4,7 +4,7 @@ sentence that says most, for a pack's "Top stories" and the key fact "what"."""
 
 from __future__ import annotations
 
-from pipeline.extract.context import choose_context
+from pipeline.extract.context import ContextRanking
 from pipeline.extract.sentences import Sentence
 
 SUMMARY_SENTENCES = 3
@@ -13,16 +13,14 @@ SUMMARY_SENTENCES = 3
 SUMMARY_WORDS = 70
 
 
-def choose_summary(sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str
-                   ) -> list[Sentence]:
-    chosen = choose_context(sentences, speech, title, minimum=2, maximum=SUMMARY_SENTENCES)
+def choose_summary(ranking: ContextRanking) -> list[Sentence]:
+    chosen = ranking.choose(minimum=2, maximum=SUMMARY_SENTENCES)
     if len(chosen) > 2 and sum(len(sentence.text.split()) for sentence in chosen) > SUMMARY_WORDS:
-        chosen = choose_context(sentences, speech, title, minimum=2, maximum=2)
+        chosen = ranking.choose(minimum=2, maximum=2)
     return chosen
 
 
-def key_sentence(sentences: list[Sentence], speech: dict[int, list[tuple[int, int]]], title: str
-                 ) -> Sentence | None:
+def key_sentence(ranking: ContextRanking) -> Sentence | None:
     """The single most informative sentence: the best-scored of the summary's candidates."""
-    best = choose_context(sentences, speech, title, minimum=1, maximum=1)
+    best = ranking.choose(minimum=1, maximum=1)
     return best[0] if best else None

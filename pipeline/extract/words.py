@@ -4,6 +4,7 @@ sentences by."""
 from __future__ import annotations
 
 import re
+import sys
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP = frozenset(
@@ -15,6 +16,9 @@ _STOP = frozenset(
     "mr mrs ms dr sir".split())
 
 
-def content_words(text: str) -> frozenset[str]:
-    """The words of `text` that carry its content (a sentence's: `Sentence.content_words`)."""
-    return frozenset(w.lower().strip("'’") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2)
+def content_words(text: str) -> tuple[str, ...]:
+    """The distinct words of `text` that carry its content, in its order (a sentence's:
+    `Sentence.content_words`). A tuple of shared strings rather than a set: a long article keeps
+    one per sentence, and the collector passes over a tuple of strings after its first look."""
+    return tuple(dict.fromkeys(sys.intern(w.lower().strip("'’")) for w in _WORD.findall(text)
+                               if w.lower() not in _STOP and len(w) > 2))

@@ -3,12 +3,15 @@ speed: benchmarks/extract_long_paragraph.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.extract import _sentence_before
-from pipeline.extract.context import _Speech
+from pipeline.extract.context import ContextRanking, _Speech
 from pipeline.extract.sentences import Sentence, article_sentences
+from pipeline.extract.words import content_words
 from pipeline.readers import read_bytes
 
 spans = st.lists(st.tuples(st.integers(0, 200), st.integers(1, 60)).map(lambda t: (t[0], t[0] + t[1])),
@@ -38,3 +41,40 @@ def test_the_sentence_before_is_the_neighbour_in_the_list():
         assert expected is (sentences[position - 1] if position else None)
     stray = Sentence("not in the list", 0, 0, 15, "paragraph", index=3)
     assert _sentence_before(sentences, stray) is sentences[2]
+
+
+def _ranking_articles() -> list[bytes]:
+    sample = (Path(__file__).resolve().parents[2] / "seeds" / "uk-france-ukraine-pact.txt").read_bytes()
+    one_long = b"Talks end\n\nMinisters agreed a plan for the border crossings on Monday night.\n\nShort one.\n\n- An item here\n"
+    all_quoted = b'Quotes only\n\n"We will go ahead with the plan for the region," she said.\n'
+    return [sample, article(4), one_long, all_quoted]
+
+
+@given(st.sampled_from(range(4)), st.lists(st.tuples(st.integers(1, 3), st.integers(1, 6)), min_size=1, max_size=6))
+def test_one_ranking_chooses_as_a_fresh_one_would(which, asks):
+    """The context, the summary and the key sentence share one ranking, asked in any order for
+    any number: each answer is what a ranking made for that question alone gives."""
+    parsed = read_bytes(_ranking_articles()[which], "a.txt")
+    sentences = article_sentences(parsed)
+    speech = {0: [(0, len(parsed.blocks[0].text))]} if which == 3 else {}  # the all-quotation article
+    shared = ContextRanking(sentences, speech, parsed.title)
+    for minimum, maximum in asks:
+        alone = ContextRanking(sentences, speech, parsed.title).choose(minimum, maximum)
+        assert shared.choose(minimum, maximum) == alone
+        everything = ContextRanking(sentences, speech, parsed.title).choose(minimum, len(sentences))
+        assert set(alone) <= set(everything) and len(alone) == min(maximum, len(everything))
+
+
+def test_a_sentence_keeps_its_words_without_a_dictionary():
+    sentence = article_sentences(read_bytes(article(1), "a.txt"))[1]
+    assert not hasattr(sentence, "__dict__")  # slots: tens of thousands per long article
+    fresh = Sentence(sentence.text, sentence.block, sentence.start, sentence.end, sentence.kind, sentence.index)
+    assert sentence.tokens is sentence.tokens and sentence.content_words is sentence.content_words
+    assert sentence == fresh and hash(sentence) == hash(fresh)  # what is kept is not compared
+    assert [t.text for t in sentence.tokens][:4] == ["The", "council", "met", "on"]
+    assert sentence.content_words == ("council", "met", "day", "town", "hall")
+
+
+def test_content_words_are_distinct_and_in_order():
+    assert content_words("Hale said the Plan, the plan and Hale's plan would go ahead.") == (
+        "hale", "plan", "hale's", "ahead")
