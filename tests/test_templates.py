@@ -447,3 +447,28 @@ def test_a_syntax_error_is_reported_before_any_input_is_read(tmp_path):
     result = run_brief("generate", str(tmp_path / "missing.txt"), "-f", "md", "-o", str(tmp_path / "out"),
                        "--template-dir", str(folder))
     assert_one_template_error(result, folder / "_brief_body.md.j2", "line 2", "syntax error")
+
+
+def test_the_sandbox_short_cut_allows_exactly_what_the_sandbox_allows():
+    """Fields of the model skip the sandbox's checks; for every attribute of every model object
+    a pack's templates see, the answer is the plain sandbox's."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from pipeline.compose.layout import Furniture, template_environment
+    from pipeline.extract import extract
+    from pipeline.model import Pack, PackEntry, PackFailure
+    from pipeline.readers import read_bytes
+
+    brief = extract(read_bytes(SAMPLE.read_bytes(), SAMPLE.name))
+    pack = Pack("Daily", "2026-03-04", entries=[PackEntry(brief, True)], failures=[PackFailure("x.txt", "empty")])
+    objects = [pack, pack.entries[0], pack.failures[0], brief, brief.people[0], brief.quotes[0],
+               brief.commitments[0], brief.organisations[0], brief.key_facts[0], Furniture()]
+    plain, quick = ImmutableSandboxedEnvironment(), template_environment(TEMPLATES_DIR)
+    checked = 0
+    for obj in objects:
+        for attr in dir(obj):
+            value = getattr(obj, attr)
+            assert quick.is_safe_attribute(obj, attr, value) == plain.is_safe_attribute(obj, attr, value), attr
+            checked += 1
+    assert checked > 200
+    assert not quick.is_safe_attribute(brief, "__dict__", brief.__dict__)

@@ -175,9 +175,32 @@ def template_environment(folder: Path | None = TEMPLATES_DIR) -> jinja2.Environm
     return _environment(None if folder is None or Path(folder) == TEMPLATES_DIR else Path(folder))
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with one short cut: a field of the brief's or the pack's model is data, which
+    the sandbox's checks would allow anyway, so it is allowed without them (they were a fifth of
+    rendering a pack's Markdown). Everything else, methods and private names included, is checked."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        fields = _model_fields().get(type(obj))
+        if fields is not None and attr in fields:
+            return True
+        return super().is_safe_attribute(obj, attr, value)
+
+
+@functools.cache
+def _model_fields() -> dict[type, frozenset[str]]:
+    import dataclasses
+
+    from pipeline import model
+
+    classes = [c for c in vars(model).values() if isinstance(c, type) and dataclasses.is_dataclass(c)]
+    return {c: frozenset(f.name for f in dataclasses.fields(c) if not f.name.startswith("_"))
+            for c in classes + [Furniture]}
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(folder: Path | None) -> jinja2.Environment:
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         loader=templates.loader(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -291,6 +314,19 @@ def _index(numbered: Iterable[tuple[int, list[PackEntry]]], pack: Pack) -> list[
                 if number not in row["briefs"]:
                     row["briefs"].append(number)
     return sorted(people.values(), key=lambda row: (row["name"].split()[-1].casefold(), row["name"].casefold()))
+
+
+def prepare_templates(folder: Path | None = TEMPLATES_DIR, limits: templates.TemplateLimits | None = None,
+                      roots: tuple[str, ...] = (PACK_TEMPLATE,)) -> None:
+    """Compile `roots` and the templates they include, within `limits`, so that a render
+    later finds them compiled. One that fails is left for the render to report, with its line."""
+    env = template_environment(folder)
+    try:
+        with templates.limited(limits or templates.TemplateLimits(), roots[0]):
+            for name, _ in templates.used_templates(roots, folder):
+                env.get_template(name)
+    except Exception:  # noqa: BLE001 - the render meets it again and says what and where
+        return
 
 
 def layout_pack(pack: Pack, language: str = "en-GB", template: str = PACK_TEMPLATE,

@@ -236,10 +236,14 @@ def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str
 
 
 def extract_all(sources: list[PackInput], encoding: str | None, jobs: int,
-                progress: Callable[[int], None] | None = None) -> list[Extracted]:
-    """Extract every source, in parallel processes when `jobs` > 1; results in source order."""
+                progress: Callable[[int], None] | None = None,
+                meanwhile: Callable[[], None] | None = None) -> list[Extracted]:
+    """Extract every source, in parallel processes when `jobs` > 1; results in source order.
+    `meanwhile` runs here while the processes extract (first, when there are none)."""
     args = [(s.name, s.data, s.error, encoding, s.web, s.warnings) for s in sources]
     if jobs <= 1 or len(args) <= 1:
+        if meanwhile:
+            meanwhile()
         results = []
         for a in args:
             results.append(_extract_one(*a))
@@ -248,12 +252,21 @@ def extract_all(sources: list[PackInput], encoding: str | None, jobs: int,
         return results
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_extract_one, *a) for a in args]
+        if meanwhile:
+            meanwhile()
         results = []
         for future in futures:
             results.append(future.result())
             if progress:
                 progress(1)
         return results
+
+
+def _prepare_templates(config: PackConfig, theme: Theme) -> None:
+    from pipeline.compose.layout import prepare_templates
+    from pipeline.compose.templates import TemplateLimits
+
+    prepare_templates(config.templates or TEMPLATES_DIR, TemplateLimits.from_theme(theme), PACK_TEMPLATES)
 
 
 def pack_folder(config: PackConfig, date: str) -> Path:
@@ -407,7 +420,10 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:
-            extracted = extract_all(sources, config.encoding, jobs if parallel else 1, bar.update if bar else None)
+            # The pack's templates are compiled while the articles are extracted (0.1 s that
+            # the laying out would otherwise spend on one core).
+            extracted = extract_all(sources, config.encoding, jobs if parallel else 1, bar.update if bar else None,
+                                    meanwhile=lambda: _prepare_templates(config, theme))
         finally:
             if bar:
                 bar.close()

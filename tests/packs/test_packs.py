@@ -171,6 +171,53 @@ def test_a_small_pack_is_built_in_one_process_and_a_large_one_uses_workers(tmp_p
     assert {p.suffix for p in large.paths} == {".docx", ".pdf", ".json"}
 
 
+def test_the_templates_are_compiled_while_the_articles_are_extracted(tmp_path, articles, monkeypatch):
+    import multiprocessing
+
+    from pipeline.compose import layout
+
+    # A folder of its own, so that no earlier test's environment has the templates compiled.
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "_cover.md.j2").write_text((layout.TEMPLATES_DIR / "_cover.md.j2").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    config = load_pack(pack_file(tmp_path, extra=f'templates = "{house}"\n'))
+    env = layout.template_environment(house)
+    compiled, workers = [], []
+    real_compile, real_prepare = env.compile, pack_build._prepare_templates
+
+    def compile_(source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return real_compile(source, name, *args, **kwargs)
+
+    def prepare(config, theme):
+        workers.append(len(multiprocessing.active_children()))
+        real_prepare(config, theme)
+        compiled.append("-- prepared --")
+
+    monkeypatch.setattr(env, "compile", compile_)
+    monkeypatch.setattr(pack_build, "_prepare_templates", prepare)
+    monkeypatch.setattr(pack_build, "PARALLEL_FROM", len(articles))
+    result = build_pack(config, date=DATE, jobs=2)
+    assert {p.suffix for p in result.paths} == {".docx", ".pdf", ".json"}
+    assert workers == [3]  # the PDF's process and two extraction workers were at work
+    done = compiled.index("-- prepared --")
+    assert sorted(compiled[:done]) == sorted(pack_build.PACK_TEMPLATES)
+    assert not set(compiled[done:]) & set(pack_build.PACK_TEMPLATES)  # laying out compiled none again
+
+
+def test_a_template_that_fails_to_compile_is_left_for_the_render_to_report(tmp_path):
+    from pipeline.compose.layout import prepare_templates, render_template
+    from pipeline.compose.templates import TemplateError
+
+    house = tmp_path / "broken"
+    house.mkdir()
+    (house / "pack.md.j2").write_text("{% include '_cover.md.j2' %}\n{% for x in %}\n", encoding="utf-8")
+    prepare_templates(house)  # says nothing: the render names the file and the line
+    with pytest.raises(TemplateError, match=r"pack.md.j2.*line 2"):
+        render_template("pack.md.j2", house)
+
+
 # Loaded by the child run through PYTHONPATH: the moment the pack's documents are on disk under
 # temporary names and about to be renamed into place, it says so and waits to be killed.
 FREEZE_BEFORE_RENAME = """
