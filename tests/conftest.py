@@ -23,6 +23,22 @@ HOSTILE = '<b>&amp; <img src="/etc/passwd"/> S&P **bold** # not a heading'
 CYRILLIC = "Володимир Зеленський"
 
 
+def pytest_configure(config):
+    # Compiled templates go to a folder of the test run's, not the home folder's cache; every
+    # `brief` the tests start inherits it.
+    import tempfile
+
+    if "BRIEF_CACHE_DIR" not in os.environ:
+        config.brief_cache_dir = os.environ["BRIEF_CACHE_DIR"] = tempfile.mkdtemp(prefix="brief-test-cache-")
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "brief_cache_dir", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop("BRIEF_CACHE_DIR", None)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the golden files (tests/golden/) from the current code instead of comparing")

@@ -27,9 +27,11 @@ from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Content
                                      Meta, PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
 from pipeline.commonmark import parser
 from pipeline.compose import templates
+from pipeline.compose.template_cache import compiled_templates
 from pipeline.model import Brief, Pack, PackEntry
 from pipeline.text import clean_line, title_warning  # noqa: F401  (re-exported)
 from pipeline.compose.theme import TEMPLATES_DIR, Theme
+from pipeline.environment import Environment
 
 BRIEF_TEMPLATE = "brief.md.j2"
 PACK_TEMPLATE = "pack.md.j2"
@@ -217,6 +219,7 @@ def _environment(folder: Path | None) -> jinja2.Environment:
     env.filters["story_people"] = story_people_index
     env.globals["h"] = _heading_marks
     env.globals["contents"] = _contents
+    env.bytecode_cache = compiled_templates(env, Environment.read().cache_dir)
     return env
 
 

@@ -182,6 +182,7 @@ def test_the_templates_are_compiled_while_the_articles_are_extracted(tmp_path, a
     (house / "_cover.md.j2").write_text((layout.TEMPLATES_DIR / "_cover.md.j2").read_text(encoding="utf-8"),
                                         encoding="utf-8")
     config = load_pack(pack_file(tmp_path, extra=f'templates = "{house}"\n'))
+    monkeypatch.setenv("BRIEF_CACHE_DIR", "")  # no compiled templates from earlier tests
     env = layout.template_environment(house)
     compiled, workers = [], []
     real_compile, real_prepare = env.compile, pack_build._prepare_templates
