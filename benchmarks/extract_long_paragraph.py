@@ -1,5 +1,6 @@
-"""Extraction time on one huge paragraph, and on a long article of short paragraphs with
-quotations: sentence splitting, and everything after it, must stay linear in the length.
+"""Extraction time on one huge paragraph, on a long article of short paragraphs with quotations,
+and on one whose people come back by surname and by role: sentence splitting, and everything
+after it, must stay linear in the length.
 
     python benchmarks/extract_long_paragraph.py [--sentences 8000]
 
@@ -46,6 +47,14 @@ def paragraphs(sentences: int) -> str:
     return "\n\n".join(" ".join(unit.format(i=2 * i + j) for j in range(2)) for i in range(sentences // 6 + 1))
 
 
+def people_by_role(sentences: int) -> str:
+    """An article of three-sentence paragraphs in which a person, named with a role, comes back
+    by surname and by role alone ("the minister"), as news copy refers to people."""
+    unit = ("Health Minister Anna Berg met officials on day {i}. The minister said the plan would go ahead. "
+            "Berg said the chief executive will publish the figures by March.")
+    return "\n\n".join(unit.format(i=i) for i in range(sentences // 3 + 1))
+
+
 def timed(sentences: int, shape=paragraph) -> tuple[float, float, int]:
     text = shape(sentences)
     start = time.perf_counter()
@@ -89,7 +98,8 @@ def main() -> int:
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
     timed(1000)  # first use: lexicons and patterns load
     ok = True
-    for shape, label in ((paragraph, "one paragraph"), (paragraphs, "paragraphs of six with quotations")):
+    for shape, label in ((paragraph, "one paragraph"), (paragraphs, "paragraphs of six with quotations"),
+                         (people_by_role, "people named again by surname and role")):
         sizes = list(dict.fromkeys([1000, args.sentences, 10_000]))
         runs: dict[int, list[tuple[float, float, int]]] = {size: [] for size in sizes}
         for _ in range(args.runs):

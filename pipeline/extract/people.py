@@ -8,6 +8,7 @@ in front of it, or an appositive beside it), then clustered: "Sir Keir", "Mr Sta
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -97,8 +98,9 @@ def find_mentions(sentences: list[Sentence], texts: dict[int, str]) -> list[Ment
             continue
         text = texts[sentence.block]
         toks = sentence.tokens
-        mentions.extend(_sentence_mentions(sentence, text, toks, organisations))
-        mentions.extend(_role_only_mentions(sentence, text, mentions))
+        named = _sentence_mentions(sentence, text, toks, organisations)
+        mentions.extend(named)
+        mentions.extend(_role_only_mentions(sentence, text, named))
     # A name the article uses for a company anywhere ("Pemberton Hale's chief executive") is not a
     # person anywhere else in it, unless the article also gives it as a person's, with a title or a
     # role ("President Yoon Suk Yeol" ... "Yoon's chief of staff").
@@ -615,7 +617,8 @@ _SERVING_ROLE = {"chairs": "chair", "leads": "leader", "heads": "head", "runs": 
 
 
 def _role_only_mentions(sentence: Sentence, text: str, found: list[Mention]) -> list[Mention]:
-    """"the Prime Minister", "the home secretary": a role standing for a person named elsewhere."""
+    """"the Prime Minister", "the home secretary": a role standing for a person named elsewhere.
+    `found`: the sentence's other mentions (those of earlier sentences cannot overlap it)."""
     out = []
     toks = sentence.tokens
     for i, tok in enumerate(toks):
@@ -653,36 +656,164 @@ def _key(word: str) -> str:
 
 def cluster(mentions: list[Mention]) -> list[PersonEntity]:
     people: list[PersonEntity] = []
-    full = [m for m in mentions if len(m.name) >= 2]
-    for m in full:
-        person = _find_full(people, m.name)
-        if person is None:
-            person = PersonEntity(m.name, rule=m.rule)
-            people.append(person)
-        elif len(m.name) > len(person.name):
-            person.name = m.name
-        _attach(person, m)
+    known = _Known(people)
+    for m in mentions:
+        if len(m.name) >= 2:
+            person = known.by_full_name(m.name)
+            if person is None:
+                person = PersonEntity(m.name, rule=m.rule)
+                known.add(person)
+            elif len(m.name) > len(person.name):
+                person.name = m.name  # the same first and last word: "George W. Bush" for "George Bush"
+            known.attach(person, m)
+    known.index_words()
     single: dict[str, PersonEntity] = {}  # people known by one word only, by that word
     for m in mentions:
         if len(m.name) == 1:
-            person = _find_partial(people, m) or single.get(_key(m.name[0]))
+            person = _find_partial(m, known) or single.get(_key(m.name[0]))
             if person is None:
                 if m.weak:
                     continue
                 name = (m.honorific, *m.name) if m.honorific in PEERAGES else m.name
                 person = PersonEntity(tuple(name), rule=m.rule)
-                people.append(person)
+                known.add(person)
                 single[_key(m.name[0])] = person
-            _attach(person, m)
+            known.attach(person, m)
+    known.index_named()
     for m in mentions:
         if m.role_only:
-            person = _find_by_role(people, m) or _roleless_antecedent(people, m)
+            person = _find_by_role(m, known) or _roleless_antecedent(m, known)
             if person is not None:
-                _attach(person, m)
+                known.attach(person, m)
     for person in people:
         person.mentions.sort(key=lambda m: (m.sentence.index, m.start))
     people.sort(key=lambda p: (p.mentions[0].sentence.index, p.mentions[0].start))
     return people
+
+
+class _Known:
+    """The people found so far, indexed for what clustering asks of them. Asking it of every
+    person and every mention, for every mention, made a long article's clustering grow with the
+    square of its length (of its people, and of their mentions).
+
+    Per person: its position in the list of people (`people`, which this appends to), the
+    sentence indexes of its mentions (sorted), and the first sentence of each role it was given.
+    Per first and last word of a name, per surname and per word of a role: the people with it,
+    in their order. Once the names are all attached: each sentence's named mentions."""
+
+    def __init__(self, people: list[PersonEntity]) -> None:
+        self.people = people
+        self._position: dict[int, int] = {}
+        self._indexes: dict[int, list[int]] = {}
+        self._roles: dict[int, dict[str, int]] = {}
+        self._holders: dict[str, set[int]] = {}
+        self._by_ends: dict[tuple[str, str], list[PersonEntity]] = {}
+        self._by_last: dict[str, list[PersonEntity]] = {}
+        self._words: dict[str, dict[str, list[PersonEntity]]] | None = None
+        self.named: dict[int, list[tuple[PersonEntity, Mention]]] = {}
+
+    def add(self, person: PersonEntity) -> None:
+        """A new person, with no mentions yet."""
+        key = id(person)
+        self._position[key] = len(self.people)
+        self.people.append(person)
+        self._indexes[key] = []
+        self._roles[key] = {}
+        keys = [_key(w) for w in person.name]
+        self._by_ends.setdefault((keys[0], keys[-1]), []).append(person)
+        self._by_last.setdefault(keys[-1], []).append(person)
+        if self._words is not None:
+            self._index_words_of(person)
+
+    def by_full_name(self, name: tuple[str, ...]) -> PersonEntity | None:
+        """The first person with this name; or with its first and last word ("George Bush",
+        "George W. Bush"); or, for a name starting with a particle, ending with it ("Mr Le Goff"
+        after "Yannick Le Goff")."""
+        keys = [_key(w) for w in name]
+        found = self._by_ends.get((keys[0], keys[-1]), [])
+        best = found[0] if found else None  # a longer name keeps its first and last word
+        if keys[0] in PARTICLES:
+            for person in self._by_last.get(keys[-1], []):
+                if best is not None and self._position[id(person)] >= self._position[id(best)]:
+                    break
+                own = [_key(w) for w in person.name]
+                if len(keys) < len(own) and own[-len(keys):] == keys:
+                    best = person
+                    break
+        return best
+
+    def index_words(self) -> None:
+        """Index the people by surname, by the words after their first and by their first word,
+        once the full names are settled."""
+        self._words = {"surname": {}, "inner": {}, "first": {}}
+        for person in self.people:
+            self._index_words_of(person)
+
+    def _index_words_of(self, person: PersonEntity) -> None:
+        if len(person.name) < 2:
+            return
+        surname = _key(person.surname)
+        for word in dict.fromkeys((surname, surname.split("-", 1)[-1])):
+            self._words["surname"].setdefault(word, []).append(person)
+        if len(person.name) > 2:
+            for word in dict.fromkeys(_key(w) for w in person.name[1:]):
+                self._words["inner"].setdefault(word, []).append(person)
+        self._words["first"].setdefault(_key(person.first), []).append(person)
+
+    def with_word(self, kind: str, word: str) -> list[PersonEntity]:
+        """The people with `word` as their surname (or its part after a hyphen), as a word after
+        their first ("inner") or as their first word, in their order."""
+        return self._words[kind].get(word, [])
+
+    def attach(self, person: PersonEntity, m: Mention) -> None:
+        _attach(person, m)
+        bisect.insort(self._indexes[id(person)], m.sentence.index)
+        self._note_role(person, m)
+
+    def index_named(self) -> None:
+        """Each sentence's named mentions, with their people (role mentions, attached after
+        this, have no name)."""
+        for person in self.people:
+            for x in person.mentions:
+                if x.name:
+                    self.named.setdefault(x.sentence.index, []).append((person, x))
+
+    def _note_role(self, person: PersonEntity, m: Mention) -> None:
+        if not m.role:
+            return
+        roles = self._roles[id(person)]
+        if m.role not in roles or m.sentence.index < roles[m.role]:
+            roles[m.role] = m.sentence.index
+        for word in _role_words(m.role):
+            self._holders.setdefault(word, set()).add(id(person))
+
+    def last_before(self, person: PersonEntity, index: int) -> int:
+        """The last sentence, up to `index`, that mentions the person; -1 if none does."""
+        indexes = self._indexes[id(person)]
+        at = bisect.bisect_right(indexes, index)
+        return indexes[at - 1] if at else -1
+
+    def roles_by(self, person: PersonEntity, index: int) -> list[str]:
+        """The roles the reader has been told the person has by sentence `index`."""
+        return [role for role, first in self._roles[id(person)].items() if first <= index]
+
+    def holding(self, words: set[str]) -> list[PersonEntity]:
+        """The people given a role with all these words, in the order of the people."""
+        found: set[int] | None = None
+        for word in words:
+            found = self._holders.get(word, set()) if found is None else found & self._holders.get(word, set())
+        if found is None:
+            found = {key for key, roles in self._roles.items() if roles}
+        return [self.people[i] for i in sorted(self._position[key] for key in found)]
+
+    def in_order(self, people: set[int]) -> list[PersonEntity]:
+        return [self.people[i] for i in sorted(self._position[key] for key in people)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _role_words(role: str) -> frozenset[str]:
+    """A role's own words: "son-in-law of the US President" is not a president."""
+    return frozenset(_key(w) for w in re.split(r"\b(?:of|to|for|at|in|on)\b", role)[0].split())
 
 
 def _attach(person: PersonEntity, m: Mention) -> None:
@@ -696,29 +827,13 @@ def _attach(person: PersonEntity, m: Mention) -> None:
                          "f" if m.honorific in FEMALE_HONORIFICS else None)
 
 
-def _find_full(people: list[PersonEntity], name: tuple[str, ...]) -> PersonEntity | None:
-    keys = [_key(w) for w in name]
-    for person in people:
-        pkeys = [_key(w) for w in person.name]
-        if pkeys == keys:
-            return person
-        # "George Bush" and "George W. Bush": same first and last word.
-        if pkeys[0] == keys[0] and pkeys[-1] == keys[-1]:
-            return person
-        # "Mr Le Goff" after "Yannick Le Goff": the surname with its particle.
-        if len(keys) < len(pkeys) and pkeys[-len(keys):] == keys and keys[0] in PARTICLES:
-            return person
-    return None
-
-
-def _find_partial(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
+def _find_partial(m: Mention, known: _Known) -> PersonEntity | None:
     word = _key(m.name[0])
     # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel"); "Bashir"
     # of "Omar Hassan al-Bashir".
-    by_surname = ([p for p in people if len(p.name) > 1 and word in (_key(p.surname), _key(p.surname).split("-", 1)[-1])]
-                  or [p for p in people if len(p.name) > 2 and word in (_key(w) for w in p.name[1:])])
+    by_surname = known.with_word("surname", word) or known.with_word("inner", word)
     # Knights and dames are called by their first name: "Sir Keir".
-    by_first = [p for p in people if len(p.name) > 1 and _key(p.first) == word]
+    by_first = known.with_word("first", word)
     if m.honorific in ("Sir", "Dame"):
         candidates = by_first or by_surname
     elif m.honorific:
@@ -727,28 +842,28 @@ def _find_partial(people: list[PersonEntity], m: Mention) -> PersonEntity | None
         candidates = by_surname or by_first
     if not candidates:
         return None
-    return max(candidates, key=_last_index_before(m))
+    return max(candidates, key=lambda person: known.last_before(person, m.sentence.index))
 
 
-def _roleless_antecedent(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
+def _roleless_antecedent(m: Mention, known: _Known) -> PersonEntity | None:
     """"David Blunkett has apologised ... The home secretary confirmed ...": a role naming no one
     yet refers to the one person without a role just mentioned."""
     if m.role.split()[-1].lower() in _GENERIC_ROLES or _is_kinship(m.role):
         return None
-    recent = [p for p in people
-              if any(m.sentence.index - 1 <= x.sentence.index <= m.sentence.index and x.start < m.start
-                     or x.sentence.index == m.sentence.index - 1 for x in p.mentions if x.name)]
+    here, before = m.sentence.index, m.sentence.index - 1
+    # Named in the sentence before, or earlier in this one.
+    nearby = known.named.get(before, []) + [(p, x) for p, x in known.named.get(here, []) if x.start < m.start]
+    recent = known.in_order({id(p) for p, _ in nearby})
     roleless = [p for p in recent if p.role is None or _is_kinship(p.role)]
     if len(recent) == 1 and len(roleless) == 1:
         return roleless[0]
     # "David Blunkett has spoken of his love for Kimberly Quinn ... The home secretary described":
     # a role opening a sentence continues the subject that opened the sentence before.
     if _opens_sentence(m, m.start):
-        subjects = [p for p in roleless for x in p.mentions
-                    if x.name and x.sentence.index == m.sentence.index - 1
-                    and _opens_sentence(x, x.role_start if x.role_start >= 0 else x.start)]
-        if subjects:
-            return subjects[0]
+        for person in roleless:
+            if any(p is person and _opens_sentence(x, x.role_start if x.role_start >= 0 else x.start)
+                   for p, x in known.named.get(before, [])):
+                return person
     return None
 
 
@@ -762,29 +877,20 @@ _GENERIC_ROLES = frozenset("official officials spokesman spokeswoman spokesperso
                            "player student teacher doctor nurse".split())
 
 
-def _last_index_before(m: Mention):
-    def score(person: PersonEntity) -> int:
-        earlier = [x.sentence.index for x in person.mentions if x.sentence.index <= m.sentence.index]
-        return max(earlier) if earlier else -1
-    return score
-
-
-def _find_by_role(people: list[PersonEntity], m: Mention) -> PersonEntity | None:
+def _find_by_role(m: Mention, known: _Known) -> PersonEntity | None:
     wanted = set(_key(w) for w in (m.role or "").split())
     candidates = []
-    for person in people:
-        # Only roles the reader has already been told about.
-        roles = [x.role for x in person.mentions if x.role and x.sentence.index <= m.sentence.index]
-        for role in roles:
-            # Only the role's own words count: "son-in-law of the US President" is not a president.
-            own = set(_key(w) for w in re.split(r"\b(?:of|to|for|at|in|on)\b", role)[0].split())
+    for person in known.holding(wanted):
+        # Only roles the reader has already been told about, and only their own words.
+        for role in known.roles_by(person, m.sentence.index):
+            own = _role_words(role)
             # "the home secretary" is not the shadow home secretary, nor a former one.
             if wanted <= own and not (own - wanted) & _DISTINGUISHING:
                 candidates.append(person)
                 break
     if not candidates:
         return None
-    return max(candidates, key=_last_index_before(m))
+    return max(candidates, key=lambda person: known.last_before(person, m.sentence.index))
 
 
 # --------------------------------------------------------------------------- attendance
