@@ -147,3 +147,33 @@ def test_template_sandbox_refuses_attribute_escapes(tmp_path):
     (tmp_path / "brief.md.j2").write_text("{{ ''.__class__.__mro__ }}\n")
     with pytest.raises(BriefError, match="unsafe|__class__"):
         render_markdown(brief(), folder=tmp_path)
+
+
+def _long_markdown(sections: int) -> str:
+    out = ["# Pack\n"]
+    for n in range(sections):
+        out.append(f"## Story {n}: *talks* & [link](https://example.org/{n})\n\n"
+                   f"Paragraph {n} with **bold**, `code` and {HOSTILE}.\n\n"
+                   f"- one {n}\n- two\n  continued\n\n1. first\n2. second\n\n"
+                   f"> \u201cWe will go ahead,\u201d she said.\n>\n> \u2014 Anna Berg, minister\n\n"
+                   "| Who | What |\n| --- | --- |\n| Berg | pledged |\n\n"
+                   "```\n# not a heading inside a fence\n\n# nor this\n```\n\n"
+                   f"{CYRILLIC} ___\n\n---\n")
+    return "\n".join(out)
+
+
+def test_a_long_document_parses_alike_whole_in_pieces_and_in_processes():
+    """A pack's Markdown is cut into pieces that parse to the blocks of the whole, and the
+    pieces may be parsed by other processes: the document is the same."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.compose.layout import _pieces, piece_blocks
+
+    text = _long_markdown(400)
+    assert len(_pieces(text)) >= 3
+    whole = piece_blocks(text)
+    in_pieces = parse_markdown(text, Meta(title="t"))
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        in_processes = parse_markdown(text, Meta(title="t"), map_pieces=pool.map)
+    assert in_pieces.blocks == whole and in_processes.blocks == whole
+    assert sum(isinstance(b, Heading) and b.level == 2 for b in whole) == 400

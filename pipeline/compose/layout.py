@@ -15,7 +15,7 @@ import functools
 import gc
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -334,14 +334,15 @@ def prepare_templates(folder: Path | None = TEMPLATES_DIR, limits: templates.Tem
 
 def layout_pack(pack: Pack, language: str = "en-GB", template: str = PACK_TEMPLATE,
                 folder: Path = TEMPLATES_DIR, furniture: Furniture = Furniture(),
-                limits: templates.TemplateLimits | None = None) -> tuple[str, Document]:
-    """The pack's Markdown and the document parsed from it."""
+                limits: templates.TemplateLimits | None = None,
+                map_pieces: Callable[..., Iterable[list[Block]]] = map) -> tuple[str, Document]:
+    """The pack's Markdown and the document parsed from it (`map_pieces`: as parse_markdown)."""
     meta = pack_meta(pack, language, furniture)
     furniture = Furniture(meta.classification, meta.caveat, furniture.organisation, furniture.logo,
                           furniture.logo_alt, True)
     markdown = _tidy(render_template(template, folder, limits=limits, pack=pack, people_index=people_index(pack),
                                      furniture=furniture))
-    return markdown, parse_markdown(markdown, meta)
+    return markdown, parse_markdown(markdown, meta, map_pieces)
 
 
 def layout_brief(brief: Brief, language: str = "en-GB", template: str = BRIEF_TEMPLATE,
@@ -365,25 +366,33 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:", re.MULTILINE)
 
 
-def parse_markdown(text: str, meta: Meta) -> Document:
+def parse_markdown(text: str, meta: Meta, map_pieces: Callable[..., Iterable[list[Block]]] = map) -> Document:
+    """The document of `text`. A long text is parsed in pieces (see _pieces), each by
+    `piece_blocks`, through `map_pieces`: `map` here, or a process pool's `map`, which parses
+    them side by side and gives the blocks back in order."""
     blocks: list[Block] = []
+    for found in map_pieces(piece_blocks, _pieces(text)):
+        blocks.extend(found)
+    return Document(meta=meta, blocks=blocks)
+
+
+def piece_blocks(piece: str) -> list[Block]:
+    """The blocks of one piece of Markdown."""
     # markdown-it makes many objects, and its syntax tree links parents and children both
     # ways: with the cyclic collector on, a long document set off full collections that
     # scanned every live object (a 1,000-article pack's briefs) again and again, so parsing
-    # grew faster than the document. The collector waits while a piece is parsed, and each
+    # grew faster than the document. The collector waits while a piece is parsed, and the
     # tree's links are cut after use, so reference counting frees it at once.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for piece in _pieces(text):
-            root = SyntaxTreeNode(parser().parse(piece))
-            blocks.extend(_blocks(root.children))
-            _unlink(root)
-            del root
+        root = SyntaxTreeNode(parser().parse(piece))
+        blocks = _blocks(root.children)
+        _unlink(root)
+        return blocks
     finally:
         if collecting:
             gc.enable()
-    return Document(meta=meta, blocks=blocks)
 
 
 def _unlink(root: SyntaxTreeNode) -> None:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol
@@ -237,11 +237,12 @@ def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str
 
 def extract_all(sources: list[PackInput], encoding: str | None, jobs: int,
                 progress: Callable[[int], None] | None = None,
-                meanwhile: Callable[[], None] | None = None) -> list[Extracted]:
-    """Extract every source, in parallel processes when `jobs` > 1; results in source order.
-    `meanwhile` runs here while the processes extract (first, when there are none)."""
+                meanwhile: Callable[[], None] | None = None, pool: Executor | None = None) -> list[Extracted]:
+    """Extract every source, in `pool` or in `jobs` processes of its own when `jobs` > 1;
+    results in source order. `meanwhile` runs here while the processes extract (first, when
+    there are none)."""
     args = [(s.name, s.data, s.error, encoding, s.web, s.warnings) for s in sources]
-    if jobs <= 1 or len(args) <= 1:
+    if pool is None and (jobs <= 1 or len(args) <= 1):
         if meanwhile:
             meanwhile()
         results = []
@@ -250,16 +251,23 @@ def extract_all(sources: list[PackInput], encoding: str | None, jobs: int,
             if progress:
                 progress(1)
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_extract_one, *a) for a in args]
-        if meanwhile:
-            meanwhile()
-        results = []
-        for future in futures:
-            results.append(future.result())
-            if progress:
-                progress(1)
-        return results
+    if pool is None:
+        with ProcessPoolExecutor(max_workers=jobs) as own:
+            return _extract_in(own, args, progress, meanwhile)
+    return _extract_in(pool, args, progress, meanwhile)
+
+
+def _extract_in(pool: Executor, args: list[tuple], progress: Callable[[int], None] | None,
+                meanwhile: Callable[[], None] | None) -> list[Extracted]:
+    futures = [pool.submit(_extract_one, *a) for a in args]
+    if meanwhile:
+        meanwhile()
+    results = []
+    for future in futures:
+        results.append(future.result())
+        if progress:
+            progress(1)
+    return results
 
 
 def _prepare_templates(config: PackConfig, theme: Theme) -> None:
@@ -417,13 +425,18 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     # articles are extracted, so that only the PDF's own work is left when the pack is laid out.
     parallel = len(sources) >= PARALLEL_FROM
     side = side_renderer_for(list(config.formats), theme) if parallel else None
+    # The extraction workers then parse the laid-out pack's Markdown, piece by piece, side by
+    # side; they start with the layout module, imported before they fork.
+    import pipeline.compose.layout  # noqa: F401
+
+    workers = ProcessPoolExecutor(max_workers=jobs) if parallel and jobs > 1 else None
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:
             # The pack's templates are compiled while the articles are extracted (0.1 s that
             # the laying out would otherwise spend on one core).
             extracted = extract_all(sources, config.encoding, jobs if parallel else 1, bar.update if bar else None,
-                                    meanwhile=lambda: _prepare_templates(config, theme))
+                                    meanwhile=lambda: _prepare_templates(config, theme), pool=workers)
         finally:
             if bar:
                 bar.close()
@@ -437,12 +450,14 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
         kept = [(web.saved_name(s.web), s.data) for s in sources if s.web is not None and s.data is not None]
         shown = transform(pack) if transform else pack
         outputs, paths, render_warnings = _render_and_write(config, shown, theme, folder, key, inputs, started, kept,
-                                                            side, raw=pack, groups=groups)
+                                                            side, raw=pack, groups=groups, workers=workers)
         warnings.extend((config.name, w) for w in render_warnings)
     except Exception as exc:
         history.fail_run(run_id, time.perf_counter() - started, " ".join(f"{type(exc).__name__}: {exc}".split()))
         raise
     finally:
+        if workers is not None:
+            workers.shutdown(cancel_futures=True)
         if side is not None:
             side.close()
     outcome = "partial" if pack.failures else "ok"
@@ -502,11 +517,12 @@ def _assemble(config: PackConfig, date: str, extracted: list[Extracted], seen: s
 
 def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path, key: str,
                       inputs: list[InputRecord], started: float, kept: list[tuple[str, bytes]] = (),
-                      side=None, raw: Pack | None = None, groups: list[str] | None = None
-                      ) -> tuple[list[OutputRecord], list[Path], list[str]]:
+                      side=None, raw: Pack | None = None, groups: list[str] | None = None,
+                      workers: Executor | None = None) -> tuple[list[OutputRecord], list[Path], list[str]]:
     """Render and write the pack's files and manifest; their records (absolute paths, for the
     history) and their paths as the pack file names them (to print). `side` renders the PDF
-    in another process while the other formats are made here (the caller closes it)."""
+    in another process while the other formats are made here; `workers` parse the pack's
+    Markdown, and are shut down once it is (the caller closes both)."""
     from pipeline.render.build import render_formats
     from pipeline.files import atomic_write_all, ensure_folder, output_path, sweep_temp_files
     from pipeline.compose.layout import Furniture, layout_pack, title_warning
@@ -514,7 +530,10 @@ def _render_and_write(config: PackConfig, pack: Pack, theme: Theme, folder: Path
     from pipeline.compose.templates import TemplateLimits
 
     markdown, document = layout_pack(pack, theme.language, folder=config.templates or TEMPLATES_DIR,
-                                     furniture=Furniture.from_theme(theme), limits=TemplateLimits.from_theme(theme))
+                                     furniture=Furniture.from_theme(theme), limits=TemplateLimits.from_theme(theme),
+                                     map_pieces=workers.map if workers is not None else map)
+    if workers is not None:
+        workers.shutdown()  # their memory is the renderers' now
     job = RenderJob(document=document, markdown=markdown, theme=theme, pack=pack)
     for entry in pack.entries:
         if (warning := title_warning(entry.brief.title)) is not None:
