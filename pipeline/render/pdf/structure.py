@@ -24,25 +24,30 @@ def apply_structure(data: bytes, tagger: Tagger, *, title: str, lang: str) -> by
         annotation_parents: list[tuple[pikepdf.Object, pikepdf.Object]] = []
 
         def make(node: Node, parent: pikepdf.Object) -> pikepdf.Object:
-            element = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
-                                                           S=pikepdf.Name("/" + node.role), P=parent))
+            # Each key set on a pikepdf object is a call into qpdf: the keys known before the
+            # children are made go in with the dictionary (a pack has tens of thousands).
+            role = roles.get(node.role)
+            if role is None:
+                role = roles[node.role] = pikepdf.Name("/" + node.role)
+            keys: dict[str, object] = {"/Type": struct_elem, "/S": role, "/P": parent}
             if node.alt is not None:
-                element.Alt = pikepdf.String(node.alt)
+                keys["/Alt"] = pikepdf.String(node.alt)
             if node.actual_text is not None:
-                element.ActualText = pikepdf.String(node.actual_text)
+                keys["/ActualText"] = pikepdf.String(node.actual_text)
             if node.bbox is not None:
-                element.A = pikepdf.Dictionary(O=pikepdf.Name.Layout, Placement=pikepdf.Name.Block,
-                                               BBox=pikepdf.Array([round(v, 2) for v in node.bbox]))
+                keys["/A"] = pikepdf.Dictionary(O=pikepdf.Name.Layout, Placement=pikepdf.Name.Block,
+                                                BBox=pikepdf.Array([round(v, 2) for v in node.bbox]))
             elif node.attrs:
-                element.A = pikepdf.Dictionary({"/" + key: pikepdf.Name("/" + value)
-                                                for key, value in node.attrs.items()})
-            kids = pikepdf.Array()
+                keys["/A"] = pikepdf.Dictionary({"/" + key: pikepdf.Name("/" + value)
+                                                 for key, value in node.attrs.items()})
+            kids = []
             if node.mcrs:
                 first_page = node.mcrs[0][0]
-                element.Pg = pages[first_page]
+                keys["/Pg"] = pages[first_page]
                 for page, mcid in node.mcrs:
                     kids.append(mcid if page == first_page else
                                 pikepdf.Dictionary(Type=pikepdf.Name.MCR, MCID=mcid, Pg=pages[page]))
+            element = pdf.make_indirect(pikepdf.Dictionary(keys))
             for child in node.children:
                 if child.has_content() or child.structural:
                     kids.append(make(child, element))
@@ -59,10 +64,12 @@ def apply_structure(data: bytes, tagger: Tagger, *, title: str, lang: str) -> by
                         _describe_link(annotation, node)
                         annotation_parents.append((annotation, link))
                     kids.append(link)
-            element.K = kids
+            element.K = pikepdf.Array(kids)
             elements[id(node)] = element
             return element
 
+        struct_elem = pikepdf.Name.StructElem
+        roles: dict[str, pikepdf.Name] = {}
         root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
         root.K = pikepdf.Array([make(tagger.root, root)])
 
