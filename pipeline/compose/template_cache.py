@@ -31,7 +31,6 @@ MOST_BYTES = 4 * 1024 * 1024
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def __init__(self, directory: Path) -> None:
         super().__init__(str(directory))
-        self._directory = directory
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -53,7 +52,7 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             return
 
     def _prune(self) -> None:
-        files = [entry for entry in os.scandir(self._directory) if entry.is_file(follow_symlinks=False)]
+        files = [entry for entry in os.scandir(self.directory) if entry.is_file(follow_symlinks=False)]
         if len(files) <= MOST_FILES:
             return
         files.sort(key=lambda entry: (entry.stat(follow_symlinks=False).st_mtime, entry.name))

@@ -637,8 +637,7 @@ def _role_only_mentions(sentence: Sentence, text: str, found: list[Mention]) -> 
             if is_role_head(word) and not (j + 1 < len(toks) and toks[j + 1].capitalised
                                            and text[toks[j].end:toks[j + 1].start] == " "):
                 start, end = tok.start, toks[j].end
-                if not any(m.start <= start < max(m.end, m.extent_end) or start <= m.start < end
-                           for m in found if m.sentence is sentence):
+                if not any(m.start <= start < max(m.end, m.extent_end) or start <= m.start < end for m in found):
                     role = " ".join(t.bare for t in toks[i + 1:j + 1])
                     out.append(Mention(sentence, start, end, (), None, role, None, "role-noun", text[start:end]))
                 break
@@ -804,7 +803,7 @@ class _Known:
             found = self._holders.get(word, set()) if found is None else found & self._holders.get(word, set())
         if found is None:
             found = {key for key, roles in self._roles.items() if roles}
-        return [self.people[i] for i in sorted(self._position[key] for key in found)]
+        return self.in_order(found)
 
     def in_order(self, people: set[int]) -> list[PersonEntity]:
         return [self.people[i] for i in sorted(self._position[key] for key in people)]

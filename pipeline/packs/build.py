@@ -235,14 +235,13 @@ def _extract_one(name: str, data: bytes | None, error: str | None, encoding: str
         return Extracted(name, sha, error=f"internal error: {type(exc).__name__}: {exc}", warnings=warnings)
 
 
-def extract_all(sources: list[PackInput], encoding: str | None, jobs: int,
+def extract_all(sources: list[PackInput], encoding: str | None,
                 progress: Callable[[int], None] | None = None,
                 meanwhile: Callable[[], None] | None = None, pool: Executor | None = None) -> list[Extracted]:
-    """Extract every source, in `pool` or in `jobs` processes of its own when `jobs` > 1;
-    results in source order. `meanwhile` runs here while the processes extract (first, when
-    there are none)."""
+    """Extract every source, in `pool`'s processes if given, else here; results in source
+    order. `meanwhile` runs here while the processes extract (first, when there are none)."""
     args = [(s.name, s.data, s.error, encoding, s.web, s.warnings) for s in sources]
-    if pool is None and (jobs <= 1 or len(args) <= 1):
+    if pool is None:
         if meanwhile:
             meanwhile()
         results = []
@@ -251,14 +250,6 @@ def extract_all(sources: list[PackInput], encoding: str | None, jobs: int,
             if progress:
                 progress(1)
         return results
-    if pool is None:
-        with ProcessPoolExecutor(max_workers=jobs) as own:
-            return _extract_in(own, args, progress, meanwhile)
-    return _extract_in(pool, args, progress, meanwhile)
-
-
-def _extract_in(pool: Executor, args: list[tuple], progress: Callable[[int], None] | None,
-                meanwhile: Callable[[], None] | None) -> list[Extracted]:
     futures = [pool.submit(_extract_one, *a) for a in args]
     if meanwhile:
         meanwhile()
@@ -435,7 +426,7 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
         try:
             # The pack's templates are compiled while the articles are extracted (0.1 s that
             # the laying out would otherwise spend on one core).
-            extracted = extract_all(sources, config.encoding, jobs if parallel else 1, bar.update if bar else None,
+            extracted = extract_all(sources, config.encoding, bar.update if bar else None,
                                     meanwhile=lambda: _prepare_templates(config, theme), pool=workers)
         finally:
             if bar:
