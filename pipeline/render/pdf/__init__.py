@@ -33,14 +33,14 @@ def render(job: RenderJob) -> bytes:
     page_size = PAGE_SIZES[theme.page_size]
     frame_width = page_size[0] - (theme.margin_left_mm + theme.margin_right_mm) * mm
     builder = _StoryBuilder(fonts, styles, theme, job)
-    story = builder.flowables(job.document.blocks, frame_width)
+    story = builder.story(job.document.blocks, frame_width)
     tagger = builder.tagger
     if isinstance(tagger, Untagged):
         job.warn(f"PDF: not tagged for screen readers: its {builder.elements:,} structure elements are more than "
                  f"the {MOST_TAGGED_ELEMENTS:,} tagged here (about 260 articles); give screen-reader users the DOCX "
                  "or HTML, or split the pack")
         tagger = None
-    pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, bool(builder.toc), tagger)
+    pdf, facts = _build_pdf(job.document, theme, story, styles, builder.markup, tagger)
     job.page_facts = facts
     fonts.report_missing_glyphs()
     return pdf

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from html import escape
 
@@ -28,7 +29,7 @@ from pipeline.compose.blocks import (Block, BlockQuote, CodeBlock, Contents, Doc
 from pipeline.render import RenderJob
 from pipeline.render.bidi import has_rtl, paragraph_direction, visual_lines, visual_text
 from pipeline.compose.theme import Theme
-from pipeline.render.pdf.furniture import LOGO_MAX_HEIGHT_MM, _Contents
+from pipeline.render.pdf.furniture import LOGO_MAX_HEIGHT_MM, Later, _Contents
 from pipeline.render.pdf.fonts import _FontBook, _has_cjk
 from pipeline.render.pdf.tables import _RowKeepingTable, _TableFlowables
 from pipeline.render.pdf.tagging import (Artifact, Node, Tagged, TaggedListFlowable, Tagger, Untagged, needs_shaping,
@@ -350,30 +351,44 @@ class _StoryBuilder(_TableFlowables):
         finally:
             self._parent = outer
 
+    def story(self, blocks: list[Block], width: float) -> list[Flowable]:
+        """The document's flowables, made as the PDF is drawn rather than all before: a few
+        blocks' worth at a time (see furniture.Later), so that the flowables waiting to be
+        drawn stay few. Made all at once, a pack of a thousand articles held 110 MB of them."""
+        later = Later(self._made(blocks, width, self.styles.body, False))
+        return later.expand()
+
     def flowables(self, blocks: list[Block], width: float, body_style: ParagraphStyle | None = None,
                   nested: bool = False) -> list[Flowable]:
         """Flowables for blocks; `nested` inside a list item or a quotation."""
-        story: list[Flowable] = []
+        return [flowable for made in self._made(blocks, width, body_style or self.styles.body, nested)
+                for flowable in made]
+
+    def _made(self, blocks: list[Block], width: float, body_style: ParagraphStyle,
+              nested: bool) -> Iterator[list[Flowable]]:
+        """The flowables of each block in turn (with what goes between blocks)."""
+        started = False  # whether any flowable came before
         ahead: list[Flowable] | None = None  # the next block's flowables, made early to measure them
         for position, block in enumerate(blocks):
-            made = ahead if ahead is not None else self.block(block, width, body_style or self.styles.body, nested)
+            made = ahead if ahead is not None else self.block(block, width, body_style, nested)
             ahead = None
             if isinstance(block, Heading) and not nested:
                 entry = next(self._outline, None)
                 if entry is not None and made:
                     # The first piece carries the heading's bookmark and contents entry.
                     made[0]._brief_heading = (entry, entry.anchor in self._listed, self.markup.line(entry.text))
-            if isinstance(block, Heading) and made and story:
+            between: list[Flowable] = []
+            if isinstance(block, Heading) and made and started:
                 # keepWithNext cannot hold a heading to a list or a quotation (reportlab keeps
                 # containers out of its KeepTogether): a heading starts a new page unless there
                 # is room under it for a few lines.
-                story.append(CondPageBreak(self._room_under_heading(made[0].style)))
+                between.append(CondPageBreak(self._room_under_heading(made[0].style)))
             if isinstance(block, Heading) and made and position + 1 < len(blocks) \
                     and isinstance(blocks[position + 1], TableBlock):
                 ahead = self.table(blocks[position + 1], width)
                 made = self._heading_over_table(made, ahead, blocks[position + 1], width)
-            story.extend(made)
-        return story
+            started = started or bool(made)
+            yield between + made if between else made
 
     def _heading_over_table(self, made: list[Flowable], table_pieces: list[Flowable], block: TableBlock,
                             width: float) -> list[Flowable]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import io
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -33,9 +33,52 @@ PAGE_COUNT_FORM = "brief-page-count"
 LOGO_MAX_HEIGHT_MM = 40  # a tall logo keeps to a corner of the cover
 
 
+class Later(Flowable):
+    """The rest of a story, made when the drawing reaches it: `expand` gives the flowables of the
+    next blocks, at least LATER_FLOWABLES of them, followed by a Later for what remains. Only
+    _Template draws a story that holds one (it expands it in filterFlowables)."""
+
+    def __init__(self, made: Iterator[list[Flowable]]) -> None:
+        super().__init__()
+        self._made = made
+
+    def expand(self) -> list[Flowable]:
+        flowables: list[Flowable] = []
+        for made in self._made:
+            flowables.extend(made)
+            if len(flowables) >= LATER_FLOWABLES:
+                flowables.append(self)
+                break
+        return flowables
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        raise RuntimeError("a Later was drawn before it was expanded: only _Template expands it")
+
+
+# Flowables made ahead of the drawing: enough that a heading and what it keeps with it are made
+# together, few enough that a long pack's flowables are not all held at once.
+LATER_FLOWABLES = 200
+
+
 class _Template(BaseDocTemplate):
     """Records each heading's page, for the outline (bookmarks), the table of contents and the
     DOCX's contents; reportlab calls afterFlowable for every flowable drawn."""
+
+    def filterFlowables(self, flowables: list[Flowable]) -> None:
+        # Called with the story before each flowable is handled: the Later pieces of the story
+        # are made here once they are next, or inside the run of keepWithNext flowables at the
+        # front (which reportlab keeps together with the flowable after them).
+        i = 0
+        while i < len(flowables):
+            flowable = flowables[i]
+            if isinstance(flowable, Later):
+                flowables[i:i + 1] = flowable.expand()
+            elif flowable is None or not flowable.getKeepWithNext():
+                break
+            else:
+                i += 1
+        if not flowables:
+            flowables.append(None)  # the story ended in an empty Later: reportlab skips a None
 
     def beforeDocument(self) -> None:
         if not hasattr(self, "heading_pages"):
@@ -164,7 +207,7 @@ class _Contents(TableOfContents):
 
 
 def _build_pdf(document: Document, theme: Theme, story: list[Flowable], styles: "_Styles",
-               markup: "_Markup", has_contents: bool, tagger: Tagger | None = None) -> tuple[bytes, dict]:
+               markup: "_Markup", tagger: Tagger | None = None) -> tuple[bytes, dict]:
     buffer = io.BytesIO()
     meta = document.meta
     keywords = ", ".join(meta.keywords)
