@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 
 from pipeline.compose.blocks import (LOGO, Block, BlockQuote, CodeBlock, Contents, Document, Heading, Image, ListBlock,
                                      Meta, PageBreak, Paragraph, Rule, Span, Table, is_safe_link)
+from pipeline import collector
 from pipeline.commonmark import parser
 from pipeline.compose import templates
 from pipeline.compose.template_cache import compiled_templates
@@ -383,16 +383,11 @@ def piece_blocks(piece: str) -> list[Block]:
     # scanned every live object (a 1,000-article pack's briefs) again and again, so parsing
     # grew faster than the document. The collector waits while a piece is parsed, and the
     # tree's links are cut after use, so reference counting frees it at once.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         root = SyntaxTreeNode(parser().parse(piece))
         blocks = _blocks(root.children)
         _unlink(root)
         return blocks
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _unlink(root: SyntaxTreeNode) -> None:

@@ -113,3 +113,50 @@ def test_clustering_grows_with_the_article_not_its_square(monkeypatch):
         assert sum(m.role_only for m in berg.mentions) == size // 3  # every "the minister" is hers
         assert len(berg.mentions) == size  # her name, her surname and the minister, in each paragraph
     assert work[1200] < 5 * work[300], work
+
+
+def test_extraction_makes_no_reference_cycles():
+    """What lets extraction run with the collector paused (pipeline.extract.extract_with_trace):
+    reference counting alone frees everything it made."""
+    import gc
+
+    from pipeline.extract import extract
+    from tests.conftest import SEEDS
+    from tests.hostile import fixtures
+
+    articles = [read_bytes(path.read_bytes(), path.name) for path in sorted(SEEDS.glob("*.txt"))]
+    articles.append(read_bytes(article(300), "long.txt"))
+    for name, data in fixtures().items():
+        try:
+            articles.append(read_bytes(data, name))
+        except Exception:  # noqa: BLE001 - the catalogue's unreadable inputs are not articles
+            continue
+    extract(articles[0])  # its word lists and patterns load on first use
+    assert len(articles) > 20
+    for found in articles:
+        gc.collect()
+        gc.disable()
+        try:
+            brief = extract(found)
+            unreachable = gc.collect()
+        finally:
+            gc.enable()
+        assert brief.title is not None
+        assert unreachable == 0, found.title
+
+
+def test_the_collector_is_as_it_was_after_extraction():
+    import gc
+
+    from pipeline.extract import extract
+
+    found = read_bytes(article(3), "a.txt")
+    assert gc.isenabled()
+    extract(found)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract(found)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
