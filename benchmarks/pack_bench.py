@@ -154,9 +154,11 @@ def _high_water_kb(pid: int) -> int | None:
     return None
 
 
-def run_in_scheduler(sizes: list[int], jobs: int | None, work: Path) -> None:
+def run_in_scheduler(sizes: list[int], jobs: int | None, work: Path, repeat: int = 1) -> None:
     """Each size as `brief schedule` runs a pack: in its long-running process (one that has
-    run a pack before), so Python, the libraries and the fonts are already loaded."""
+    run a pack before), so Python, the libraries and the fonts are already loaded. With
+    `repeat`, the sizes are run in turn that many times, and each size's median run (by CPU)
+    is shown with the range of its CPU per article."""
     sys.path.insert(0, str(ROOT))
     import gc
 
@@ -183,10 +185,17 @@ def run_in_scheduler(sizes: list[int], jobs: int | None, work: Path) -> None:
     measured(2)  # and a run before
     print(f"{'articles':>8} {'seconds':>9} {'CPU s':>8} {'CPU/article':>12} {'CPU/wall':>8}   (in the scheduler's "
           "process)", flush=True)
+    runs: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
+    for _ in range(max(repeat, 1)):
+        for size in sizes:  # in turn, so that a busy spell of the machine falls on every size
+            runs[size].append(measured(size))
     for size in sizes:
-        seconds, cpu = measured(size)
+        found = sorted(runs[size], key=lambda run: run[1])
+        seconds, cpu = found[len(found) // 2]
+        spread = (f"  ({found[0][1] / size * 1000:.0f}-{found[-1][1] / size * 1000:.0f} ms in {len(found)} runs)"
+                  if len(found) > 1 else "")
         print(f"{size:>8} {seconds:>9.2f} {cpu:>8.2f} {cpu / size * 1000:>9.0f} ms {cpu / seconds:>8.2f}"
-              f"  (load {os.getloadavg()[0]:.1f})", flush=True)
+              f"{spread}  (load {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def _manifest_size(out: Path) -> int:
@@ -198,8 +207,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100", help="pack sizes, comma-separated (e.g. 10,100,1000)")
     parser.add_argument("--jobs", type=int, help="worker processes (default: the number of processors)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median run (by wall time) "
-                        "is shown, with the load average, since timings on a shared machine are noisy")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the median run (by wall time; "
+                        "by CPU with --scheduler) is shown, with the load average, since timings on a shared machine "
+                        "are noisy")
     parser.add_argument("--scheduler", action="store_true", help="run the packs as `brief schedule` does, in one "
                         "long-running process, instead of one `brief pack run` process each")
     args = parser.parse_args()
@@ -209,7 +219,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="brief-pack-bench-"))
     try:
         if args.scheduler:
-            run_in_scheduler([int(s) for s in args.sizes.split(",")], args.jobs, work)
+            run_in_scheduler([int(s) for s in args.sizes.split(",")], args.jobs, work, args.repeat)
             return 0
         print(f"{'articles':>8} {'seconds':>9} {'per article':>12} {'CPU s':>8} {'CPU/article':>12} "
               f"{'beyond 2':>9} {'CPU/wall':>8} {'peak MB':>8} {'run/worker':>10} {'manifest/article':>17}",
