@@ -1,6 +1,7 @@
 """Extraction time on one huge paragraph, on a long article of short paragraphs with quotations,
-and on one whose people come back by surname and by role: sentence splitting, and everything
-after it, must stay linear in the length.
+on one whose people come back by surname and by role, and on two with thousands of people who
+share a surname or a role: sentence splitting, and everything after it, must stay linear in the
+length.
 
     python benchmarks/extract_long_paragraph.py [--sentences 8000]
 
@@ -57,6 +58,28 @@ def people_by_role(sentences: int) -> str:
     return "\n\n".join(unit.format(i=i) for i in range(sentences // 3 + 1))
 
 
+def _made_up_name(number: int) -> str:
+    syllables = "ka lo mi ra te su na vi do pe an el ri os ul ba".split()
+    word = ""
+    while True:
+        word += syllables[number % 16]
+        number //= 16
+        if not number:
+            return word.capitalize() + "x"
+
+
+def shared_surname(sentences: int) -> str:
+    """A new person in every paragraph, all with one surname, each called by it next."""
+    return "\n\n".join(f"{_made_up_name(i)} Smith met officials on day {i}. Smith said the plan would go ahead."
+                        for i in range(sentences // 2 + 1))
+
+
+def shared_role(sentences: int) -> str:
+    """A new minister in every paragraph, each called "the minister" next."""
+    return "\n\n".join(f"Health Minister {_made_up_name(i)} {_made_up_name(i + 7)}ov met officials on day {i}. "
+                        "The minister said the plan would go ahead." for i in range(sentences // 2 + 1))
+
+
 def timed(sentences: int, shape=paragraph) -> tuple[float, float, int]:
     text = shape(sentences)
     start = time.perf_counter()
@@ -103,7 +126,9 @@ def main() -> int:
     timed(1000)  # first use: lexicons and patterns load
     ok = True
     for shape, label in ((paragraph, "one paragraph"), (paragraphs, "paragraphs of six with quotations"),
-                         (people_by_role, "people named again by surname and role")):
+                         (people_by_role, "people named again by surname and role"),
+                         (shared_surname, "a new person each paragraph, one surname for all"),
+                         (shared_role, "a new minister each paragraph, each then \"the minister\"")):
         sizes = list(dict.fromkeys([1000, args.sentences, 10_000]))
         runs: dict[int, list[tuple[float, float, int]]] = {size: [] for size in sizes}
         for _ in range(args.runs):

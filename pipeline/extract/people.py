@@ -12,6 +12,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.extract.lexicon import (CITIES, COMPASS_WORDS, FIRST_NAMES_ALSO_WORDS, COUNTRY_FORMS, EVENT_CUES, FEMALE_HONORIFICS,
@@ -666,6 +667,7 @@ def cluster(mentions: list[Mention]) -> list[PersonEntity]:
                 person.name = m.name  # the same first and last word: "George W. Bush" for "George Bush"
             known.attach(person, m)
     known.index_words()
+    known.sweep()
     single: dict[str, PersonEntity] = {}  # people known by one word only, by that word
     for m in mentions:
         if len(m.name) == 1:
@@ -679,6 +681,7 @@ def cluster(mentions: list[Mention]) -> list[PersonEntity]:
                 single[_key(m.name[0])] = person
             known.attach(person, m)
     known.index_named()
+    known.sweep()
     for m in mentions:
         if m.role_only:
             person = _find_by_role(m, known) or _roleless_antecedent(m, known)
@@ -709,7 +712,12 @@ class _Known:
         self._by_ends: dict[tuple[str, str], list[PersonEntity]] = {}
         self._by_last: dict[str, list[PersonEntity]] = {}
         self._words: dict[str, dict[str, list[PersonEntity]]] | None = None
+        self._word_ids: dict[str, dict[str, set[int]]] = {"surname": {}, "inner": {}, "first": {}}
         self.named: dict[int, list[tuple[PersonEntity, Mention]]] = {}
+        self.recent: _Recent | None = None
+        # Role words nobody held when last asked -> the first sentence at which someone may (a
+        # role noted since that they name drops the entry). See unheld().
+        self._unheld: dict[frozenset[str], int] = {}
 
     def add(self, person: PersonEntity) -> None:
         """A new person, with no mentions yet."""
@@ -753,21 +761,62 @@ class _Known:
             return
         surname = _key(person.surname)
         for word in dict.fromkeys((surname, surname.split("-", 1)[-1])):
-            self._words["surname"].setdefault(word, []).append(person)
+            self._index_word("surname", word, person)
         if len(person.name) > 2:
             for word in dict.fromkeys(_key(w) for w in person.name[1:]):
-                self._words["inner"].setdefault(word, []).append(person)
-        self._words["first"].setdefault(_key(person.first), []).append(person)
+                self._index_word("inner", word, person)
+        self._index_word("first", _key(person.first), person)
+
+    def _index_word(self, kind: str, word: str, person: PersonEntity) -> None:
+        self._words[kind].setdefault(word, []).append(person)
+        self._word_ids[kind].setdefault(word, set()).add(id(person))
 
     def with_word(self, kind: str, word: str) -> list[PersonEntity]:
         """The people with `word` as their surname (or its part after a hyphen), as a word after
         their first ("inner") or as their first word, in their order."""
         return self._words[kind].get(word, [])
 
+    def has_word(self, kind: str, word: str, person: PersonEntity) -> bool:
+        return id(person) in self._word_ids[kind].get(word, ())
+
     def attach(self, person: PersonEntity, m: Mention) -> None:
         _attach(person, m)
         bisect.insort(self._indexes[id(person)], m.sentence.index)
         self._note_role(person, m)
+        if self.recent is not None:
+            self.recent.touch(person, m.sentence.index)
+
+    def sweep(self) -> None:
+        """Start a pass over the mentions in the article's order (see _Recent), from the mentions
+        attached so far."""
+        mentioned: dict[int, list[PersonEntity]] = {}
+        for person in self.people:
+            for x in person.mentions:
+                mentioned.setdefault(x.sentence.index, []).append(person)
+        self.recent = _Recent(mentioned, self._position)
+
+    def last_mentioned(self, candidates: list[PersonEntity], qualifies: Callable[[PersonEntity], bool],
+                       index: int) -> PersonEntity | None:
+        """Of `candidates` (in the order of the people, each of which `qualifies`), the one with
+        the last mention up to sentence `index`; of those mentioned there, the first; the first
+        of them all when none is mentioned by then. Asked of the people mentioned last, then, if
+        it is none of them, of each candidate."""
+        if self.recent is not None and self.recent.advance(index):
+            answered, person = self.recent.last_of(qualifies)
+            if answered:
+                return person if person is not None else (candidates[0] if candidates else None)
+        if not candidates:
+            return None
+        return max(candidates, key=lambda person: self.last_before(person, index))
+
+    def unheld(self, wanted: frozenset[str], index: int) -> bool:
+        """Whether no one was found holding a role these words name when last asked, and no one
+        can have been given one since: a role noun that names no one, asked after each of
+        thousands of people, asked each of them every time."""
+        return index < self._unheld.get(wanted, -1)
+
+    def note_unheld(self, wanted: frozenset[str], until: int) -> None:
+        self._unheld[wanted] = until
 
     def index_named(self) -> None:
         """Each sentence's named mentions, with their people (role mentions, attached after
@@ -783,6 +832,8 @@ class _Known:
         roles = self._roles[id(person)]
         if m.role not in roles or m.sentence.index < roles[m.role]:
             roles[m.role] = m.sentence.index
+            for wanted in [wanted for wanted in self._unheld if _holds(m.role, wanted)]:
+                del self._unheld[wanted]
         for word in _role_words(m.role):
             self._holders.setdefault(word, set()).add(id(person))
 
@@ -792,9 +843,9 @@ class _Known:
         at = bisect.bisect_right(indexes, index)
         return indexes[at - 1] if at else -1
 
-    def roles_by(self, person: PersonEntity, index: int) -> list[str]:
-        """The roles the reader has been told the person has by sentence `index`."""
-        return [role for role, first in self._roles[id(person)].items() if first <= index]
+    def roles(self, person: PersonEntity) -> dict[str, int]:
+        """The person's roles, each with the first sentence that gives it."""
+        return self._roles[id(person)]
 
     def holding(self, words: set[str]) -> list[PersonEntity]:
         """The people given a role with all these words, in the order of the people."""
@@ -807,6 +858,64 @@ class _Known:
 
     def in_order(self, people: set[int]) -> list[PersonEntity]:
         return [self.people[i] for i in sorted(self._position[key] for key in people)]
+
+
+class _Recent:
+    """The people in the order of their last mention up to the sentence a pass over the mentions
+    has reached, so that "the one of these people mentioned last" is asked of the people
+    mentioned last rather than of each of them: with thousands of people sharing a surname or a
+    role, asking each, for every mention, grew with the square of the article.
+
+    `mentioned` gives, per sentence, the people of the mentions attached before the pass; the
+    pass adds its own as it attaches them. The pass must come in the article's order: a mention
+    out of it turns this off (`advance` says so), and the caller asks each person instead."""
+
+    def __init__(self, mentioned: dict[int, list[PersonEntity]], position: dict[int, int]) -> None:
+        self._mentioned = mentioned
+        self._position = position
+        self._order: dict[int, tuple[int, PersonEntity]] = {}  # by last mention, the latest last
+        self._reached = -1
+        self._latest = -1
+        self._usable = True
+
+    def advance(self, index: int) -> bool:
+        """Take in the mentions up to sentence `index`; False once the pass has left the order."""
+        if index < self._reached:
+            self._usable = False
+        if self._usable:
+            for sentence in range(self._reached + 1, index + 1):
+                for person in self._mentioned.get(sentence, ()):
+                    self.touch(person, sentence)
+            self._reached = max(self._reached, index)
+        return self._usable
+
+    def touch(self, person: PersonEntity, sentence: int) -> None:
+        if sentence < self._latest:
+            self._usable = False
+            return
+        self._latest = sentence
+        self._order.pop(id(person), None)
+        self._order[id(person)] = (sentence, person)
+
+    def last_of(self, qualifies: Callable[[PersonEntity], bool]) -> tuple[bool, PersonEntity | None]:
+        """(True, the person) that `qualifies` with the last mention so far, the first in the list
+        of people among those mentioned in that sentence; (True, None) when no one qualifies;
+        (False, None) when the answer is not among the RECENT_PEOPLE mentioned last."""
+        best: PersonEntity | None = None
+        best_sentence = -1
+        for step, (sentence, person) in enumerate(reversed(self._order.values())):
+            if best is not None and sentence < best_sentence:
+                return True, best
+            if step >= RECENT_PEOPLE:
+                return False, None
+            if qualifies(person) and (best is None or self._position[id(person)] < self._position[id(best)]):
+                best, best_sentence = person, sentence
+        return True, best
+
+
+# How many of the people mentioned last are asked before every candidate is: more than most
+# articles name.
+RECENT_PEOPLE = 64
 
 
 @functools.lru_cache(maxsize=4096)
@@ -830,18 +939,19 @@ def _find_partial(m: Mention, known: _Known) -> PersonEntity | None:
     word = _key(m.name[0])
     # The last word, or any but the first ("Villalobos" of "Ernesto Villalobos Rangel"); "Bashir"
     # of "Omar Hassan al-Bashir".
-    by_surname = known.with_word("surname", word) or known.with_word("inner", word)
+    by_surname = next(((kind, found) for kind in ("surname", "inner") if (found := known.with_word(kind, word))),
+                      ("surname", []))
     # Knights and dames are called by their first name: "Sir Keir".
-    by_first = known.with_word("first", word)
+    by_first = ("first", known.with_word("first", word))
     if m.honorific in ("Sir", "Dame"):
-        candidates = by_first or by_surname
+        kind, candidates = by_first if by_first[1] else by_surname
     elif m.honorific:
-        candidates = by_surname
+        kind, candidates = by_surname
     else:
-        candidates = by_surname or by_first
+        kind, candidates = by_surname if by_surname[1] else by_first
     if not candidates:
         return None
-    return max(candidates, key=lambda person: known.last_before(person, m.sentence.index))
+    return known.last_mentioned(candidates, lambda person: known.has_word(kind, word, person), m.sentence.index)
 
 
 def _roleless_antecedent(m: Mention, known: _Known) -> PersonEntity | None:
@@ -877,19 +987,39 @@ _GENERIC_ROLES = frozenset("official officials spokesman spokeswoman spokesperso
 
 
 def _find_by_role(m: Mention, known: _Known) -> PersonEntity | None:
-    wanted = set(_key(w) for w in (m.role or "").split())
-    candidates = []
-    for person in known.holding(wanted):
-        # Only roles the reader has already been told about, and only their own words.
-        for role in known.roles_by(person, m.sentence.index):
-            own = _role_words(role)
-            # "the home secretary" is not the shadow home secretary, nor a former one.
-            if wanted <= own and not (own - wanted) & _DISTINGUISHING:
-                candidates.append(person)
-                break
-    if not candidates:
+    wanted = frozenset(_key(w) for w in (m.role or "").split())
+    index = m.sentence.index
+    if known.unheld(wanted, index):
         return None
-    return max(candidates, key=lambda person: known.last_before(person, m.sentence.index))
+
+    def told(person: PersonEntity) -> bool:
+        # Only roles the reader has already been told about, and only their own words.
+        return any(first <= index and _holds(role, wanted) for role, first in known.roles(person).items())
+
+    if known.recent is not None and known.recent.advance(index):
+        answered, person = known.recent.last_of(told)
+        if answered:
+            return person
+    candidates, later = [], _NEVER
+    for person in known.holding(set(wanted)):
+        if told(person):
+            candidates.append(person)
+        else:
+            later = min([later] + [first for role, first in known.roles(person).items() if _holds(role, wanted)])
+    if not candidates:
+        known.note_unheld(wanted, later)
+        return None
+    return max(candidates, key=lambda person: known.last_before(person, index))
+
+
+_NEVER = 1 << 62  # a sentence after every sentence
+
+
+def _holds(role: str, wanted: frozenset[str]) -> bool:
+    """Whether `role` is one a role noun of these words names: "the home secretary" is not the
+    shadow home secretary, nor a former one."""
+    own = _role_words(role)
+    return wanted <= own and not (own - wanted) & _DISTINGUISHING
 
 
 # --------------------------------------------------------------------------- attendance
