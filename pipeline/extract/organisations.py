@@ -62,9 +62,33 @@ def _trim(name: str) -> str | None:
 
 
 def unique(found: list[FoundOrganisation]) -> list[FoundOrganisation]:
+    """Each organisation once, in the order found; none whose name is a run of the words of one
+    found before ("Bank" after "Bank of England"), nor an acronym within one ("EU" after
+    "European Union")."""
     out: dict[str, FoundOrganisation] = {}
+    # The names kept, by each of their words: a name is looked for only in those that hold its
+    # rarest word (comparing it with every name kept grew with the square of the article). An
+    # acronym, one of a fixed list, is looked for in every name, once.
+    by_word: dict[str, list[str]] = {}
+    within: set[str] = set()
     for org in found:
         key = org.name.casefold()
-        if key not in out and not any(key in other for other in out):
-            out[key] = org
+        if key in out or key in within:
+            continue
+        words = key.split()
+        if len(words) == 1:
+            hidden = any(key in other for other in out)
+        else:
+            hidden = any(_run_within(key, other) for other in min((by_word.get(word, ()) for word in words), key=len))
+        if hidden:
+            within.add(key)
+            continue
+        out[key] = org
+        for word in dict.fromkeys(words):
+            by_word.setdefault(word, []).append(key)
     return list(out.values())
+
+
+def _run_within(words: str, other: str) -> bool:
+    """Whether `words` are a run of the words of `other`."""
+    return f" {words} " in f" {other} "

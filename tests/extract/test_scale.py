@@ -218,6 +218,52 @@ def test_the_people_mentioned_last_give_what_asking_everyone_gives(parts, recent
         assert walked == described(_clustered(text))
 
 
+_ORG_WORDS = ["Bank", "World", "Group", "Council", "Union", "European", "Trust", "Ltd", "Urban"]
+
+
+@given(st.lists(st.one_of(st.lists(st.sampled_from(_ORG_WORDS), min_size=2, max_size=4).map(" ".join),
+                          st.sampled_from(["EU", "WB", "UN", "BAN"])), max_size=30))
+def test_organisations_once_each_as_by_comparing_every_pair(names):
+    """organisations.unique looks for a name only among the names that hold its rarest word; it
+    keeps what comparing the name with every name kept keeps: a name that is a run of the words
+    of one kept before is left out, and an acronym within one."""
+    from pipeline.extract.organisations import FoundOrganisation, unique
+
+    sentence = Sentence("x", 0, 0, 1, "paragraph")
+    kept: list[str] = []
+    for name in names:
+        key = name.casefold()
+        inside = (any(key in other for other in kept) if " " not in key else
+                  any(f" {key} " in f" {other} " for other in kept))
+        if key not in kept and not inside:
+            kept.append(key)
+    found = unique([FoundOrganisation(name, sentence, "organisation-head") for name in names])
+    assert [org.name.casefold() for org in found] == kept
+
+
+def test_organisations_once_each_in_steps_that_grow_with_the_article(monkeypatch):
+    """Thousands of organisations sharing a word: each was compared with every one kept before."""
+    from pipeline.extract import organisations
+
+    compared = {"n": 0}
+    real = organisations._run_within
+
+    def counted(words, other):
+        compared["n"] += 1
+        return real(words, other)
+
+    monkeypatch.setattr(organisations, "_run_within", counted)
+    sentence = Sentence("x", 0, 0, 1, "paragraph")
+    work = {}
+    for size in (500, 2000):
+        compared["n"] = 0
+        found = organisations.unique([organisations.FoundOrganisation(f"{_made_up_name(i)} {head}", sentence, "organisation-head")
+                                      for i in range(size) for head in ("Group", "Holdings Group", "Group")])
+        work[size] = compared["n"]
+        assert len(found) == 2 * size
+    assert work[2000] < 5 * work[500], work
+
+
 def test_extraction_makes_no_reference_cycles():
     """What lets extraction run with the collector paused (pipeline.extract.extract_with_trace):
     reference counting alone frees everything it made."""
