@@ -4,7 +4,9 @@ in how long. Issue 18's bound: under 60 s each on this machine class.
     python benchmarks/big_input.py [--keep DIR]
 
 Articles are made here from a small vocabulary: one paragraph of 5 MB, many paragraphs just
-under the text cap (MAX_ARTICLE_CHARS), and 19 MB (under the 20 MB file cap, over the text cap).
+under the text cap (MAX_ARTICLE_CHARS), and 19 MB (under the 20 MB file cap, over the text cap);
+and one just under the cap that names a new person, minister and company in every paragraph, who
+share a surname, a role and a word of their names.
 Each is run through `brief generate -f json -f docx -f pdf` as a user would."""
 
 from __future__ import annotations
@@ -44,6 +46,31 @@ def write(path: Path, size: int, one_paragraph: bool) -> Path:
     return path
 
 
+def _made_up_name(number: int) -> str:
+    syllables = "ka lo mi ra te su na vi do pe an el ri os ul ba".split()
+    word = ""
+    while True:
+        word += syllables[number % 16]
+        number //= 16
+        if not number:
+            return word.capitalize() + "x"
+
+
+def write_crowded(path: Path, size: int) -> Path:
+    """Paragraphs each naming a new person, minister and company: thousands who share a surname,
+    a role and a word of their company's name, each called by it again."""
+    paragraphs, total, n = [], 0, 0
+    while total < size:
+        a, b, c = _made_up_name(3 * n), _made_up_name(3 * n + 1), _made_up_name(3 * n + 2)
+        paragraph = (f"{a} Smith of {b} Holdings Group met Health Minister {c} {a}ov on day {n}. Smith said "
+                     f"\"we will publish the plan by March.\" The minister said {b} Group would pay.")
+        paragraphs.append(paragraph)
+        total += len(paragraph) + 2
+        n += 1
+    path.write_text("A crowded article\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="write the articles here instead of a temporary folder")
@@ -52,6 +79,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     cases = [("one paragraph, 5 MB", write(folder / "one-paragraph-5mb.txt", 5_000_000, True)),
              ("paragraphs, just under the text cap", write(folder / "under-cap.txt", MAX_ARTICLE_CHARS - 30_000, False)),
+             ("thousands of people and companies, under the cap",
+              write_crowded(folder / "crowded.txt", MAX_ARTICLE_CHARS - 30_000)),
              ("paragraphs, 19 MB (over the text cap)", write(folder / "19mb.txt", 19_000_000, False))]
     for label, path in cases:
         started = time.perf_counter()

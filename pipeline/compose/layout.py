@@ -158,6 +158,15 @@ def _by_article(entries: Any) -> dict[str, Any]:
     return {entry.brief.source.sha256: entry for entry in entries or ()}
 
 
+def _by_name(people: Any) -> dict[str, Any]:
+    """People by name, the first of each name: a quote's speaker looked up once, not by going
+    through every person for every quote (an article of thousands of each took minutes)."""
+    found: dict[str, Any] = {}
+    for person in people or ():
+        found.setdefault(person.name, person)
+    return found
+
+
 def _heading_marks(level: int) -> MarkdownSafe:
     """The "#"s of a heading at `level` (1-6), for templates that nest a brief in a pack."""
     return MarkdownSafe("#" * min(max(int(level), 1), 6))
@@ -216,6 +225,7 @@ def _environment(folder: Path | None) -> jinja2.Environment:
     env.filters["basename"] = _basename
     env.filters["bold_names"] = _bold_names
     env.filters["by_article"] = _by_article
+    env.filters["by_name"] = _by_name
     env.filters["story_people"] = story_people_index
     env.globals["h"] = _heading_marks
     env.globals["contents"] = _contents
