@@ -4,6 +4,7 @@ file reads all stop early, with a one-line message naming the limit."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pipeline.errors import BriefError
 from pipeline.compose.layout import render_template
 from pipeline.compose.templates import TemplateError, TemplateLimits
 from pipeline.compose.theme import load_theme
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_brief
 
 NESTED_LOOPS = ("{% for a in range(100000) %}{% for b in range(100000) %}{% if a < 0 %}x{% endif %}"
                 "{% endfor %}{% endfor %}\n")
@@ -153,3 +154,37 @@ def test_a_pack_file_with_a_huge_subject_width_is_refused_when_it_is_loaded(tmp_
     with pytest.raises(SettingsError, match="asks for 999999999 characters"):
         load_pack(path)
     assert time.monotonic() - started < 2
+
+
+def crowded_article(paragraphs: int) -> str:
+    """A new person, minister and company in every paragraph, each with a quotation and a pledge."""
+    from tests.extract.test_scale import _made_up_name
+
+    return "A crowded article\n\n" + "\n\n".join(
+        f"{_made_up_name(3 * n)} Smith of {_made_up_name(3 * n + 1)} Holdings Group met Health Minister "
+        f"{_made_up_name(3 * n + 2)} Kovac on day {n}. Smith said \"we will publish the plan by March.\" "
+        f"The minister said the company would pay." for n in range(paragraphs)) + "\n"
+
+
+def test_an_article_naming_more_than_a_brief_holds_is_refused_on_one_line(tmp_path):
+    from pipeline.extract import MOST_ITEMS
+
+    article = tmp_path / "crowded.txt"
+    article.write_text(crowded_article(MOST_ITEMS // 3), encoding="utf-8")
+    result = run_brief("generate", str(article), "-f", "docx", "-f", "pdf", "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1, lines
+    assert re.fullmatch(rf"brief: {re.escape(str(article))}: names [\d,]+ people, [\d,]+ quotes, [\d,]+ organisations "
+                        rf"and [\d,]+ commitments: more than the {MOST_ITEMS:,} items a brief holds; brief its parts "
+                        r"as separate articles", lines[0]), lines[0]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_an_article_just_within_what_a_brief_holds_is_briefed(tmp_path):
+    from pipeline.extract import MOST_ITEMS, extract
+    from pipeline.readers import read_bytes
+
+    brief = extract(read_bytes(crowded_article(MOST_ITEMS // 8).encode(), "within.txt"))
+    held = len(brief.people) + len(brief.quotes) + len(brief.organisations) + len(brief.commitments)
+    assert MOST_ITEMS // 2 < held <= MOST_ITEMS

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pipeline import collector
+from pipeline.errors import BriefError
 from pipeline.extract import commitments as commitments_rules
 from pipeline.extract import confidence as confidence_rules
 from pipeline.extract import context as context_rules
@@ -126,6 +127,7 @@ def _extract_with_trace(article: Article) -> Extraction:
     if locations:
         place = next((TraceItem("", "", "", t.evidence) for t in trace
                       if t.field == "locations" and t.item == locations[0]), None)
+    _check_size(article, len(brief_people), len(quotes), len(organisations), len(found_commitment_items))
     facts = fact_rules.key_facts(
         key_sentence(ranking),
         list(zip(brief_people, mention_counts)),
@@ -152,6 +154,23 @@ def _extract_with_trace(article: Article) -> Extraction:
         source=article.source,
     )
     return Extraction(brief, trace, features)
+
+
+# The most people, quotes, organisations and commitments one brief holds: its DOCX and PDF take
+# about a second a thousand, and a file under the text cap can name a hundred thousand
+# (reports, lists and feeds gone wrong are not news).
+MOST_ITEMS = 10_000
+
+
+def _check_size(article: Article, people: int, quotes: int, organisations: int, commitments: int) -> None:
+    if people + quotes + organisations + commitments <= MOST_ITEMS:
+        return
+    counts = [f"{n:,} {what}" for n, what in ((people, "people"), (quotes, "quotes"),
+                                             (organisations, "organisations"), (commitments, "commitments")) if n]
+    named = counts[0] if len(counts) == 1 else f"{', '.join(counts[:-1])} and {counts[-1]}"
+    raise BriefError(article.source.path or "the article",
+                     f"names {named}: more than the {MOST_ITEMS:,} items a brief holds",
+                     "brief its parts as separate articles")
 
 
 def _published(article: Article) -> dt.date | None:
