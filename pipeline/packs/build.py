@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from pipeline.errors import BriefError
+from pipeline.workers import end_with_parent
 
 if TYPE_CHECKING:
     from pipeline.deliver.outbox import Distribution
@@ -420,7 +421,8 @@ def _build_locked(config: PackConfig, date: str, theme: Theme, history: History,
     # side; they start with the layout module, imported before they fork.
     import pipeline.compose.layout  # noqa: F401
 
-    workers = ProcessPoolExecutor(max_workers=jobs) if parallel and jobs > 1 else None
+    workers = (ProcessPoolExecutor(max_workers=jobs, initializer=end_with_parent, initargs=(os.getpid(),))
+               if parallel and jobs > 1 else None)
     try:
         bar = progress_factory(len(sources)) if progress_factory else None
         try:

@@ -21,6 +21,7 @@ from pipeline.model import Brief
 from pipeline.render import FORMATS, Prepared, RenderJob, needed, render, render_order, renderer
 from pipeline.environment import Environment
 from pipeline.text import replace_illegal
+from pipeline.workers import ignore_interrupts_and_end_with_parent
 from pipeline.compose.theme import TEMPLATES_DIR, Theme
 
 # The slowest format to render. When another format is wanted too, a worker process imports
@@ -123,7 +124,8 @@ class SideRenderer:
     @classmethod
     def start(cls, fmt: str, theme: Theme) -> "SideRenderer | None":
         try:
-            pool = ProcessPoolExecutor(max_workers=1, initializer=_ignore_interrupts)
+            pool = ProcessPoolExecutor(max_workers=1, initializer=ignore_interrupts_and_end_with_parent,
+                                       initargs=(os.getpid(),))
             # One worker takes jobs in order: it says who it is, then warms up.
             pid = pool.submit(os.getpid)
             pool.submit(_warm_up, fmt, theme)  # its outcome does not matter: the real job meets any problem
@@ -208,10 +210,6 @@ def warm_up(formats: list[str], theme: Theme) -> None:
     start with them instead of loading them again."""
     for fmt in formats:
         _warm_up(fmt, theme)
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which decides
 
 
 def _warm_up(fmt: str, theme: Theme) -> None:
