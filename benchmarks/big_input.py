@@ -23,6 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.readers.decode import MAX_ARTICLE_CHARS  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from extract_long_paragraph import made_up_name  # noqa: E402
+
 WORDS = ("the minister said that talks would continue and officials agreed to meet again next week in "
          "London while the union warned of further strikes").split()
 
@@ -46,22 +49,12 @@ def write(path: Path, size: int, one_paragraph: bool) -> Path:
     return path
 
 
-def _made_up_name(number: int) -> str:
-    syllables = "ka lo mi ra te su na vi do pe an el ri os ul ba".split()
-    word = ""
-    while True:
-        word += syllables[number % 16]
-        number //= 16
-        if not number:
-            return word.capitalize() + "x"
-
-
 def write_crowded(path: Path, size: int) -> Path:
     """Paragraphs each naming a new person, minister and company: thousands who share a surname,
     a role and a word of their company's name, each called by it again."""
     paragraphs, total, n = [], 0, 0
     while total < size:
-        a, b, c = _made_up_name(3 * n), _made_up_name(3 * n + 1), _made_up_name(3 * n + 2)
+        a, b, c = made_up_name(3 * n), made_up_name(3 * n + 1), made_up_name(3 * n + 2)
         paragraph = (f"{a} Smith of {b} Holdings Group met Health Minister {c} {a}ov on day {n}. Smith said "
                      f"\"we will publish the plan by March.\" The minister said {b} Group would pay.")
         paragraphs.append(paragraph)

@@ -58,7 +58,8 @@ def people_by_role(sentences: int) -> str:
     return "\n\n".join(unit.format(i=i) for i in range(sentences // 3 + 1))
 
 
-def _made_up_name(number: int) -> str:
+def made_up_name(number: int) -> str:
+    """A different capitalised word for each number, from syllables no lexicon lists."""
     syllables = "ka lo mi ra te su na vi do pe an el ri os ul ba".split()
     word = ""
     while True:
@@ -70,13 +71,13 @@ def _made_up_name(number: int) -> str:
 
 def shared_surname(sentences: int) -> str:
     """A new person in every paragraph, all with one surname, each called by it next."""
-    return "\n\n".join(f"{_made_up_name(i)} Smith met officials on day {i}. Smith said the plan would go ahead."
+    return "\n\n".join(f"{made_up_name(i)} Smith met officials on day {i}. Smith said the plan would go ahead."
                         for i in range(sentences // 2 + 1))
 
 
 def shared_role(sentences: int) -> str:
     """A new minister in every paragraph, each called "the minister" next."""
-    return "\n\n".join(f"Health Minister {_made_up_name(i)} {_made_up_name(i + 7)}ov met officials on day {i}. "
+    return "\n\n".join(f"Health Minister {made_up_name(i)} {made_up_name(i + 7)}ov met officials on day {i}. "
                         "The minister said the plan would go ahead." for i in range(sentences // 2 + 1))
 
 
